@@ -1,0 +1,123 @@
+import { fromPromise } from "xstate";
+import { finalInfoSchema, type Payload } from "../../../bus/index.ts";
+import type { SandboxLimits, SandboxRunResult } from "../../../sandbox/index.ts";
+import type { RoleContext } from "../../runtime/index.ts";
+import type { ExperimenterConfig } from "./config.ts";
+
+type Requested = Payload<"experiment.requested">;
+type Finished = Payload<"experiment.finished">;
+
+const STDERR_TAIL = 1500; // the seed feeds the last 1,500 characters of stderr back to the coder
+
+/** Limits come from config and the template, never from the code being run. */
+export function limitsFor(context: RoleContext<ExperimenterConfig>): SandboxLimits {
+  const s = context.swarm.sandbox;
+  const t = context.services.template.sandbox;
+  const mb = 1024 * 1024;
+  return {
+    // The template may ask for less than the operator allows, never more.
+    memoryBytes: Math.min(t.memoryMb ?? s.memoryMb, s.memoryMb) * mb,
+    cpus: Math.min(t.cpus ?? s.cpus, s.cpus),
+    pids: s.pids,
+    diskBytes: s.diskMb * mb,
+    outputBytes: s.outputKb * 1024,
+    artifactBytes: s.artifactMb * mb,
+    artifactCount: s.artifactCount,
+    nofile: s.nofile,
+    fileSizeBytes: s.fileSizeMb * mb,
+  };
+}
+
+function parseFinalInfo(result: SandboxRunResult, runIndex: number): { info: Finished["finalInfo"]; problem: string | null } {
+  const bytes = result.files[`run_${runIndex}/final_info.json`];
+  if (!bytes) return { info: null, problem: `the experiment exited 0 but wrote no run_${runIndex}/final_info.json` };
+  try {
+    const parsed = finalInfoSchema.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+    if (!parsed.success) return { info: null, problem: `run_${runIndex}/final_info.json is not {dataset: {means: {metric: number}}}: ${parsed.error.issues[0]?.message}` };
+    return { info: parsed.data, problem: null };
+  } catch (error) {
+    return { info: null, problem: `run_${runIndex}/final_info.json is not JSON: ${(error as Error).message}` };
+  }
+}
+
+/** Executes one request in the sandbox, stores what it produced as artifacts, and describes the outcome. */
+async function execute(context: RoleContext<ExperimenterConfig>, request: Requested, signal: AbortSignal): Promise<Finished> {
+  const { sandbox, artifacts, template } = context.services;
+  if (!sandbox) throw new Error("no sandbox backend is configured on this host");
+  const files: Record<string, string | Uint8Array> = { ...request.files };
+  for (const [artifact, path] of Object.entries(request.inputs)) files[path] = await artifacts.get(artifact);
+  const operatorCap = request.kind === "plot" ? context.swarm.sandbox.plotTimeoutMs : context.swarm.sandbox.timeoutMs;
+  const templateCap = request.kind === "plot" ? template.sandbox.plotTimeoutMs : template.sandbox.timeoutMs;
+  const cap = Math.min(operatorCap, templateCap ?? operatorCap);
+  const image = template.sandbox.image ?? context.swarm.sandbox.image;
+  const result = await sandbox.run({
+    image,
+    files,
+    command: request.command,
+    limits: limitsFor(context),
+    timeoutMs: Math.min(request.timeoutMs, cap),
+    signal,
+  });
+  const stored: Record<string, string> = {};
+  const prefix = request.kind === "experiment" ? `run_${request.runIndex}/` : "";
+  for (const [path, bytes] of Object.entries(result.files)) {
+    if (path in files) continue; // inputs are not outputs
+    if (prefix && !path.startsWith(prefix)) continue;
+    stored[path] = await artifacts.put(`${request.ideaId}/${path}`, bytes);
+  }
+  const logBase = `${request.ideaId}/logs/${request.kind}_${request.runIndex}_attempt_${request.attempt}`;
+  await artifacts.put(`${logBase}.stdout.txt`, result.stdout);
+  await artifacts.put(`${logBase}.stderr.txt`, result.stderr);
+  let status = result.status;
+  let reason = result.reason;
+  let finalInfo: Finished["finalInfo"] = null;
+  if (request.kind === "experiment" && status === "ok") {
+    const parsed = parseFinalInfo(result, request.runIndex);
+    finalInfo = parsed.info;
+    if (parsed.problem) {
+      status = "error";
+      reason = parsed.problem;
+    }
+  }
+  return {
+    ideaId: request.ideaId,
+    kind: request.kind,
+    runIndex: request.runIndex,
+    attempt: request.attempt,
+    status,
+    exitCode: result.exitCode,
+    reason,
+    stderrTail: result.stderr.slice(-STDERR_TAIL),
+    finalInfo,
+    artifacts: stored,
+    usage: result.usage,
+    image: result.image,
+    reused: false,
+  };
+}
+
+/** Copies a cached result's artifacts into this idea's folder, so every idea keeps the seed's layout. */
+async function adopt(context: RoleContext<ExperimenterConfig>, cached: Finished, request: Requested): Promise<Finished> {
+  if (cached.ideaId === request.ideaId) return { ...cached, reused: true };
+  const stored: Record<string, string> = {};
+  for (const [path, name] of Object.entries(cached.artifacts)) {
+    stored[path] = await context.services.artifacts.put(`${request.ideaId}/${path}`, await context.services.artifacts.get(name));
+  }
+  return { ...cached, ideaId: request.ideaId, attempt: request.attempt, artifacts: stored, reused: true };
+}
+
+/**
+ * The experiment effect, made idempotent through the effect journal: a result that completed is never computed
+ * again for the same request (redelivery after a crash), and identical baseline code is run once per run.
+ */
+export function runExperimentActor(context: RoleContext<ExperimenterConfig>) {
+  return fromPromise<Finished, Requested>(async ({ input, signal }) => {
+    const key = input.cacheKey
+      ? `cache.${context.run}.${input.cacheKey}`
+      : `exp.${context.run}.${input.ideaId}.${input.kind}.${input.runIndex}.${input.attempt}`;
+    // A run killed by our own shutdown is not a result: it must run again on redelivery.
+    const { result, reused } = await context.services.journal.once(key, () => execute(context, input, signal), (r) => r.status !== "killed" || !signal.aborted);
+    if (signal.aborted) throw new Error("aborted");
+    return reused ? adopt(context, result, input) : result;
+  });
+}

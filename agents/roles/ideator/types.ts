@@ -1,0 +1,22 @@
+import type { ArchiveEntry, Idea, Params } from "../../../bus/index.ts";
+
+export interface Proposal {
+  ideaId: string;
+  idea: Idea;
+  params: Params;
+  parent: string | null;
+  generation: number;
+}
+
+export interface ProposeInput {
+  run: string;
+  count: number;
+  /** Index of the first new idea in this run (ids are numbered per run). */
+  startIndex: number;
+  archive: ArchiveEntry[];
+}
+
+export type Outcome =
+  | { kind: "assessed"; ideaId: string; novel: boolean; reason: string }
+  | { kind: "failed"; ideaId: string; reason: string }
+  | { kind: "decided"; ideaId: string; overall: number; decision: "Accept" | "Reject" };

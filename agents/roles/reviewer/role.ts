@@ -1,0 +1,27 @@
+import { fromPromise } from "xstate";
+import type { Payload, Review } from "../../../bus/index.ts";
+import type { RoleDefinition } from "../../runtime/index.ts";
+import { reviewerConfigSchema, type ReviewerConfig } from "./config.ts";
+import { reviewerMachine } from "./machine.ts";
+import { personaForSeat, personas } from "./personas.ts";
+import { reviewRules } from "./rules-review.ts";
+
+/** Fills the NeurIPS review form for one seat; replicas compete, so seats are reviewed in parallel. */
+export const reviewer: RoleDefinition<ReviewerConfig> = {
+  name: "reviewer",
+  description: "reviews a drafted paper on the NeurIPS form from one persona's point of view",
+  consumes: ["review.requested"],
+  emits: ["review.submitted"],
+  configSchema: reviewerConfigSchema,
+  machine: reviewerMachine,
+  // One actor per seat: seats of one paper must not serialise on a shared snapshot.
+  actorKey: (e) => `${e.correlation}.seat-${(e.payload as { seat: number }).seat}`,
+  policies: {
+    rules: () => ({
+      review: fromPromise<Review, Payload<"review.requested">>(async ({ input }) => {
+        const persona = personas.find((p) => p.name === input.persona) ?? personaForSeat(input.seat);
+        return reviewRules(input.paper, persona);
+      }),
+    }),
+  },
+};

@@ -1,0 +1,37 @@
+import { emit, fromPromise } from "xstate";
+import type { Envelope } from "../../../bus/index.ts";
+import type { Outbound } from "../../runtime/index.ts";
+
+/** Placeholder for an injected actor: a machine used without providing it fails loudly, naming the actor. */
+export function injected<TOutput, TInput>(name: string) {
+  return fromPromise<TOutput, TInput>(async () => {
+    throw new Error(`actor ${name} was not provided to the machine`);
+  });
+}
+
+/** The emitted event the runtime turns into an outbound message. */
+export interface PublishEvent {
+  type: "publish";
+  message: Outbound;
+}
+
+export function publish(message: Outbound): PublishEvent {
+  return { type: "publish", message };
+}
+
+/** An emit action that publishes what `build` returns (one message). */
+// Typed loosely on purpose: xstate's action generics don't compose through a helper, and the runtime validates
+// every outbound payload against the bus schema anyway.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function emitMessage(build: (args: { context: any; event: any }) => Outbound): any {
+  return emit((args: { context: unknown; event: unknown }) => publish(build(args as never)) as never);
+}
+
+export function payloadOf<P>(event: { envelope?: Envelope }): P {
+  return event.envelope?.payload as P;
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,58 @@
+import type { FinalInfo, Payload } from "../../../bus/index.ts";
+
+type Study = Payload<"study.completed">;
+
+export const TABLE_BEGIN = "<!-- results-table: every number below is read from run_<i>/final_info.json -->";
+export const TABLE_END = "<!-- /results-table -->";
+
+/** How a number from final_info.json is printed: verbatim, so the table and the artifact agree exactly. */
+export function formatNumber(value: number): string {
+  return String(value);
+}
+
+/** The results table: a row per dataset and metric, a column per successful run. */
+export function resultsTable(study: Study): string {
+  const runs = [{ runIndex: 0, info: study.baseline as FinalInfo | null }, ...study.runs.filter((r) => r.runIndex > 0 && r.status === "ok").map((r) => ({ runIndex: r.runIndex, info: r.finalInfo }))];
+  const header = `| dataset | metric | ${runs.map((r) => (r.runIndex === 0 ? "run_0 (baseline)" : `run_${r.runIndex}`)).join(" | ")} |`;
+  const rule = `|---|---|${runs.map(() => "---:").join("|")}|`;
+  const rows: string[] = [];
+  for (const [dataset, info] of Object.entries(study.baseline)) {
+    for (const metric of Object.keys(info.means)) {
+      const cells = runs.map((r) => {
+        const v = r.info?.[dataset]?.means[metric];
+        return v === undefined ? "–" : formatNumber(v);
+      });
+      rows.push(`| ${dataset} | ${metric} | ${cells.join(" | ")} |`);
+    }
+  }
+  return [TABLE_BEGIN, header, rule, ...rows, TABLE_END].join("\n");
+}
+
+/**
+ * Re-reads every number of the results table in the written paper and compares it with the run artifacts.
+ * Returns how many numbers were checked; throws naming the first mismatch.
+ */
+export function checkTableNumbers(markdown: string, study: Study, finalInfos: Record<number, FinalInfo>): number {
+  const start = markdown.indexOf(TABLE_BEGIN);
+  const end = markdown.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error("the paper has no results table");
+  const lines = markdown.slice(start, end).split("\n").filter((l) => l.startsWith("|"));
+  const header = lines[0]!.split("|").slice(1, -1).map((c) => c.trim());
+  const runIndexes = header.slice(2).map((h) => Number(/run_(\d+)/.exec(h)?.[1]));
+  let checked = 0;
+  for (const line of lines.slice(2)) {
+    const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+    const [dataset, metric] = [cells[0]!, cells[1]!];
+    cells.slice(2).forEach((cell, i) => {
+      if (cell === "–") return;
+      const runIndex = runIndexes[i]!;
+      const truth = finalInfos[runIndex]?.[dataset]?.means[metric];
+      if (truth === undefined || Number(cell) !== truth) {
+        throw new Error(`results table says ${dataset}/${metric}/run_${runIndex} = ${cell} but run_${runIndex}/final_info.json has ${truth}`);
+      }
+      checked++;
+    });
+  }
+  void study;
+  return checked;
+}

@@ -1,0 +1,18 @@
+export type RuntimeErrorCode =
+  | "RUNTIME_DUPLICATE_ROLE"
+  | "RUNTIME_UNKNOWN_ROLE"
+  | "RUNTIME_BAD_PLUGIN"
+  | "RUNTIME_BAD_ROLE_CONFIG"
+  | "RUNTIME_MACHINE_FAILED"
+  | "RUNTIME_UNKNOWN_POLICY";
+
+export class RuntimeError extends Error {
+  readonly code: RuntimeErrorCode;
+  readonly retryable: boolean;
+  constructor(code: RuntimeErrorCode, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "RuntimeError";
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}

@@ -1,0 +1,132 @@
+import type { Logger } from "pino";
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import {
+  ensureRoleConsumer,
+  pullLoop,
+  SnapshotStore,
+  type BusConnection,
+} from "../../bus/index.ts";
+import type { SwarmConfig } from "../../config/index.ts";
+import { RuntimeError } from "./errors.ts";
+import { handleDelivery } from "./handler.ts";
+import { KeyedMutex } from "./keyed-mutex.ts";
+import type { RegistryLike } from "./registry-like.ts";
+import type { RoleContext, RoleDefinition, Services } from "./role.ts";
+import { formatIssues } from "../../bus/index.ts";
+
+export interface HostedRole {
+  name: string;
+  replicas: number;
+  policy: "rules" | "llm";
+  config: Record<string, unknown>;
+}
+
+export interface AgentHost {
+  agents: string[];
+  stop(): Promise<void>;
+}
+
+/** Validates a role's config with its schema; errors name the key as `roles.<role>.config.<key>`. */
+export function parseRoleConfig(role: RoleDefinition, raw: Record<string, unknown>): unknown {
+  const parsed = role.configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const text = formatIssues(parsed.error.issues.map((i) => ({ ...i, path: ["roles", role.name, "config", ...i.path] })));
+    throw new RuntimeError("RUNTIME_BAD_ROLE_CONFIG", `invalid config for role ${role.name}: ${text}`);
+  }
+  return parsed.data;
+}
+
+/** Resolves which roles this process hosts, from config, validating every name against the registry. */
+export function hostedRolesFrom(
+  config: SwarmConfig,
+  registry: RegistryLike,
+  only?: string[],
+  plugins: Record<string, { replicas: number; config: Record<string, unknown> }> = {},
+): HostedRole[] {
+  for (const name of Object.keys(config.roles)) registry.get(name); // unknown names fail at boot
+  const names = only ?? registry.names();
+  return names
+    .map((name) => {
+      registry.get(name);
+      const entry = config.roles[name] ?? (plugins[name] ? { enabled: true, policy: undefined, ...plugins[name] } : undefined);
+      return {
+        name,
+        replicas: entry?.enabled === false ? 0 : entry?.replicas ?? 1,
+        policy: entry?.policy ?? config.run.policy,
+        config: entry?.config ?? {},
+      };
+    })
+    .filter((r) => r.replicas > 0);
+}
+
+/**
+ * Hosts any set of roles with any number of replicas in this process. Each replica pulls from its role's durable
+ * consumers (one per consumed type) and handles one message at a time.
+ */
+export async function startAgentHost(options: {
+  bus: BusConnection;
+  run: string;
+  config: SwarmConfig;
+  registry: RegistryLike;
+  roles: HostedRole[];
+  services: Services;
+  logger: Logger;
+  instancePrefix?: string;
+}): Promise<AgentHost> {
+  const { bus, run, config, registry, logger } = options;
+  const controller = new AbortController();
+  const snapshots = new SnapshotStore(bus.kv.snapshots);
+  const mutex = new KeyedMutex();
+  const loops: Promise<void>[] = [];
+  const agents: string[] = [];
+  const prefix = options.instancePrefix ?? `${hostname().replace(/[^a-zA-Z0-9_.-]/g, "_")}-${randomUUID().slice(0, 4)}`;
+
+  for (const hosted of options.roles) {
+    const role = registry.get(hosted.name);
+    const roleConfig = parseRoleConfig(role, hosted.config);
+    const policyFactory = role.policies[hosted.policy];
+    if (!policyFactory) {
+      throw new RuntimeError("RUNTIME_UNKNOWN_POLICY", `role ${role.name} has no ${hosted.policy} policy (it has: ${Object.keys(role.policies).join(", ")})`);
+    }
+    const consumers = await Promise.all(
+      role.consumes.map((type) =>
+        ensureRoleConsumer(bus.jsm, run, role.name, type, { maxDeliver: config.nats.maxDeliver, ackWaitMs: config.nats.ackWaitMs }),
+      ),
+    );
+    for (let i = 0; i < hosted.replicas; i++) {
+      const agentId = `${role.name}/${prefix}-${i}`;
+      const agentLogger = logger.child({ agent: agentId, run });
+      const context: RoleContext = { run, agentId, role: role.name, config: roleConfig, swarm: config, services: options.services, logger: agentLogger };
+      const machine = role.machine.provide({ actors: { ...(role.effects?.(context) ?? {}), ...policyFactory(context) } } as never);
+      const replicaMutex = new KeyedMutex(); // one message at a time per replica
+      agents.push(agentId);
+      for (const consumer of consumers) {
+        loops.push(
+          pullLoop(
+            bus.js,
+            run,
+            consumer,
+            ({ msg }) =>
+              replicaMutex.run("replica", () =>
+                handleDelivery(
+                  { bus, snapshots, role, machine, context, consumer, maxDeliver: config.nats.maxDeliver, ackWaitMs: config.nats.ackWaitMs, logger: agentLogger, mutex, signal: controller.signal },
+                  msg,
+                ),
+              ),
+            controller.signal,
+            (error) => agentLogger.error({ err: error }, "pull loop error"),
+          ),
+        );
+      }
+    }
+  }
+  logger.info({ run, agents }, "agents started");
+  return {
+    agents,
+    stop: async () => {
+      controller.abort();
+      await Promise.allSettled(loops);
+    },
+  };
+}

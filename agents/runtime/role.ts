@@ -1,0 +1,93 @@
+import type { AnyActorLogic, AnyStateMachine } from "xstate";
+import type { z } from "zod";
+import type { Logger } from "pino";
+import type { ArchiveEntry, ArtifactStore, EffectJournal, Envelope, IdeaArchive } from "../../bus/index.ts";
+import type { Sandbox } from "../../sandbox/index.ts";
+import type { Idea, Params } from "../../bus/index.ts";
+import type { LiteratureSource } from "../literature/index.ts";
+import type { SwarmConfig } from "../../config/index.ts";
+
+/** What the runtime hands a role when it builds the role's effects and policy for one replica. */
+export interface RoleContext<C = unknown> {
+  run: string;
+  agentId: string;
+  role: string;
+  /** The role's own config, validated by its configSchema. */
+  config: C;
+  swarm: SwarmConfig;
+  services: Services;
+  logger: Logger;
+}
+
+/** Everything effects may touch; injected so tests can pass their own. */
+export interface Services {
+  sandbox: Sandbox | null;
+  artifacts: ArtifactStore;
+  archive: IdeaArchive;
+  journal: EffectJournal;
+  template: TemplateInfo;
+  literature: LiteratureSource | null;
+  now: () => Date;
+}
+
+/** An outbound message as a machine emits it; the runtime wraps it into an envelope. */
+export interface Outbound {
+  type: string;
+  payload: unknown;
+  /** Defaults to the incoming message's correlation. */
+  correlation?: string;
+  /** Distinguishes several messages of one type caused by one message (e.g. review seats). */
+  seat?: string | number;
+}
+
+/** The event a role's machine receives for each message: the message type with its envelope. */
+export interface MessageEvent {
+  type: string;
+  envelope: Envelope;
+}
+
+export type ActorImplementations = Record<string, AnyActorLogic>;
+
+/**
+ * A role is a value (STYLE.md item 1): what it consumes and emits, its config schema, its pure machine, and the
+ * named actors (effects and policy decisions) injected into that machine.
+ */
+export interface RoleDefinition<C = any> {
+  name: string;
+  description: string;
+  consumes: readonly string[];
+  emits: readonly string[];
+  configSchema: z.ZodType<C>;
+  machine: AnyStateMachine;
+  /** Which actor instance handles a message (default: its correlation). */
+  actorKey?: (envelope: Envelope) => string;
+  /** Input for a fresh actor. */
+  input?: (context: RoleContext<C>, envelope: Envelope) => unknown;
+  /** IO effects as named actors (sandbox, artifacts, archive...). */
+  effects?: (context: RoleContext<C>) => ActorImplementations;
+  /** Decision policies as named actors, by policy name. */
+  policies: Partial<Record<"rules" | "llm", (context: RoleContext<C>) => ActorImplementations>>;
+  /** Payload schemas of message types this role introduces (plugins). */
+  messageTypes?: Record<string, z.ZodType>;
+  /** Long effects (experiments) want the ack deadline extended while they run. */
+  longRunning?: boolean;
+}
+
+export type { ArchiveEntry };
+
+/** What roles need to know of the research template (loaded once at boot). */
+export interface TemplateInfo {
+  name: string;
+  dir: string;
+  /** Text files of the template by relative path (experiment.py, plot.py, latex/template.tex, ...). */
+  files: Record<string, string>;
+  prompt: { system: string; task_description: string };
+  seedIdeas: Idea[];
+  baselineParams: Params;
+  /** Values the rules ideator may give each knob. */
+  space: Record<string, Array<string | number | boolean>>;
+  metrics: { primary: string; higherIsBetter: boolean };
+  sandbox: { image: string | null; timeoutMs: number | null; plotTimeoutMs: number | null; memoryMb: number | null; cpus: number | null };
+  /** Rewrites experiment.py so it runs with `params` (the template's params block). */
+  applyParams(source: string, params: Params): string;
+}

@@ -1,0 +1,47 @@
+import { createActor, waitFor, type AnyStateMachine, type Snapshot } from "xstate";
+import type { MessageEvent, Outbound } from "./role.ts";
+import { RuntimeError } from "./errors.ts";
+
+export interface MachineStep {
+  /** Persisted snapshot after the machine settled. */
+  snapshot: Snapshot<unknown>;
+  outbox: Outbound[];
+  status: string;
+}
+
+/**
+ * Restores an actor (or creates a fresh one), sends one message event and waits until the machine settles:
+ * no invoked actor still running. Only settled snapshots are persisted, so a restore never resumes half an effect.
+ */
+export async function runMachineStep(
+  machine: AnyStateMachine,
+  persisted: Snapshot<unknown> | null,
+  input: unknown,
+  event: MessageEvent,
+  signal: AbortSignal,
+): Promise<MachineStep> {
+  const outbox: Outbound[] = [];
+  const actor = persisted ? createActor(machine, { snapshot: persisted, input }) : createActor(machine, { input });
+  const subscription = actor.on("publish", (emitted: { message: Outbound }) => {
+    outbox.push(emitted.message);
+  });
+  const onAbort = () => actor.stop();
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    actor.start();
+    actor.send(event);
+    const settled = await waitFor(actor, (s) => s.status !== "active" || Object.keys(s.children).length === 0);
+    if (signal.aborted) throw new RuntimeError("RUNTIME_MACHINE_FAILED", "aborted while handling a message", { retryable: true });
+    if (settled.status === "error") {
+      throw new RuntimeError("RUNTIME_MACHINE_FAILED", `machine failed: ${String((settled as { error?: unknown }).error)}`, { retryable: true });
+    }
+    return { snapshot: actor.getPersistedSnapshot() as Snapshot<unknown>, outbox, status: settled.status };
+  } catch (error) {
+    if (error instanceof RuntimeError) throw error;
+    throw new RuntimeError("RUNTIME_MACHINE_FAILED", `machine failed on ${event.type}: ${(error as Error).message}`, { cause: error, retryable: true });
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    subscription.unsubscribe();
+    actor.stop();
+  }
+}

@@ -1,0 +1,120 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import {
+  ArtifactStore,
+  connectBus,
+  deterministicId,
+  ensureRunStream,
+  followRun,
+  newRunId,
+  publishEnvelope,
+  readRun,
+  type BusConnection,
+  type Envelope,
+  type StoredEnvelope,
+} from "../../bus/index.ts";
+import type { SwarmConfig } from "../../config/index.ts";
+import type { Sandbox } from "../../sandbox/index.ts";
+import { startAgentHost, hostedRolesFrom } from "./host.ts";
+import { ensureNats } from "./local-nats.ts";
+import type { RegistryLike } from "./registry-like.ts";
+import { buildReport, type RunReport } from "./report.ts";
+import { createServices } from "./services.ts";
+import { loadTemplateInfo } from "./template-info.ts";
+
+export interface SwarmRunResult {
+  run: string;
+  report: RunReport;
+  reportPath: string;
+  runDir: string;
+}
+
+export const cliAgentId = () => `cli/${hostname().replace(/[^a-zA-Z0-9_.-]/g, "_")}`;
+
+/** Waits for the run's `run.completed` (or the deadline), calling `onMessage` for every message as it arrives. */
+async function awaitCompletion(bus: BusConnection, run: string, deadlineMs: number, onMessage: (m: StoredEnvelope) => void): Promise<boolean> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), deadlineMs);
+  try {
+    for await (const message of followRun(bus.js, run, controller.signal)) {
+      onMessage(message);
+      if (message.envelope?.type === "run.completed") return true;
+    }
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `scientist run`: starts (or connects to) NATS, hosts every configured role in this process, starts the run and
+ * waits until the ideator declares it completed (or the deadline passes), then writes report.json.
+ */
+export async function runSwarm(options: {
+  config: SwarmConfig;
+  registry: RegistryLike;
+  logger: Logger;
+  run?: string;
+  sandbox?: Sandbox;
+  onMessage?: (message: StoredEnvelope) => void;
+  /** Roles to host here; default all registered roles. Others may run in other processes. */
+  roles?: string[];
+  plugins?: Record<string, { replicas: number; config: Record<string, unknown> }>;
+}): Promise<SwarmRunResult> {
+  const { config, registry, logger } = options;
+  const template = await loadTemplateInfo(config.run.template);
+  const nats = await ensureNats(config);
+  const bus = await connectBus(nats.url, { name: "scientist-run" });
+  const run = options.run ?? newRunId();
+  const startedAt = new Date().toISOString();
+  const log = logger.child({ run });
+  let host: Awaited<ReturnType<typeof startAgentHost>> | null = null;
+  let services: Awaited<ReturnType<typeof createServices>> | null = null;
+  try {
+    await ensureRunStream(bus.jsm, run);
+    const roles = hostedRolesFrom(config, registry, options.roles, options.plugins);
+    services = await createServices({ bus, run, config, template, logger: log, needSandbox: roles.some((r) => r.name === "experimenter"), sandbox: options.sandbox });
+    host = await startAgentHost({ bus, run, config, registry, roles, services, logger: log });
+    const started: Envelope = {
+      id: deterministicId(null, "run.started", 0, run),
+      type: "run.started",
+      run,
+      from: cliAgentId(),
+      causation: null,
+      correlation: run,
+      at: startedAt,
+      v: 1,
+      payload: { template: template.name, policy: config.run.policy, ideas: config.run.ideas, maxInFlightIdeas: config.run.maxInFlightIdeas },
+    };
+    log.info({ template: template.name, ideas: config.run.ideas, nats: nats.url }, "run started");
+    const completion = awaitCompletion(bus, run, config.run.deadlineMs, options.onMessage ?? (() => undefined));
+    await publishEnvelope(bus.js, started);
+    const completed = await completion;
+    if (!completed) log.warn("deadline reached before run.completed; writing the report of what happened");
+    await host.stop();
+    host = null;
+    return await finishRun({ bus, run, config, templateName: template.name, startedAt, logger: log });
+  } finally {
+    await host?.stop();
+    await services?.close();
+    await bus.close();
+    await nats.server?.stop();
+  }
+}
+
+/** Mirrors every artifact locally and writes `<out>/<run>/report.json` from the stream. */
+export async function finishRun(options: { bus: BusConnection; run: string; config: SwarmConfig; templateName: string; startedAt: string; logger: Logger }): Promise<SwarmRunResult> {
+  const { bus, run, config } = options;
+  const artifacts = new ArtifactStore(bus.objm, run, config.run.outDir);
+  const synced = await artifacts.syncLocal();
+  const stored = await readRun(bus.js, bus.jsm, run);
+  const report = buildReport(stored, { run, template: options.templateName, policy: config.run.policy, startedAt: options.startedAt, endedAt: new Date().toISOString() });
+  const runDir = join(config.run.outDir, run);
+  await mkdir(runDir, { recursive: true });
+  const reportPath = join(runDir, "report.json");
+  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  options.logger.info({ messages: report.messages, artifacts: synced, papers: report.papers.length, reportPath }, "run finished");
+  return { run, report, reportPath, runDir };
+}

@@ -1,0 +1,80 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, normalize, sep } from "node:path";
+import type { ObjectStore, Objm } from "@nats-io/obj";
+import { BusError } from "./errors.ts";
+import { artifactBucket } from "./subjects.ts";
+
+/**
+ * Run artifacts (code, logs, results, plots, papers) live in the run's NATS object store so an agent on any host
+ * can read them, and are mirrored under `<outDir>/<run>/` for the user.
+ */
+export class ArtifactStore {
+  private store: Promise<ObjectStore> | null = null;
+
+  constructor(
+    private readonly objm: Objm,
+    private readonly run: string,
+    /** Local mirror root (the run folder's parent); null on hosts that keep no local copy. */
+    private readonly outDir: string | null,
+  ) {}
+
+  private bucket(): Promise<ObjectStore> {
+    this.store ??= this.objm.create(artifactBucket(this.run), { storage: "file" as never });
+    return this.store;
+  }
+
+  /** Artifact names are relative paths; reject anything that could escape the run folder. */
+  static checkName(name: string): string {
+    const clean = normalize(name);
+    if (!name || clean.startsWith("..") || clean.startsWith(sep) || clean.includes(`..${sep}`)) {
+      throw new BusError("BUS_ARTIFACT_MISSING", `artifact name ${JSON.stringify(name)} is not a relative path inside the run`);
+    }
+    return clean;
+  }
+
+  localPath(name: string): string | null {
+    return this.outDir ? join(this.outDir, this.run, ArtifactStore.checkName(name)) : null;
+  }
+
+  async put(name: string, data: string | Uint8Array): Promise<string> {
+    const clean = ArtifactStore.checkName(name);
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    const store = await this.bucket();
+    await store.putBlob({ name: clean }, bytes);
+    await this.mirror(clean, bytes);
+    return clean;
+  }
+
+  async get(name: string): Promise<Uint8Array> {
+    const store = await this.bucket();
+    const bytes = await store.getBlob(ArtifactStore.checkName(name));
+    if (!bytes) throw new BusError("BUS_ARTIFACT_MISSING", `artifact ${name} is not in ${artifactBucket(this.run)}`);
+    return bytes;
+  }
+
+  async getText(name: string): Promise<string> {
+    return new TextDecoder().decode(await this.get(name));
+  }
+
+  async list(): Promise<string[]> {
+    const store = await this.bucket();
+    return (await store.list()).filter((info) => !info.deleted).map((info) => info.name);
+  }
+
+  /** Copies every artifact of the run into the local run folder (artifacts written by agents on other hosts too). */
+  async syncLocal(): Promise<number> {
+    let count = 0;
+    for (const name of await this.list()) {
+      await this.mirror(name, await this.get(name));
+      count++;
+    }
+    return count;
+  }
+
+  private async mirror(name: string, bytes: Uint8Array): Promise<void> {
+    const path = this.localPath(name);
+    if (!path) return;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, bytes);
+  }
+}

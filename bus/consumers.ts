@@ -1,0 +1,80 @@
+import { AckPolicy, DeliverPolicy, type JetStreamManager, type JsMsg, type JetStreamClient } from "@nats-io/jetstream";
+import { consumerName, streamName, subjectFor } from "./subjects.ts";
+
+export interface ConsumerOptions {
+  /** How many deliveries before the message is dead-lettered. */
+  maxDeliver: number;
+  /** How long a delivery may stay unacknowledged before redelivery (working() extends it). */
+  ackWaitMs: number;
+}
+
+export const defaultConsumerOptions: ConsumerOptions = { maxDeliver: 5, ackWaitMs: 30_000 };
+
+/**
+ * One durable pull consumer per (role, type) per run; every replica of the role pulls from it, so replicas
+ * compete for messages and an un-acked message goes to whichever replica is alive.
+ */
+export async function ensureRoleConsumer(
+  jsm: JetStreamManager,
+  run: string,
+  role: string,
+  type: string,
+  options: ConsumerOptions = defaultConsumerOptions,
+): Promise<string> {
+  const stream = streamName(run);
+  const name = consumerName(role, type);
+  try {
+    await jsm.consumers.info(stream, name);
+  } catch {
+    await jsm.consumers.add(stream, {
+      durable_name: name,
+      filter_subject: subjectFor(run, type),
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      // One more than our own limit, so the runtime sees the last delivery and dead-letters it itself.
+      max_deliver: options.maxDeliver + 1,
+      ack_wait: options.ackWaitMs * 1_000_000,
+      max_ack_pending: 1000,
+    });
+  }
+  return name;
+}
+
+export interface PulledMessage {
+  msg: JsMsg;
+  deliveries: number;
+}
+
+/**
+ * Pulls messages one at a time for a role replica, calling `handle` for each; resolves when `signal` aborts.
+ * Pulling one message per replica keeps concurrency equal to the replica count.
+ */
+export async function pullLoop(
+  js: JetStreamClient,
+  run: string,
+  consumer: string,
+  handle: (message: PulledMessage) => Promise<void>,
+  signal: AbortSignal,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  const c = await js.consumers.get(streamName(run), consumer);
+  while (!signal.aborted) {
+    let msg: JsMsg | null = null;
+    try {
+      msg = await c.next({ expires: 2000 });
+    } catch (error) {
+      if (signal.aborted) break;
+      onError(error);
+      continue;
+    }
+    if (!msg || signal.aborted) {
+      // A message fetched after shutdown began is left un-acked; it is redelivered to a live replica.
+      continue;
+    }
+    try {
+      await handle({ msg, deliveries: msg.info.deliveryCount });
+    } catch (error) {
+      onError(error);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { promisify } from "node:util";
+import Dockerode from "dockerode";
+import type { Command } from "commander";
+import { dockerEngineReachable, imageTag } from "../../sandbox/index.ts";
+import { corpusPath } from "../../agents/runtime/index.ts";
+import { boot, fail } from "../boot.ts";
+
+const run = promisify(execFile);
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix: string | null;
+}
+
+async function version(cmd: string, args: string[]): Promise<string | null> {
+  try {
+    const { stdout, stderr } = await run(cmd, args, { timeout: 10_000 });
+    return (stdout || stderr).trim().split("\n")[0] ?? "";
+  } catch {
+    return null;
+  }
+}
+
+export function registerDoctor(program: Command): void {
+  program
+    .command("doctor")
+    .description("check what the swarm needs (Node, nats-server, Docker or bwrap, sandbox images, corpus) and say how to fix what is missing")
+    .option("-c, --config <file>", "swarm config YAML")
+    .action(async (opts: { config?: string }) => {
+      try {
+        const { config } = await boot({ config: opts.config });
+        const checks: Check[] = [];
+        const major = Number(process.versions.node.split(".")[0]);
+        checks.push({ name: "node", ok: major >= 20, detail: process.version, fix: major >= 20 ? null : "install Node.js 20 or later" });
+        const nats = await version("nats-server", ["--version"]);
+        checks.push({ name: "nats-server", ok: nats !== null || config.nats.url !== null, detail: nats ?? (config.nats.url ? `using ${config.nats.url}` : "not found"), fix: nats ? null : "apt-get install -y nats-server" });
+        const docker = new Dockerode();
+        const engine = await dockerEngineReachable(docker);
+        checks.push({ name: "docker engine", ok: engine.ok, detail: engine.ok ? "reachable" : engine.why, fix: engine.ok ? null : "apt-get install -y docker.io && (dockerd >/var/log/dockerd.log 2>&1 &)" });
+        const bwrap = await version("bwrap", ["--version"]);
+        checks.push({ name: "bwrap", ok: bwrap !== null, detail: bwrap ?? "not found", fix: bwrap ? null : "apt-get install -y bubblewrap" });
+        const image = engine.ok ? await docker.getImage(imageTag(config.sandbox.image)).inspect().then(() => true, () => false) : false;
+        checks.push({ name: `image ${imageTag(config.sandbox.image)}`, ok: image, detail: image ? "built" : "missing (built automatically on first use, ~2 min)", fix: image ? null : `npx scientist sandbox build ${config.sandbox.image}` });
+        const debootstrap = await version("debootstrap", ["--version"]);
+        checks.push({ name: "debootstrap", ok: debootstrap !== null, detail: debootstrap ?? "not found", fix: debootstrap ? null : "apt-get install -y debootstrap" });
+        const corpus = corpusPath(config);
+        checks.push({ name: "literature corpus", ok: existsSync(corpus), detail: corpus, fix: existsSync(corpus) ? null : "set roles.novelty.config.corpus to a JSONL file" });
+        for (const c of checks) process.stdout.write(`${c.ok ? "ok  " : "MISS"} ${c.name.padEnd(30)} ${c.detail}${c.fix ? `\n     fix: ${c.fix}` : ""}\n`);
+        const missing = checks.filter((c) => !c.ok && c.name !== "bwrap");
+        process.exit(missing.length ? 1 : 0);
+      } catch (error) {
+        fail(error);
+      }
+    });
+}

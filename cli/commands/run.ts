@@ -1,0 +1,55 @@
+import { mkdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { Command } from "commander";
+import { newRunId } from "../../bus/index.ts";
+import { createLogger, runSwarm } from "../../agents/runtime/index.ts";
+import { boot, fail } from "../boot.ts";
+import { progressLine } from "../progress.ts";
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("run the swarm on a template until every idea is decided or dropped; writes <out>/<run-id>/report.json")
+    .option("-c, --config <file>", "swarm config YAML (default: config/default.yaml)")
+    .option("--ideas <n>", "ideas to propose in this run", (v) => Number(v))
+    .option("--out <dir>", "output folder (default: runs/)")
+    .option("--template <name|path>", "research template")
+    .option("--nats <url>", "NATS server URL (default: start a local nats-server)")
+    .option("--policy <name>", "rules | llm")
+    .action(async (opts: { config?: string; ideas?: number; out?: string; template?: string; nats?: string; policy?: "rules" | "llm" }) => {
+      try {
+        const { config, registry, plugins } = await boot({
+          config: opts.config,
+          overrides: { ideas: opts.ideas, out: opts.out, template: opts.template, natsUrl: opts.nats, policy: opts.policy },
+        });
+        if (config.run.policy === "llm") fail(new Error("the llm policies are not built yet (see the LLM policies issue); use --policy rules"));
+        const run = newRunId();
+        const runDir = join(config.run.outDir, run);
+        mkdirSync(runDir, { recursive: true });
+        // Full JSON logs go to the run folder; the terminal gets one line per milestone.
+        const logger = createLogger({ level: config.logging.level, destination: (await import("pino")).default.destination({ dest: join(runDir, "swarm.log"), sync: false }) as never });
+        process.stdout.write(`run ${run}\n`);
+        const t0 = Date.now();
+        const result = await runSwarm({
+          config,
+          registry,
+          plugins,
+          logger,
+          run,
+          onMessage: (m) => {
+            const line = progressLine(m, t0);
+            if (line) process.stdout.write(`${line}\n`);
+          },
+        });
+        const r = result.report;
+        const summary =
+          `run ${run} ${r.completed ? "completed" : "stopped"} in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.messages} messages, ` +
+            `${r.ideas.length} ideas, ${r.papers.length} papers decided (${r.papers.filter((p) => p.decision === "Accept").length} accepted)\n` +
+            `report: ${relative(process.cwd(), result.reportPath)}\n`;
+        // Exit only once stdout has drained: a pipe would otherwise lose the summary.
+        process.stdout.write(summary, () => process.exit(r.completed ? 0 : 2));
+      } catch (error) {
+        fail(error);
+      }
+    });
+}

@@ -1,0 +1,51 @@
+import Dockerode from "dockerode";
+import type { Command } from "commander";
+import { buildImage, dockerEngineReachable, imageRecipes, listImages } from "../../sandbox/index.ts";
+import { createLogger } from "../../agents/runtime/index.ts";
+import { boot, fail } from "../boot.ts";
+
+export function registerSandbox(program: Command): void {
+  const sandbox = program.command("sandbox").description("build and list the sandbox images experiments run in");
+  sandbox
+    .command("build <name>")
+    .description(`build an image offline (debootstrap rootfs → docker import); recipes: ${[...imageRecipes.keys()].join(", ")}`)
+    .option("-c, --config <file>", "swarm config YAML (cache dir, mirror)")
+    .option("--force", "rebuild even if the image exists")
+    .option("--no-docker", "only build the rootfs (for the bwrap backend)")
+    .action(async (name: string, opts: { config?: string; force?: boolean; docker: boolean }) => {
+      try {
+        const { config } = await boot({ config: opts.config });
+        const docker = new Dockerode();
+        const reachable = opts.docker ? await dockerEngineReachable(docker) : { ok: false as const, why: "--no-docker" };
+        if (opts.docker && !reachable.ok) process.stderr.write(`no Docker engine (${reachable.why}); building the rootfs only\n`);
+        const built = await buildImage(name, {
+          docker: reachable.ok ? docker : null,
+          cacheDir: config.sandbox.cacheDir,
+          mirror: config.sandbox.mirror,
+          force: opts.force,
+          logger: createLogger({ level: "info" }),
+        });
+        process.stdout.write(`${built.tag} ${built.dockerImageId ?? "(rootfs only)"} rootfs=${built.rootfs}\n`);
+      } catch (error) {
+        fail(error);
+      }
+    });
+  sandbox
+    .command("ls")
+    .description("list image recipes and what is built")
+    .option("-c, --config <file>", "swarm config YAML")
+    .action(async (opts: { config?: string }) => {
+      try {
+        const { config } = await boot({ config: opts.config });
+        const docker = new Dockerode();
+        const reachable = await dockerEngineReachable(docker);
+        for (const image of await listImages({ cacheDir: config.sandbox.cacheDir, docker: reachable.ok ? docker : null })) {
+          process.stdout.write(
+            `${image.name.padEnd(14)} ${image.tag.padEnd(28)} docker=${image.dockerImageId ? image.dockerImageId.slice(0, 19) : "no"} rootfs=${image.rootfs ? "yes" : "no"} built=${image.builtAt ?? "never"}\n`,
+          );
+        }
+      } catch (error) {
+        fail(error);
+      }
+    });
+}

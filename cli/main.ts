@@ -1,0 +1,25 @@
+import { Command } from "commander";
+import { registerAgent } from "./commands/agent.ts";
+import { registerDoctor } from "./commands/doctor.ts";
+import { registerRoles } from "./commands/roles.ts";
+import { registerRun } from "./commands/run.ts";
+import { registerSandbox } from "./commands/sandbox.ts";
+import { registerTrace } from "./commands/trace.ts";
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name("scientist")
+    .description("The AI Scientist as a swarm of XState agents over NATS JetStream, with sandboxed experiments")
+    .version("0.1.0");
+  registerRun(program);
+  registerAgent(program);
+  registerRoles(program);
+  registerTrace(program);
+  registerDoctor(program);
+  registerSandbox(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

@@ -1,0 +1,127 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
+import { ConfigError } from "./errors.ts";
+import { configSchema, type ParsedConfig } from "./schema.ts";
+
+/** The project root (this file lives in <root>/config/). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const defaultConfigPath = resolve(repoRoot, "config", "default.yaml");
+
+export interface SwarmConfig {
+  configPath: string | null;
+  /** Relative paths in the config resolve against this folder (the config file's). */
+  baseDir: string;
+  repoRoot: string;
+  run: { template: string; ideas: number; maxInFlightIdeas: number; policy: "rules" | "llm"; outDir: string; deadlineMs: number };
+  nats: { url: string | null; storeDir: string; maxDeliver: number; ackWaitMs: number };
+  roles: Record<string, { enabled: boolean; replicas: number; policy: "rules" | "llm" | undefined; config: Record<string, unknown> }>;
+  plugins: { module: string; replicas: number; config: Record<string, unknown> }[];
+  sandbox: ParsedConfig["sandbox"] & { timeoutMs: number; plotTimeoutMs: number; cacheDir: string };
+  logging: ParsedConfig["logging"];
+  /** Paths of data the swarm may use, found at boot. */
+  data: { literature: string | null };
+}
+
+export interface ConfigOverrides {
+  ideas?: number;
+  out?: string;
+  template?: string;
+  policy?: "rules" | "llm";
+  natsUrl?: string;
+}
+
+/** Formats a zod issue as "config key a.b.c: message", naming unknown keys too. */
+function describeIssue(issue: z.core.$ZodIssue): { key: string; text: string } {
+  const path = issue.path.map(String).join(".");
+  if (issue.code === "unrecognized_keys") {
+    const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k));
+    return { key: keys[0] ?? path, text: `unknown config key ${keys.join(", ")}` };
+  }
+  return { key: path || "(root)", text: `config key ${path || "(root)"}: ${issue.message}` };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Reads, validates and freezes the swarm config. The only reader of process.env in the project: `env` is
+ * passed explicitly so tests can give their own.
+ */
+export function loadConfig(
+  options: { path?: string | null; overrides?: ConfigOverrides; env?: NodeJS.ProcessEnv; raw?: unknown } = {},
+): SwarmConfig {
+  const env = options.env ?? process.env;
+  const configPath = options.raw !== undefined ? null : resolve(options.path ?? defaultConfigPath);
+  let raw: unknown = options.raw ?? {};
+  if (configPath) {
+    let text: string;
+    try {
+      text = readFileSync(configPath, "utf8");
+    } catch (error) {
+      throw new ConfigError("CONFIG_UNREADABLE", `cannot read config file ${configPath}: ${(error as Error).message}`, { cause: error });
+    }
+    try {
+      raw = parseYaml(text) ?? {};
+    } catch (error) {
+      throw new ConfigError("CONFIG_UNREADABLE", `config file ${configPath} is not valid YAML: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(describeIssue);
+    throw new ConfigError("CONFIG_INVALID", `invalid config${configPath ? ` (${configPath})` : ""}: ${issues.map((i) => i.text).join("; ")}`, {
+      key: issues[0]?.key ?? null,
+    });
+  }
+  const c = parsed.data;
+  const o = options.overrides ?? {};
+  const baseDir = configPath ? dirname(configPath) : process.cwd();
+  const fromBase = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const fromCwd = (p: string) => resolve(p);
+  if (o.ideas !== undefined && (!Number.isInteger(o.ideas) || o.ideas < 0)) {
+    throw new ConfigError("CONFIG_INVALID", `--ideas must be a whole number >= 0, got ${o.ideas}`, { key: "run.ideas" });
+  }
+  const templateName = o.template ?? c.run.template;
+  const builtinTemplate = resolve(repoRoot, "templates", templateName);
+  const template = /[/\\]/.test(templateName) || !existsSync(builtinTemplate) ? (o.template ? fromCwd(templateName) : fromBase(templateName)) : builtinTemplate;
+  const sharedLiterature = resolve(repoRoot, "..", "shared", "data", "literature.jsonl");
+  const config: SwarmConfig = {
+    configPath,
+    baseDir,
+    repoRoot,
+    run: {
+      template,
+      ideas: o.ideas ?? c.run.ideas,
+      maxInFlightIdeas: c.run.maxInFlightIdeas,
+      policy: o.policy ?? c.run.policy,
+      // The output folder follows the user's working directory, like any CLI output path.
+      outDir: o.out ? fromCwd(o.out) : fromCwd(c.run.out),
+      deadlineMs: c.run.deadlineMinutes * 60_000,
+    },
+    nats: {
+      url: o.natsUrl ?? env.SCIENTIST_NATS_URL ?? c.nats.url,
+      storeDir: fromCwd(c.nats.storeDir),
+      maxDeliver: c.nats.maxDeliver,
+      ackWaitMs: c.nats.ackWaitSeconds * 1000,
+    },
+    roles: Object.fromEntries(Object.entries(c.roles).map(([name, r]) => [name, { ...r, policy: r.policy }])),
+    plugins: c.plugins.map((p) => ({ ...p, module: fromBase(p.module) })),
+    sandbox: {
+      ...c.sandbox,
+      cacheDir: fromCwd(c.sandbox.cacheDir),
+      timeoutMs: c.sandbox.timeoutSeconds * 1000,
+      plotTimeoutMs: c.sandbox.plotTimeoutSeconds * 1000,
+    },
+    logging: c.logging,
+    data: { literature: env.SCIENTIST_LITERATURE ?? (existsSync(sharedLiterature) ? sharedLiterature : null) },
+  };
+  return deepFreeze(config);
+}

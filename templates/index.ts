@@ -1,0 +1,23 @@
+/** Public surface of templates/: everything other folders may import. */
+export {
+  loadTemplate,
+  listTemplates,
+  defaultTemplateDir,
+  templatesRoot,
+  parseTemplateYaml,
+  promptSchema,
+  REQUIRED_FILES,
+  type Template,
+  type TemplatePrompt,
+  type TemplateSummary,
+} from "./load-template.ts";
+export { readParamsBlock, writeParamsBlock, formatPythonValue, type Params, type ParamValue } from "./params-block.ts";
+export {
+  templateYamlSchema,
+  SANDBOX_DEFAULTS,
+  type TemplateYaml,
+  type TemplateYamlInput,
+  type TemplateSandbox,
+  type TemplateMetrics,
+} from "./template-schema.ts";
+export { TemplateError, isTemplateError, type TemplateErrorCode } from "./errors.ts";
