@@ -41,6 +41,7 @@ export async function startNatsServer(options: {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let log = "";
+  let ready = false;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -56,7 +57,8 @@ export async function startNatsServer(options: {
     });
     child.stderr?.on("data", (chunk: Buffer) => {
       log += chunk.toString();
-      if (log.includes("Server is ready")) {
+      if (!ready && log.includes("Server is ready")) {
+        ready = true;
         clearTimeout(timer);
         child.removeAllListeners("exit");
         resolve();

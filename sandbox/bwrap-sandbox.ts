@@ -185,7 +185,7 @@ export function createBwrapSandbox(options: BwrapSandboxOptions = {}): Sandbox {
       }
       const wallMs = Date.now() - startedAt;
       const stderrText = stderr.text();
-      if (exitCode === 1 && /^bwrap: /m.test(stderrText) && !timedOut && !aborted) {
+      if (exitCode === 1 && /^bwrap: /.test(stderrText) && !timedOut && !aborted) {
         throw new SandboxError("SANDBOX_ENGINE_FAILED", `bwrap could not set up the sandbox: ${stderrText.trim().slice(-500)}`);
       }
       const collected = await collectOutputFiles(workDir.path, inputs, {

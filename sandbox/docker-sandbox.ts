@@ -2,7 +2,8 @@
  * Docker backend: one throwaway container per run, locked down (no network, read-only root, nobody, no
  * capabilities, no-new-privileges, memory = memory+swap, CPU quota, pids, ulimits), a size-capped work dir
  * bind-mounted at /work (see work-dir.ts for why), a wall clock kept by this process, capped output, and the
- * container and work dir removed whatever happens.
+ * container and work dir removed whatever happens. CPU time and peak memory come from a per-run parent cgroup
+ * (docker-cgroup-usage.ts), or from sampled stats where that can't be read (docker-stats.ts).
  */
 
 import { randomBytes } from "node:crypto";
@@ -21,10 +22,10 @@ import { buildSandboxEnv, envToList } from "./sandbox-env.ts";
 import { silentLogger, type SandboxLogger } from "./sandbox-logger.ts";
 import type { Sandbox, SandboxRunRequest, SandboxRunResult } from "./types.ts";
 import { followStats, type StatsFollower } from "./docker-stats.ts";
+import { readRunCgroupUsage, removeRunCgroup, runCgroupParent, runCgroupReadable } from "./docker-cgroup-usage.ts";
 import { abandonGraceMs, deadlineLabel, sandboxLabel, sweepAbandonedContainers } from "./docker-sweep.ts";
 import { createWorkDir, sandboxGid, sandboxUid, sweepStaleWorkDirs } from "./work-dir.ts";
 import { artifactWarnings, collectOutputFiles, writeInputFiles } from "./work-files.ts";
-
 
 /** Builds a missing image that has a recipe; returns the engine's image id. */
 export type DockerImageBuilder = (name: string, docker: Dockerode) => Promise<string>;
@@ -63,6 +64,12 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
     });
 
   let sweptWorkDirs: Promise<void> | undefined;
+  let cgroupDriverInfo: Promise<string | null> | undefined;
+  const cgroupDriver = (): Promise<string | null> =>
+    (cgroupDriverInfo ??= docker
+      .info()
+      .then((info: { CgroupDriver?: string }) => info.CgroupDriver ?? null)
+      .catch(() => null));
 
   async function imageId(image: string): Promise<string> {
     const { reference, recipe } = resolveImageName(image);
@@ -77,8 +84,10 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
         });
       }
     }
-    // A recipe image built from an older recipe is rebuilt, so changing a recipe changes what runs.
-    if (info !== null && (recipe === null || info.Config?.Labels?.[recipeHashLabel] === recipeHash(recipe))) return info.Id;
+    // A recipe image we built from an older recipe is rebuilt, so changing a recipe changes what runs; one that
+    // carries no recipe label was provided from elsewhere (e.g. a Dockerfile build) and is used as it is.
+    const builtFrom = info?.Config?.Labels?.[recipeHashLabel];
+    if (info !== null && (recipe === null || builtFrom === undefined || builtFrom === recipeHash(recipe))) return info.Id;
     if (recipe === null) {
       throw new SandboxError(
         "SANDBOX_IMAGE_MISSING",
@@ -101,6 +110,7 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
     await sweptWorkDirs;
     const runId = randomBytes(6).toString("hex");
     const log = { runId, image: request.image };
+    const cgroupParent = (await cgroupDriver()) === "cgroupfs" ? runCgroupParent(runId) : null;
     const workDir = await createWorkDir({ parentDir: workRoot, diskBytes: limits.diskBytes, logger });
     let container: Dockerode.Container | null = null;
     let stats: StatsFollower | null = null;
@@ -143,6 +153,7 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
             Mounts: [{ Type: "bind", Source: workDir.path, Target: "/work", ReadOnly: false }],
             Tmpfs: { "/tmp": `rw,nosuid,nodev,size=${tmpBytes},mode=1777` },
             IpcMode: "private",
+            ...(cgroupParent !== null ? { CgroupParent: cgroupParent } : {}),
             // tini as PID 1 reaps orphans (fork bombs leave many) and passes signals on.
             Init: true,
             // Output is captured through attach; a log driver would copy a 100 MB flood onto the host disk.
@@ -165,7 +176,7 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
         if (killed) return;
         killed = true;
         logger.info({ ...log, why }, "killing sandbox container");
-        running.kill({ signal: "SIGKILL" }).catch((error: { statusCode?: number }) => {
+        void running.kill({ signal: "SIGKILL" }).catch((error: { statusCode?: number }) => {
           // 409: it already stopped on its own, which is what we wanted.
           if (error.statusCode !== 409) logger.error({ ...log, error: describeError(error) }, "kill failed");
         });
@@ -209,9 +220,12 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
           timedOut = true;
           kill(`wall clock of ${request.timeoutMs} ms ran out`);
         }, request.timeoutMs);
-        stats = followStats(running, {
-          onError: (error) => logger.debug({ ...log, error: describeError(error) }, "stats sample failed"),
-        });
+        // Exact usage comes from the run's parent cgroup; sample the stats API only where that can't be read.
+        if (cgroupParent === null || !(await runCgroupReadable(cgroupParent))) {
+          stats = followStats(running, {
+            onError: (error) => logger.debug({ ...log, error: describeError(error) }, "stats sample failed"),
+          });
+        }
         const waited = (await running.wait().catch((error: unknown) => {
           throw new SandboxError("SANDBOX_ENGINE_FAILED", `waiting for the container failed: ${describeError(error)}`, {
             cause: error,
@@ -227,6 +241,7 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
       stats?.stop();
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, outputDrainMs).unref())]);
       const state = (await running.inspect()).State;
+      const exactUsage = stats === null && cgroupParent !== null ? await readRunCgroupUsage(cgroupParent) : null;
 
       const collected = await collectOutputFiles(workDir.path, inputs, {
         collect: request.collect,
@@ -255,8 +270,8 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
         files: collected.files,
         usage: {
           wallMs,
-          cpuMs: stats?.cpuMs() ?? null,
-          peakMemoryBytes: stats?.peakMemoryBytes() ?? null,
+          cpuMs: exactUsage?.cpuMs ?? stats?.cpuMs() ?? null,
+          peakMemoryBytes: exactUsage?.peakMemoryBytes ?? stats?.peakMemoryBytes() ?? null,
           bytesWritten: collected.totalBytes,
         },
         reason,
@@ -268,6 +283,11 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
       if (container !== null) {
         await container.remove({ force: true, v: true }).catch((error: unknown) => {
           logger.error({ ...log, error: describeError(error) }, "removing the sandbox container failed");
+        });
+      }
+      if (cgroupParent !== null) {
+        await removeRunCgroup(cgroupParent).catch((error: unknown) => {
+          logger.warn({ ...log, cgroupParent, error: describeError(error) }, "removing the run's parent cgroup failed");
         });
       }
       await workDir.dispose().catch((error: unknown) => {

@@ -38,7 +38,12 @@ export async function writeInputFiles(
     await mkdirOwned(workDir, dirname(relative));
     // Scripts with a shebang are made executable so `./run.sh` works as it would in a checkout.
     const executable = bytes[0] === 0x23 && bytes[1] === 0x21;
-    await writeFile(target, bytes, { mode: executable ? 0o755 : 0o644 });
+    await writeFile(target, bytes, { mode: executable ? 0o755 : 0o644 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOSPC") throw error;
+      throw new SandboxError("SANDBOX_BAD_REQUEST", `the input files don't fit in the work dir (diskBytes); "${path}" hit ENOSPC`, {
+        cause: error,
+      });
+    });
     await chown(target, sandboxUid, sandboxGid);
     written.set(relative, bytes);
   }

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { bibtexKey, toBibliography, toBibtex, type Paper } from "./index.ts";
+
+const adam: Paper = {
+  id: "x1",
+  title: "Adam: A Method for Stochastic Optimization",
+  abstract: "",
+  authors: ["Diederik P. Kingma", "Jimmy Ba"],
+  venue: "ICLR",
+  year: 2015,
+  citations: null,
+  source: "offline",
+  score: 1,
+};
+
+/** A structural check of one entry: `@type{key,` fields `name = {value}` with balanced braces, `}`. */
+function parseEntry(text: string): { type: string; key: string; fields: Record<string, string> } {
+  const head = /^@(\w+)\{([^,\s{}]+),\n/.exec(text);
+  if (!head) throw new Error(`bad entry head: ${text.slice(0, 60)}`);
+  const fields: Record<string, string> = {};
+  let pos = head[0].length;
+  for (;;) {
+    const field = /^ {2}(\w+) = \{/.exec(text.slice(pos));
+    if (!field) break;
+    pos += field[0].length;
+    let depth = 1;
+    const start = pos;
+    while (depth > 0) {
+      const ch = text[pos++];
+      if (ch === undefined) throw new Error("unbalanced braces");
+      if (ch === "{") depth++;
+      if (ch === "}") depth--;
+    }
+    fields[field[1]!] = text.slice(start, pos - 1);
+    if (text.startsWith(",\n", pos)) pos += 2;
+  }
+  if (text.slice(pos) !== "\n}") throw new Error(`bad entry tail: ${JSON.stringify(text.slice(pos))}`);
+  return { type: head[1]!, key: head[2]!, fields };
+}
+
+describe("BibTeX", () => {
+  it("derives a stable key from first author, year and first significant title word", () => {
+    expect(bibtexKey(adam)).toBe("kingma2015adam");
+    expect(bibtexKey({ ...adam, title: "On the Spectral Bias of Neural Networks", authors: ["Nasim Rahaman"], year: 2019 })).toBe("rahaman2019spectral");
+    expect(bibtexKey({ ...adam, authors: ["Lénaïc Chizat"], title: "On Lazy Training", year: 2019 })).toBe("chizat2019lazy");
+    expect(bibtexKey({ ...adam, authors: [], year: null, title: "The" })).toBe("anonndthe");
+  });
+
+  it("writes a valid inproceedings entry with authors in Last, First form", () => {
+    const entry = parseEntry(toBibtex(adam));
+    expect(entry).toEqual({
+      type: "inproceedings",
+      key: "kingma2015adam",
+      fields: {
+        title: "Adam: A Method for Stochastic Optimization",
+        author: "Kingma, Diederik P. and Ba, Jimmy",
+        booktitle: "ICLR",
+        year: "2015",
+      },
+    });
+  });
+
+  it("uses article for journals and misc for arXiv or unknown venues", () => {
+    expect(parseEntry(toBibtex({ ...adam, venue: "Journal of Machine Learning Research" })).fields.journal).toBe("Journal of Machine Learning Research");
+    expect(parseEntry(toBibtex({ ...adam, venue: "arXiv" })).type).toBe("misc");
+    expect(parseEntry(toBibtex({ ...adam, venue: null, year: null })).fields).not.toHaveProperty("year");
+  });
+
+  it("escapes LaTeX specials and drops stray braces so the entry stays well-formed", () => {
+    const nasty = { ...adam, title: "Fast {Nets} & 100% of $\\mathcal{X}$_y #1 ~ ^}", authors: ["A. {B}"] };
+    const entry = parseEntry(toBibtex(nasty));
+    expect(entry.fields.title).toBe("Fast Nets \\& 100\\% of \\$\\textbackslash{}mathcalX\\$\\_y \\#1 \\textasciitilde{} \\textasciicircum{}");
+    expect(entry.fields.author).toBe("B, A.");
+  });
+
+  it("makes colliding keys unique with letter suffixes and lists each paper once", () => {
+    const twin = { ...adam, id: "x2", title: "Adam Revisited" };
+    const { keys, bibtex } = toBibliography([adam, twin, adam]);
+    expect([...keys.entries()]).toEqual([
+      ["x1", "kingma2015adam"],
+      ["x2", "kingma2015adamb"],
+    ]);
+    const entries = bibtex.trim().split("\n\n");
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) parseEntry(entry);
+  });
+});

@@ -1,0 +1,4 @@
+import pino from "pino";
+import type { SandboxLogger } from "./index.ts";
+const logger: SandboxLogger = pino();
+export { logger };

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs and starts what scientist-swarm needs on a fresh Debian 12 machine (run as root), idempotently:
+# nats-server, a Docker engine, debootstrap + bubblewrap (offline images, fallback sandbox), Node dependencies,
+# and the python-ml sandbox image (built offline from Debian packages the first time: ~2 minutes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+for pkg in nats-server docker.io debootstrap bubblewrap python3-numpy python3-matplotlib; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  echo "setup: starting dockerd"
+  (dockerd >/var/log/scientist-dockerd.log 2>&1 &)
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  docker info >/dev/null 2>&1 || { echo "setup: dockerd did not start; see /var/log/scientist-dockerd.log" >&2; exit 1; }
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Builds only when the image is missing or its recipe changed.
+node bin/scientist.mjs sandbox build python-ml
