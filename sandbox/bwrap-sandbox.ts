@@ -15,6 +15,7 @@
 
 import { spawn } from "node:child_process";
 import type Dockerode from "dockerode";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { constants as osConstants, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,11 +65,11 @@ export function createBwrapSandbox(options: BwrapSandboxOptions = {}): Sandbox {
       );
     }
     let record = await readImageRecord(cacheDir, recipe.name);
-    if (record?.recipeHash !== recipeHash(recipe)) {
+    const rootfs = rootfsDir(cacheDir, recipe.name);
+    if (record?.recipeHash !== recipeHash(recipe) || !existsSync(join(rootfs, "bin"))) {
       logger.warn({ image: recipe.name }, "image rootfs missing or stale; building it offline (this takes minutes)");
       record = await buildImage(recipe.name, { cacheDir, mirror: options.mirror, logger, docker: options.docker ?? null, importIntoDocker: false });
     }
-    const rootfs = rootfsDir(cacheDir, recipe.name);
     // bwrap can't create the /work mount point on a read-only root; rootfs built before the builder made it lack it.
     await mkdir(join(rootfs, "work"), { mode: 0o755 }).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== "EEXIST") throw error;

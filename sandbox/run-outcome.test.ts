@@ -39,6 +39,10 @@ describe("how a finished run is classified", () => {
     expect(reason).toContain("5000 ms");
   });
 
+  it("SIGXCPU (the bwrap CPU-time budget) counts as a timeout", () => {
+    expect(classifyRun({ ...base, exitCode: 152 }).status).toBe("timeout");
+  });
+
   it("an output flood names the stream that overflowed", () => {
     expect(classifyRun({ ...base, overflowedStream: "stderr", exitCode: 137 }).reason).toContain("stderr");
   });

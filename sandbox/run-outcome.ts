@@ -28,6 +28,8 @@ const memoryErrorPattern = /MemoryError|Cannot allocate memory|std::bad_alloc|ou
 const noSpacePattern = /No space left on device|ENOSPC|Errno 28\b/;
 const fileTooLargePattern = /File too large|EFBIG|Errno 27\b|File size limit exceeded/;
 const processLimitPattern = /Resource temporarily unavailable|can't start new thread|fork: retry|BlockingIOError|EAGAIN/;
+/** Exit status of a process killed by SIGXCPU (24), i.e. past RLIMIT_CPU (the bwrap backend's CPU budget). */
+const cpuLimitSignalExit = 128 + 24;
 /** Exit status of a process killed by SIGXFSZ (25), i.e. a write past RLIMIT_FSIZE. */
 const fileSizeSignalExit = 128 + 25;
 /** Below this much free space, a failed run is taken to have filled the work dir. */
@@ -57,6 +59,12 @@ export function classifyRun(facts: RunFacts): { status: SandboxStatus; reason: s
     };
   }
   if (facts.exitCode === 0) return { status: "ok", reason: null };
+  if (facts.exitCode === cpuLimitSignalExit) {
+    return {
+      status: "timeout",
+      reason: `the run used up its CPU-time budget (timeout × cpus = ${Math.round((facts.timeoutMs / 1000) * Math.max(1, limits.cpus))} s) and was killed by SIGXCPU; use fewer threads or make the run faster`,
+    };
+  }
 
   const tail = lastLine(facts.stderr);
   const said = tail ? ` (last stderr line: ${tail})` : "";

@@ -1,4 +1,0 @@
-import pino from "pino";
-import type { SandboxLogger } from "./index.ts";
-const logger: SandboxLogger = pino();
-export { logger };
