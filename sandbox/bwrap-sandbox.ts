@@ -110,6 +110,12 @@ export function createBwrapSandbox(options: BwrapSandboxOptions = {}): Sandbox {
         "--cap-drop", "ALL",
         "--ro-bind", rootfs, "/",
         "--dev", "/dev",
+        // bwrap's /dev is an uncapped tmpfs (half the host's RAM) owned by the sandbox user: give /dev/shm its own
+        // capped tmpfs and make the rest of /dev read-only, so the work dir and /tmp stay the only writable space.
+        "--size", String(tmpBytes),
+        "--perms", "1777",
+        "--tmpfs", "/dev/shm",
+        "--remount-ro", "/dev",
         "--proc", "/proc",
         "--size", String(tmpBytes),
         "--perms", "1777",

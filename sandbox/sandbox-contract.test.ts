@@ -309,6 +309,19 @@ for (const backend of backends) {
       expect(result.stderr).toMatch(/Read-only file system|Permission denied/);
     });
 
+    it("offers no writable space outside the capped work dir, /tmp and /dev/shm", async () => {
+      const result = await sandbox.run(
+        python(
+          "import os\nwritable = []\nfor d in ['/', '/etc', '/dev', '/var/tmp', '/run', '/home', '/proc']:\n" +
+            "    try:\n        open(os.path.join(d, 'probe'), 'w').close()\n        writable.append(d)\n    except OSError:\n        pass\n" +
+            "sizes = {d: os.statvfs(d).f_blocks * os.statvfs(d).f_frsize for d in ['/tmp', '/dev/shm']}\n" +
+            "print(writable, max(sizes.values()) <= 64 * 1024 * 1024)\n",
+        ),
+      );
+      expect(result.status).toBe("ok");
+      expect(result.stdout.trim()).toBe("[] True");
+    });
+
     it("never follows a symlink out of the work dir and caps the number of files copied out", async () => {
       const result = await sandbox.run(
         python("import os\nos.symlink('/etc/passwd', 'passwd-link')\nfor i in range(5):\n    open(f'f{i}.txt', 'w').write(str(i))\n", {

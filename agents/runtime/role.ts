@@ -69,8 +69,6 @@ export interface RoleDefinition<C = any> {
   policies: Partial<Record<"rules" | "llm", (context: RoleContext<C>) => ActorImplementations>>;
   /** Payload schemas of message types this role introduces (plugins). */
   messageTypes?: Record<string, z.ZodType>;
-  /** Long effects (experiments) want the ack deadline extended while they run. */
-  longRunning?: boolean;
 }
 
 export type { ArchiveEntry };

@@ -19,5 +19,4 @@ export const experimenter: RoleDefinition<ExperimenterConfig> = {
   effects: (context) => ({ runExperiment: runExperimentActor(context) }),
   // No decisions to make: both policies run exactly what was asked.
   policies: { rules: () => ({}), llm: () => ({}) },
-  longRunning: true,
 };
