@@ -2,8 +2,9 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", "runs/**"],
+    include: ["{agents,bus,sandbox,config,templates,cli,tests}/**/*.test.ts"],
+    // .scientist/ holds image rootfs trees (with /proc links): never crawl them for tests.
+    exclude: ["node_modules/**", "runs/**", ".scientist/**", "test-results/**"],
     pool: "forks",
     // Two cores: integration files start nats-server and containers, so keep file parallelism modest.
     maxWorkers: 2,

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs and starts what scientist-swarm needs on a fresh Debian 12 machine (run as root), idempotently:
-# nats-server, a Docker engine, debootstrap + bubblewrap (offline images, fallback sandbox), Node dependencies,
+# nats-server, a Docker engine, debootstrap + bubblewrap (offline images, fallback sandbox), chromium (the live
+# web page is tested in a real headless browser), Node dependencies,
 # and the python-ml sandbox image (built offline from Debian packages the first time: ~2 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in nats-server docker.io debootstrap bubblewrap python3-numpy python3-matplotlib; do
+for pkg in nats-server docker.io debootstrap bubblewrap python3-numpy python3-matplotlib chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
