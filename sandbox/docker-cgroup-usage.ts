@@ -10,11 +10,15 @@
 
 import { access, readFile, readdir, rmdir } from "node:fs/promises";
 import { join } from "node:path";
+import { processAlive } from "./host-command.ts";
 
 const cgroupRoot = "/sys/fs/cgroup";
 
+const parentPrefix = "scientist-sandbox-";
+
+/** The pid in the name lets sweepStaleRunCgroups tell a dead process's leftovers from a live run's. */
 export function runCgroupParent(runId: string): string {
-  return `/scientist-sandbox-${runId}`;
+  return `/${parentPrefix}${process.pid}-${runId}`;
 }
 
 async function readNumber(path: string): Promise<number | null> {
@@ -56,5 +60,21 @@ export async function removeRunCgroup(parent: string): Promise<void> {
       // ENOENT: not created in this hierarchy (or cpu/cpuacct share one dir); ENOTDIR: not a hierarchy.
       if (error.code !== "ENOENT" && error.code !== "ENOTDIR") throw error;
     });
+  }
+}
+
+/**
+ * Removes parent cgroups left by host processes that died mid-run. Only empty cgroups can be removed, so a
+ * running container's parent is never touched even if its owner is gone (the container sweep handles it).
+ */
+export async function sweepStaleRunCgroups(): Promise<void> {
+  const names = new Set<string>();
+  for (const dir of [join(cgroupRoot, "memory"), cgroupRoot]) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) if (name.startsWith(parentPrefix)) names.add(name);
+  }
+  for (const name of names) {
+    const pid = Number(/^scientist-sandbox-(\d+)-/.exec(name)?.[1]);
+    if (Number.isInteger(pid) && (pid === process.pid || processAlive(pid))) continue;
+    await removeRunCgroup(`/${name}`).catch(() => undefined); // EBUSY: still in use, leave it for a later sweep.
   }
 }

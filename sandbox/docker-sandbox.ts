@@ -22,8 +22,14 @@ import { buildSandboxEnv, envToList } from "./sandbox-env.ts";
 import { silentLogger, type SandboxLogger } from "./sandbox-logger.ts";
 import type { Sandbox, SandboxRunRequest, SandboxRunResult } from "./types.ts";
 import { followStats, type StatsFollower } from "./docker-stats.ts";
-import { readRunCgroupUsage, removeRunCgroup, runCgroupParent, runCgroupReadable } from "./docker-cgroup-usage.ts";
-import { abandonGraceMs, deadlineLabel, sandboxLabel, sweepAbandonedContainers } from "./docker-sweep.ts";
+import {
+  readRunCgroupUsage,
+  removeRunCgroup,
+  runCgroupParent,
+  runCgroupReadable,
+  sweepStaleRunCgroups,
+} from "./docker-cgroup-usage.ts";
+import { abandonGraceMs, deadlineLabel, ownerLabel, ownerValue, sandboxLabel, sweepAbandonedContainers } from "./docker-sweep.ts";
 import { createWorkDir, sandboxGid, sandboxUid, sweepStaleWorkDirs } from "./work-dir.ts";
 import { artifactWarnings, collectOutputFiles, writeInputFiles } from "./work-files.ts";
 
@@ -63,7 +69,7 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
       return built.dockerImageId;
     });
 
-  let sweptWorkDirs: Promise<void> | undefined;
+  let sweptHost: Promise<void> | undefined;
   let cgroupDriverInfo: Promise<string | null> | undefined;
   const cgroupDriver = (): Promise<string | null> =>
     (cgroupDriverInfo ??= docker
@@ -106,8 +112,10 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
     await sweepAbandonedContainers(docker, logger).catch((error: unknown) =>
       logger.warn({ error: describeError(error) }, "sweeping abandoned sandbox containers failed"),
     );
-    sweptWorkDirs ??= sweepStaleWorkDirs(workRoot, logger);
-    await sweptWorkDirs;
+    // Leftovers of dead processes: once per sandbox for work dirs and cgroups (cheap to keep), every run for
+    // containers (a running one costs CPU and memory).
+    sweptHost ??= Promise.all([sweepStaleWorkDirs(workRoot, logger), sweepStaleRunCgroups()]).then(() => undefined);
+    await sweptHost;
     const runId = randomBytes(6).toString("hex");
     const log = { runId, image: request.image };
     const cgroupParent = (await cgroupDriver()) === "cgroupfs" ? runCgroupParent(runId) : null;
@@ -130,6 +138,7 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
             [`${sandboxLabel}.run`]: runId,
             // Lets a later run remove this container if this process dies before its finally block.
             [deadlineLabel]: String(Date.now() + request.timeoutMs + abandonGraceMs),
+            [ownerLabel]: ownerValue(),
           },
           AttachStdin: false,
           AttachStdout: true,
@@ -153,6 +162,8 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
             Mounts: [{ Type: "bind", Source: workDir.path, Target: "/work", ReadOnly: false }],
             Tmpfs: { "/tmp": `rw,nosuid,nodev,size=${tmpBytes},mode=1777` },
             IpcMode: "private",
+            // /dev/shm is a tmpfs too (multiprocessing needs it): same cap as /tmp, charged to memory.
+            ShmSize: tmpBytes,
             ...(cgroupParent !== null ? { CgroupParent: cgroupParent } : {}),
             // tini as PID 1 reaps orphans (fork bombs leave many) and passes signals on.
             Init: true,

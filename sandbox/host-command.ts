@@ -27,6 +27,16 @@ export class HostCommandError extends Error {
 
 const keptOutputBytes = 64 * 1024;
 
+/** Whether a process with this pid exists on this host (EPERM: it does, but belongs to someone else). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export async function runHostCommand(
   argv: readonly string[],
   options: { signal?: AbortSignal; onOutput?: (chunk: Buffer) => void; cwd?: string } = {},

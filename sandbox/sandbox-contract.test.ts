@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { createServer, type AddressInfo, type Server } from "node:net";
-import { networkInterfaces } from "node:os";
+import { hostname, networkInterfaces } from "node:os";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import Dockerode from "dockerode";
@@ -22,7 +22,7 @@ import {
   type SandboxLimits,
   type SandboxRunRequest,
 } from "./index.ts";
-import { deadlineLabel, sweepAbandonedContainers } from "./docker-sweep.ts";
+import { deadlineLabel, ownerLabel, sweepAbandonedContainers } from "./docker-sweep.ts";
 import { silentLogger } from "./sandbox-logger.ts";
 import { createWorkDir, sweepStaleWorkDirs } from "./work-dir.ts";
 
@@ -363,6 +363,19 @@ describe.skipIf(!(engine.ok && isRoot))("leftovers of a host process that died m
     await container.start();
     const removed = await sweepAbandonedContainers(docker, silentLogger);
     expect(removed).toBeGreaterThanOrEqual(1);
+    await expect(container.inspect()).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it("an exited sandbox container whose owner process is gone is removed before its deadline", async () => {
+    const container = await docker.createContainer({
+      Image: "scientist/python-ml:latest",
+      Cmd: ["true"],
+      NetworkDisabled: true,
+      Labels: { [sandboxLabel]: "1", [deadlineLabel]: String(Date.now() + 3_600_000), [ownerLabel]: `${hostname()}:99999999` },
+    });
+    await container.start();
+    await container.wait();
+    await sweepAbandonedContainers(docker, silentLogger);
     await expect(container.inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 

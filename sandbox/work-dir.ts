@@ -17,7 +17,7 @@ import { randomBytes } from "node:crypto";
 import { open, mkdir, readFile, readdir, rm, rmdir, statfs, chown, chmod } from "node:fs/promises";
 import { join } from "node:path";
 import { SandboxError, describeError } from "./errors.ts";
-import { runHostCommand } from "./host-command.ts";
+import { processAlive, runHostCommand } from "./host-command.ts";
 import { silentLogger, type SandboxLogger } from "./sandbox-logger.ts";
 
 /** The uid/gid that sandboxed code runs as (nobody/nogroup), in both backends. */
@@ -95,15 +95,6 @@ export async function createWorkDir(options: {
     },
     dispose,
   };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**

@@ -21,6 +21,9 @@ import numpy as np  # noqa: E402
 # bury the real error in the stderr tail the coder gets back.
 np.seterr(over="ignore", invalid="ignore")
 
+# Knobs: optimizer "sgd" (heavy-ball with `momentum`; 0 = plain SGD) or "adam" (betas 0.9/0.999);
+# activation "tanh" | "relu" | "gelu"; init_scale multiplies the 1/sqrt(fan_in) init std; weight_decay is L2
+# on weight matrices; label_noise is the fraction of training labels flipped (validation stays clean).
 # --- scientist:params begin (the rules coder rewrites this block) ---
 PARAMS = {"learning_rate": 0.05, "width": 32, "depth": 1, "init_scale": 1.0, "optimizer": "sgd", "momentum": 0.9, "weight_decay": 0.0, "label_noise": 0.0, "activation": "tanh", "epochs": 300, "batch_size": 32}
 # --- scientist:params end ---
@@ -29,7 +32,8 @@ DATASETS = ["moons", "circles", "spirals"]
 DATA_SEEDS = {"moons": 11, "circles": 12, "spirals": 13}  # fixed: every run sees the same points
 TRAIN_SEEDS = [0, 1, 2]
 N_TRAIN, N_VAL = 500, 1000
-N_CURVE_POINTS = 60
+N_CURVE_POINTS = 80  # evenly spaced loss evaluations, plus every one of the first EARLY_EPOCHS
+EARLY_EPOCHS = 20  # dense early, where epochs_to_90 is decided
 DIVERGED_LOSS = 10.0  # loss reported for a run whose weights became non-finite (JSON has no NaN)
 
 
@@ -192,9 +196,11 @@ def train_one(data, seed, p):
     weights = init_params(rng, p)
     opt = Optimizer(weights, p)
     bs = int(p["batch_size"])
+    n_epochs = int(p["epochs"])
+    eval_at = set(eval_epochs(n_epochs))
     train_curve, val_curve = [], []
     epochs_to_90, diverged = None, False
-    for epoch in range(int(p["epochs"])):
+    for epoch in range(1, n_epochs + 1):
         order = rng.permutation(len(y_tr))
         for start in range(0, len(order), bs):
             idx = order[start:start + bs]
@@ -203,18 +209,21 @@ def train_one(data, seed, p):
         if not all(np.all(np.isfinite(w)) for w in weights):
             diverged = True
             break
+        # Full-data evaluation costs more than an epoch of small batches on wide nets: only at eval_at.
+        if epoch not in eval_at:
+            continue
         tr_loss, _ = evaluate(weights, x_tr, y_tr, act)
         va_loss, va_acc = evaluate(weights, x_va, y_va, act)
         train_curve.append(min(tr_loss, DIVERGED_LOSS))
         val_curve.append(min(va_loss, DIVERGED_LOSS))
         if epochs_to_90 is None and va_acc >= 0.9:
-            epochs_to_90 = epoch + 1
+            epochs_to_90 = epoch
     # finite but exploded (loss far above chance, log 2) counts as diverged too
     diverged = diverged or not train_curve or not train_curve[-1] < DIVERGED_LOSS
     if diverged:
         tr_loss = va_loss = DIVERGED_LOSS
         tr_acc = va_acc = 0.5
-        pad = int(p["epochs"]) - len(train_curve)
+        pad = len(eval_at) - len(train_curve)
         train_curve += [DIVERGED_LOSS] * pad
         val_curve += [DIVERGED_LOSS] * pad
     else:
@@ -228,17 +237,16 @@ def train_one(data, seed, p):
         "val_loss": min(va_loss, DIVERGED_LOSS),
         "generalization_gap": min(va_loss, DIVERGED_LOSS) - min(tr_loss, DIVERGED_LOSS),
         # never reaching 90% counts as the full budget, so the mean stays a number
-        "epochs_to_90": float(epochs_to_90 if epochs_to_90 is not None else int(p["epochs"])),
+        "epochs_to_90": float(epochs_to_90 if epochs_to_90 is not None else n_epochs),
         "diverged": float(diverged),
     }
     return metrics, train_curve, val_curve
 
 
-def subsample(curve, n):
-    if len(curve) <= n:
-        return list(range(1, len(curve) + 1)), curve
-    idx = np.unique(np.linspace(0, len(curve) - 1, n).round().astype(int))
-    return [int(i) + 1 for i in idx], [curve[i] for i in idx]
+def eval_epochs(n_epochs):
+    """Epochs (1-based) after which losses are measured: every early one, then evenly spaced."""
+    spaced = np.linspace(1, n_epochs, N_CURVE_POINTS).round().astype(int).tolist() if n_epochs > 0 else []
+    return sorted(set(range(1, min(n_epochs, EARLY_EPOCHS) + 1)) | set(spaced))
 
 
 def r4(x):
@@ -261,10 +269,9 @@ def main():
             "means": {k: r4(np.mean([r[0][k] for r in runs])) for k in keys},
             "stds": {k: r4(np.std([r[0][k] for r in runs])) for k in keys},
         }
-        epochs, train_mean = subsample(np.mean([r[1] for r in runs], 0).tolist(), N_CURVE_POINTS)
-        _, val_mean = subsample(np.mean([r[2] for r in runs], 0).tolist(), N_CURVE_POINTS)
-        curves[name] = {"epoch": epochs, "train_loss": [r4(v) for v in train_mean],
-                        "val_loss": [r4(v) for v in val_mean]}
+        curves[name] = {"epoch": eval_epochs(int(PARAMS["epochs"])),
+                        "train_loss": [r4(v) for v in np.mean([r[1] for r in runs], 0)],
+                        "val_loss": [r4(v) for v in np.mean([r[2] for r in runs], 0)]}
         m = final_info[name]["means"]
         print(f"{name}: val_acc={m['val_acc']} train_loss={m['train_loss']} "
               f"val_loss={m['val_loss']} ({time.time() - t0:.1f}s)")
