@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { bibtexKey, toBibliography, toBibtex, type Paper } from "./index.ts";
+import { bibtexKey, miniCorpusPath, toBibliography, toBibtex, type Paper } from "./index.ts";
 
 const adam: Paper = {
   id: "x1",
@@ -83,5 +84,17 @@ describe("BibTeX", () => {
     const entries = bibtex.trim().split("\n\n");
     expect(entries).toHaveLength(2);
     for (const entry of entries) parseEntry(entry);
+  });
+
+  it("gives every paper of the bundled mini corpus a distinct key and a well-formed entry", () => {
+    const papers = readFileSync(miniCorpusPath(), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => ({ ...(JSON.parse(line) as Omit<Paper, "source" | "score" | "citations">), citations: null, source: "offline", score: 0 }));
+    expect(new Set(papers.map(bibtexKey)).size).toBe(papers.length);
+    const { bibtex } = toBibliography(papers);
+    const entries = bibtex.trim().split("\n\n");
+    expect(entries).toHaveLength(papers.length);
+    for (const entry of entries) expect(() => parseEntry(entry)).not.toThrow();
   });
 });

@@ -42,6 +42,11 @@ export function escapeBibtex(text: string): string {
     .trim();
 }
 
+/** A DOI, arXiv id or URL as BibTeX should see it: no braces, backslashes or whitespace. */
+function verbatim(text: string): string {
+  return text.replace(/[{}\\\s]/g, "");
+}
+
 /** "Diederik P. Kingma" -> "Kingma, Diederik P." (BibTeX's unambiguous form). */
 function bibtexAuthor(author: string): string {
   const name = author.trim().replace(/\s+/g, " ");
@@ -72,6 +77,15 @@ export function toBibtex(paper: Paper, key: string = bibtexKey(paper)): string {
     else fields.push(["howpublished", escapeBibtex(paper.venue)]);
   }
   if (paper.year !== null) fields.push(["year", String(paper.year)]);
+  // Identifiers are copied verbatim (LaTeX escaping would corrupt a DOI's underscores inside \url/\doi);
+  // only what could end the field or the entry early is removed.
+  const doi = paper.doi ? verbatim(paper.doi) : "";
+  if (doi) fields.push(["doi", doi]);
+  const eprint = paper.arxivId ? verbatim(paper.arxivId) : "";
+  if (eprint) fields.push(["eprint", eprint], ["archivePrefix", "arXiv"]);
+  // A landing page only where no identifier exists: a reference list full of search-engine URLs reads badly.
+  const url = paper.url && !doi && !eprint ? verbatim(paper.url) : "";
+  if (url) fields.push(["url", url]);
   const body = fields.map(([name, value]) => `  ${name} = {${value}}`).join(",\n");
   return `@${type}{${key},\n${body}\n}`;
 }

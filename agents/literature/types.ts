@@ -13,6 +13,12 @@ export interface Paper {
   source: string;
   /** Relevance to the query as the source ranks it (BM25 for the offline corpus); higher is better. */
   score: number;
+  /** Bare DOI ("10.1234/abc"), where the source knows it; BibTeX carries it. */
+  doi?: string | null;
+  /** arXiv identifier without version ("1412.6980"), where known; BibTeX carries it as the eprint. */
+  arxivId?: string | null;
+  /** Landing page of the paper, where known. */
+  url?: string | null;
 }
 
 export interface SearchOptions {
@@ -35,4 +41,10 @@ export interface CorpusRecord {
   venue: string | null;
   year: number | null;
   citations: number | null;
+}
+
+/** The slice of a pino logger the literature layer uses; a pino Logger satisfies it. */
+export interface LiteratureLogger {
+  info(details: object, message?: string): void;
+  warn(details: object, message?: string): void;
 }
