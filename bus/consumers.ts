@@ -58,13 +58,18 @@ export async function pullLoop(
   onError: (error: unknown) => void,
 ): Promise<void> {
   const c = await js.consumers.get(streamName(run), consumer);
+  let failures = 0;
   while (!signal.aborted) {
     let msg: JsMsg | null = null;
     try {
       msg = await c.next({ expires: 2000 });
+      failures = 0;
     } catch (error) {
       if (signal.aborted) break;
       onError(error);
+      // A consumer that is gone or a server that is down must not turn this loop into a busy spin.
+      failures++;
+      await backoff(Math.min(10_000, 200 * 2 ** Math.min(failures, 6)), signal);
       continue;
     }
     if (!msg || signal.aborted) {
@@ -77,4 +82,16 @@ export async function pullLoop(
       onError(error);
     }
   }
+}
+
+function backoff(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
 }
