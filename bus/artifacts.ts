@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, normalize, sep } from "node:path";
 import type { ObjectStore, Objm } from "@nats-io/obj";
 import { BusError } from "./errors.ts";
@@ -27,7 +27,7 @@ export class ArtifactStore {
   static checkName(name: string): string {
     const clean = normalize(name);
     if (!name || clean.startsWith("..") || clean.startsWith(sep) || clean.includes(`..${sep}`)) {
-      throw new BusError("BUS_ARTIFACT_MISSING", `artifact name ${JSON.stringify(name)} is not a relative path inside the run`);
+      throw new BusError("BUS_ARTIFACT_BAD_NAME", `artifact name ${JSON.stringify(name)} is not a relative path inside the run`);
     }
     return clean;
   }
@@ -61,11 +61,20 @@ export class ArtifactStore {
     return (await store.list()).filter((info) => !info.deleted).map((info) => info.name);
   }
 
-  /** Copies every artifact of the run into the local run folder (artifacts written by agents on other hosts too). */
+  /**
+   * Copies every artifact of the run into the local run folder (artifacts written by agents on other hosts too);
+   * files this host already mirrored with the same size are left alone. Returns how many were copied.
+   */
   async syncLocal(): Promise<number> {
+    const store = await this.bucket();
     let count = 0;
-    for (const name of await this.list()) {
-      await this.mirror(name, await this.get(name));
+    for (const info of await store.list()) {
+      if (info.deleted) continue;
+      const path = this.localPath(info.name);
+      if (!path) break;
+      const local = await stat(path).catch(() => null);
+      if (local?.isFile() && local.size === info.size) continue;
+      await this.mirror(info.name, await this.get(info.name));
       count++;
     }
     return count;

@@ -8,6 +8,7 @@ export type BusErrorCode =
   | "BUS_CAS_CONFLICT"
   | "BUS_PUBLISH_FAILED"
   | "BUS_ARTIFACT_MISSING"
+  | "BUS_ARTIFACT_BAD_NAME"
   | "BUS_RUN_NOT_FOUND";
 
 export class BusError extends Error {
