@@ -199,6 +199,23 @@ export const payloadSchemas = {
     failed: z.number().int(),
     reason: z.string(),
   }),
+  /** The run's hard model budget would be exceeded: no further model call is made (published once per run). */
+  "budget.exhausted": z.object({
+    role: z.string(),
+    ideaId: z.string().nullable(),
+    reason: z.string(),
+    spent: z.object({ usd: z.number(), tokens: z.number().int(), calls: z.number().int() }),
+    budget: z.object({ maxUsd: z.number().nullable(), maxTokens: z.number().nullable() }),
+  }),
+  /** An actor's state value changed while it handled a message (XState inspection); a trace entry, consumed by no role. */
+  "actor.transitioned": z.object({
+    agent: z.string(),
+    actorKey: z.string(),
+    machine: z.string(),
+    from: z.string().nullable(),
+    to: z.string(),
+    event: z.string(),
+  }),
   "message.deadlettered": z.object({
     subject: z.string(),
     stream: z.string(),

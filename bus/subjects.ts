@@ -38,6 +38,10 @@ export const buckets = {
   archive: "sci_archive",
   /** Completed effects by key, so a redelivered message never repeats finished work. */
   effects: "sci_effects",
+  /** Model spend per run (the llm ledger), by `<run>`: the budget every replica checks before a call. */
+  ledger: "sci_ledger",
+  /** Recorded model and literature answers by `<run>.<kind>.<request hash>`, for `scientist run --replay`. */
+  recordings: "sci_recordings",
 } as const;
 
 export function artifactBucket(run: string): string {

@@ -5,6 +5,7 @@ import { registerRoles } from "./commands/roles.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerSandbox } from "./commands/sandbox.ts";
 import { registerTrace } from "./commands/trace.ts";
+import { registerUi } from "./commands/ui.ts";
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerAgent(program);
   registerRoles(program);
   registerTrace(program);
+  registerUi(program);
   registerDoctor(program);
   registerSandbox(program);
   return program;

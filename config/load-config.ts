@@ -21,6 +21,8 @@ export interface SwarmConfig {
   plugins: { module: string; replicas: number; config: Record<string, unknown> }[];
   sandbox: ParsedConfig["sandbox"] & { timeoutMs: number; plotTimeoutMs: number; cacheDir: string };
   logging: ParsedConfig["logging"];
+  /** The model layer; `apiKey` comes from the environment (never from a file) and is redacted from logs. */
+  llm: ParsedConfig["llm"] & { apiKey: string | null; timeoutMs: number; replay: string | null };
   /** Paths of data the swarm may use, found at boot. */
   data: { literature: string | null };
 }
@@ -31,6 +33,10 @@ export interface ConfigOverrides {
   template?: string;
   policy?: "rules" | "llm";
   natsUrl?: string;
+  /** --model: the model for every role (per-role `llm.models` entries are overridden too). */
+  model?: string;
+  /** --replay: answer every model and literature call from this run's recording. */
+  replay?: string;
 }
 
 /** Formats a zod issue as "config key a.b.c: message", naming unknown keys too. */
@@ -49,6 +55,24 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** The key each provider kind reads: the SDKs' own variable names, read here and nowhere else. */
+export const llmKeyVariable = { openai: "OPENAI_API_KEY", "openai-compatible": "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" } as const;
+
+function resolveLlm(llm: ParsedConfig["llm"], o: ConfigOverrides, env: NodeJS.ProcessEnv): SwarmConfig["llm"] {
+  const apiKey = env[llmKeyVariable[llm.provider]] || null;
+  // OPENAI_BASE_URL is the openai SDK's own variable: honouring it sends every call to that endpoint.
+  const baseURL = llm.provider !== "anthropic" && env.OPENAI_BASE_URL ? env.OPENAI_BASE_URL : llm.baseURL;
+  return {
+    ...llm,
+    model: o.model ?? llm.model,
+    models: o.model ? {} : llm.models,
+    baseURL,
+    apiKey,
+    timeoutMs: llm.timeoutSeconds * 1000,
+    replay: o.replay ?? null,
+  };
 }
 
 /**
@@ -121,6 +145,7 @@ export function loadConfig(
       plotTimeoutMs: c.sandbox.plotTimeoutSeconds * 1000,
     },
     logging: c.logging,
+    llm: resolveLlm(c.llm, o, env),
     data: { literature: env.SCIENTIST_LITERATURE ?? (existsSync(sharedLiterature) ? sharedLiterature : null) },
   };
   return deepFreeze(config);

@@ -41,6 +41,43 @@ export const sandboxSchema = z
     artifactCount: positiveInt.default(200),
     nofile: positiveInt.default(1024),
     fileSizeMb: positiveInt.default(256),
+    /** Docker containers created ahead of need so runs start fast; each is used by exactly one run. 0 = off. */
+    warmPool: z.number().int().min(0).max(32).default(2),
+    /** GPU pass-through for the docker backend: none, all, or a count (needs the NVIDIA container toolkit). */
+    gpus: z.union([z.enum(["none", "all"]), positiveInt]).default("none"),
+  })
+  .strict();
+
+const priceSchema = z
+  .object({ input: z.number().min(0), output: z.number().min(0), cacheRead: z.number().min(0).default(0), cacheWrite: z.number().min(0).default(0) })
+  .strict();
+
+/** The model layer for llm policies. Keys are not here: they come from the environment, read in load-config.ts. */
+export const llmSchema = z
+  .object({
+    provider: z.enum(["openai", "openai-compatible", "anthropic"]).default("openai"),
+    /** Model for every role unless `models` names another. */
+    model: z.string().min(1).default("gpt-4o-2024-08-06"),
+    /** Per-role model, e.g. { reviewer: gpt-4o-mini }. */
+    models: z.record(z.string(), z.string().min(1)).default({}),
+    /** Per-role sampling temperature; roles not named use the seed's 0.75 (coder 0). */
+    temperatures: z.record(z.string(), z.number().min(0).max(2)).default({}),
+    /** null: the vendor's API (OPENAI_BASE_URL overrides for openai and openai-compatible). */
+    baseURL: z.string().nullable().default(null),
+    timeoutSeconds: positiveInt.default(120),
+    /** Retries of one call on 429/5xx/timeouts (bounded: the seed can hang for hours on rate limits). */
+    maxRetries: z.number().int().min(0).max(10).default(3),
+    /** Follow-ups that show the model its validation error before the step fails. */
+    maxRepairs: z.number().int().min(0).max(5).default(2),
+    /** Output tokens a call may use (also the budget's estimate of a pending call's output). */
+    maxTokens: positiveInt.default(4096),
+    /** USD per million tokens, by model id. */
+    prices: z.record(z.string(), priceSchema).default({}),
+    /** Hard limits for the run; null means no limit on that axis. */
+    budget: z
+      .object({ maxUsd: z.number().positive().nullable().default(null), maxTokens: positiveInt.nullable().default(null) })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -73,6 +110,7 @@ export const configSchema = z
     roles: z.record(z.string(), roleEntrySchema).default({}),
     plugins: z.array(pluginEntrySchema).default([]),
     sandbox: sandboxSchema.prefault({}),
+    llm: llmSchema.prefault({}),
     logging: z
       .object({ level: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info") })
       .strict()

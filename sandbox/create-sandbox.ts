@@ -5,6 +5,7 @@
 
 import Dockerode from "dockerode";
 import { createBwrapSandbox } from "./bwrap-sandbox.ts";
+import type { GpuRequest } from "./docker-container-spec.ts";
 import { createDockerSandbox, type DockerImageBuilder } from "./docker-sandbox.ts";
 import { SandboxError, describeError } from "./errors.ts";
 import { runHostCommand } from "./host-command.ts";
@@ -23,6 +24,10 @@ export interface CreateSandboxOptions {
   imageBuilder?: DockerImageBuilder;
   /** Extra labels on each Docker container. */
   labels?: Record<string, string>;
+  /** Docker only: containers created ahead of need (0 = off). */
+  warmPool?: number;
+  /** Docker only: GPU pass-through. bwrap refuses anything but none. */
+  gpus?: GpuRequest;
 }
 
 export async function dockerEngineReachable(docker: Dockerode): Promise<{ ok: true } | { ok: false; why: string }> {
@@ -54,9 +59,16 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Sand
       mirror: options.mirror,
       imageBuilder: options.imageBuilder,
       labels: options.labels,
+      warmPool: options.warmPool,
+      gpus: options.gpus,
     });
-  const makeBwrap = (seedFrom: Dockerode | null): Sandbox =>
-    createBwrapSandbox({ cacheDir: options.cacheDir, logger, mirror: options.mirror, docker: seedFrom });
+  const makeBwrap = (seedFrom: Dockerode | null): Sandbox => {
+    // Silently running without the GPU the operator asked for would hide the problem until results look wrong.
+    if ((options.gpus ?? "none") !== "none") {
+      throw new SandboxError("SANDBOX_BAD_REQUEST", `sandbox.gpus is ${String(options.gpus)}, but GPU pass-through needs the docker backend`);
+    }
+    return createBwrapSandbox({ cacheDir: options.cacheDir, logger, mirror: options.mirror, docker: seedFrom });
+  };
 
   if (options.backend === "docker") {
     const engine = await dockerEngineReachable(docker);

@@ -30,7 +30,9 @@ import {
   sweepStaleRunCgroups,
 } from "./docker-cgroup-usage.ts";
 import { abandonGraceMs, deadlineLabel, ownerLabel, ownerValue, sandboxLabel, sweepAbandonedContainers } from "./docker-sweep.ts";
-import { createWorkDir, sandboxGid, sandboxUid, sweepStaleWorkDirs } from "./work-dir.ts";
+import { containerSpec, shapeKey, type ContainerShape, type GpuRequest } from "./docker-container-spec.ts";
+import { createWarmPool } from "./docker-warm-pool.ts";
+import { createWorkDir, sweepStaleWorkDirs, type WorkDir } from "./work-dir.ts";
 import { artifactWarnings, collectOutputFiles, writeInputFiles } from "./work-files.ts";
 
 /** Builds a missing image that has a recipe; returns the engine's image id. */
@@ -51,6 +53,20 @@ export interface DockerSandboxOptions {
   tmpBytes?: number;
   /** Extra labels for each container, e.g. the swarm run id. */
   labels?: Record<string, string>;
+  /** Containers created ahead of need (docker-warm-pool.ts); 0 = every run starts cold. Default 0. */
+  warmPool?: number;
+  /** How long a warm container may wait for its run; default 5 minutes. */
+  warmIdleMs?: number;
+  /** GPU pass-through (DeviceRequests); default none. */
+  gpus?: GpuRequest;
+}
+
+/** A run's container with its work dir and parent cgroup, created but not started (cold, or from the pool). */
+interface PreparedContainer {
+  runId: string;
+  container: Dockerode.Container;
+  workDir: WorkDir;
+  cgroupParent: string | null;
 }
 
 // Waiting for the output stream to drain after exit is bounded: a stuck attach must not hang the run.
@@ -76,6 +92,50 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
       .info()
       .then((info: { CgroupDriver?: string }) => info.CgroupDriver ?? null)
       .catch(() => null));
+
+  const discard = async (prepared: PreparedContainer): Promise<void> => {
+    const log = { runId: prepared.runId };
+    await prepared.container.remove({ force: true, v: true }).catch((error: unknown) => {
+      logger.error({ ...log, error: describeError(error) }, "removing the sandbox container failed");
+    });
+    if (prepared.cgroupParent !== null) {
+      await removeRunCgroup(prepared.cgroupParent).catch((error: unknown) => {
+        logger.warn({ ...log, cgroupParent: prepared.cgroupParent, error: describeError(error) }, "removing the run's parent cgroup failed");
+      });
+    }
+    await prepared.workDir.dispose().catch((error: unknown) => {
+      logger.error({ ...log, error: describeError(error) }, "removing the sandbox work dir failed");
+    });
+  };
+  const warmIdleMs = options.warmIdleMs ?? 300_000;
+  const pool = createWarmPool<PreparedContainer>({ size: options.warmPool ?? 0, idleMs: warmIdleMs, discard, logger });
+
+  /** A fresh work dir and a created container for this shape; `waitMs` is how long it may wait before it starts. */
+  async function prepare(shape: ContainerShape, timeoutMs: number, waitMs: number): Promise<PreparedContainer> {
+    const runId = randomBytes(6).toString("hex");
+    const cgroupParent = (await cgroupDriver()) === "cgroupfs" ? runCgroupParent(runId) : null;
+    const workDir = await createWorkDir({ parentDir: workRoot, diskBytes: shape.limits.diskBytes, logger });
+    const labels = {
+      ...options.labels,
+      [sandboxLabel]: "1",
+      [`${sandboxLabel}.run`]: runId,
+      // Lets a later run remove this container if this process dies before its finally block.
+      [deadlineLabel]: String(Date.now() + waitMs + timeoutMs + abandonGraceMs),
+      [ownerLabel]: ownerValue(),
+    };
+    try {
+      const container = await docker.createContainer(containerSpec(shape, { workDir: workDir.path, labels, cgroupParent })).catch((error: unknown) => {
+        throw new SandboxError("SANDBOX_ENGINE_FAILED", `creating the container failed: ${describeError(error)}`, {
+          cause: error,
+          retryable: true,
+        });
+      });
+      return { runId, container, workDir, cgroupParent };
+    } catch (error) {
+      await workDir.dispose().catch(() => undefined);
+      throw error;
+    }
+  }
 
   async function imageId(image: string): Promise<string> {
     const { reference, recipe } = resolveImageName(image);
@@ -116,68 +176,18 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
     // containers (a running one costs CPU and memory).
     sweptHost ??= Promise.all([sweepStaleWorkDirs(workRoot, logger), sweepStaleRunCgroups()]).then(() => undefined);
     await sweptHost;
-    const runId = randomBytes(6).toString("hex");
-    const log = { runId, image: request.image };
-    const cgroupParent = (await cgroupDriver()) === "cgroupfs" ? runCgroupParent(runId) : null;
-    const workDir = await createWorkDir({ parentDir: workRoot, diskBytes: limits.diskBytes, logger });
-    let container: Dockerode.Container | null = null;
+    const tmpBytes = options.tmpBytes ?? Math.min(64 * 1024 * 1024, Math.floor(limits.memoryBytes / 4));
+    const shape: ContainerShape = { imageId: image, command: request.command, env, limits, tmpBytes, gpus: options.gpus ?? "none" };
+    // The deadline label depends on the timeout, so it is part of what makes two requests interchangeable.
+    const key = `${shapeKey(shape)}|${request.timeoutMs}`;
+    const taken = pool.take(key);
+    const prepared = taken ?? (await prepare(shape, request.timeoutMs, 0));
+    pool.refill(key, () => prepare(shape, request.timeoutMs, warmIdleMs));
+    const { runId, workDir, cgroupParent, container } = prepared;
+    const log = { runId, image: request.image, warm: taken !== null };
     let stats: StatsFollower | null = null;
     try {
       const inputs = await writeInputFiles(workDir.path, request.files);
-      const tmpBytes = options.tmpBytes ?? Math.min(64 * 1024 * 1024, Math.floor(limits.memoryBytes / 4));
-      container = await docker
-        .createContainer({
-          Image: image,
-          Cmd: request.command,
-          User: `${sandboxUid}:${sandboxGid}`,
-          WorkingDir: "/work",
-          Env: env,
-          Labels: {
-            ...options.labels,
-            [sandboxLabel]: "1",
-            [`${sandboxLabel}.run`]: runId,
-            // Lets a later run remove this container if this process dies before its finally block.
-            [deadlineLabel]: String(Date.now() + request.timeoutMs + abandonGraceMs),
-            [ownerLabel]: ownerValue(),
-          },
-          AttachStdin: false,
-          AttachStdout: true,
-          AttachStderr: true,
-          Tty: false,
-          NetworkDisabled: true,
-          HostConfig: {
-            NetworkMode: "none",
-            Memory: limits.memoryBytes,
-            MemorySwap: limits.memoryBytes,
-            NanoCpus: Math.round(limits.cpus * 1e9),
-            PidsLimit: limits.pids,
-            ReadonlyRootfs: true,
-            CapDrop: ["ALL"],
-            SecurityOpt: ["no-new-privileges"],
-            Ulimits: [
-              { Name: "nofile", Soft: limits.nofile, Hard: limits.nofile },
-              { Name: "fsize", Soft: limits.fileSizeBytes, Hard: limits.fileSizeBytes },
-              { Name: "core", Soft: 0, Hard: 0 },
-            ],
-            Mounts: [{ Type: "bind", Source: workDir.path, Target: "/work", ReadOnly: false }],
-            Tmpfs: { "/tmp": `rw,nosuid,nodev,size=${tmpBytes},mode=1777` },
-            IpcMode: "private",
-            // /dev/shm is a tmpfs too (multiprocessing needs it): same cap as /tmp, charged to memory.
-            ShmSize: tmpBytes,
-            ...(cgroupParent !== null ? { CgroupParent: cgroupParent } : {}),
-            // tini as PID 1 reaps orphans (fork bombs leave many) and passes signals on.
-            Init: true,
-            // Output is captured through attach; a log driver would copy a 100 MB flood onto the host disk.
-            LogConfig: { Type: "none", Config: {} },
-          },
-        })
-        .catch((error: unknown) => {
-          throw new SandboxError("SANDBOX_ENGINE_FAILED", `creating the container failed: ${describeError(error)}`, {
-            cause: error,
-            retryable: true,
-          });
-        });
-
       const running = container;
       let killed = false;
       let aborted = false;
@@ -291,19 +301,7 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
       };
     } finally {
       stats?.stop();
-      if (container !== null) {
-        await container.remove({ force: true, v: true }).catch((error: unknown) => {
-          logger.error({ ...log, error: describeError(error) }, "removing the sandbox container failed");
-        });
-      }
-      if (cgroupParent !== null) {
-        await removeRunCgroup(cgroupParent).catch((error: unknown) => {
-          logger.warn({ ...log, cgroupParent, error: describeError(error) }, "removing the run's parent cgroup failed");
-        });
-      }
-      await workDir.dispose().catch((error: unknown) => {
-        logger.error({ ...log, error: describeError(error) }, "removing the sandbox work dir failed");
-      });
+      await discard(prepared);
     }
   }
 
@@ -313,7 +311,7 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
     ensureImage: async (image) => {
       await imageId(image);
     },
-    close: async () => undefined,
+    close: () => pool.close(),
   };
 }
 

@@ -31,7 +31,7 @@ export async function hostRolesForRun(options: {
     const dir = config.run.template.endsWith(templateName) ? config.run.template : `${config.repoRoot}/templates/${templateName}`;
     const template = await loadTemplateInfo(dir);
     const roles = hostedRolesFrom(config, options.registry, options.roles, options.plugins);
-    const services = await createServices({ bus, run, config, template, logger, needSandbox: roles.some((r) => r.name === "experimenter") });
+    const services = await createServices({ bus, run, config, template, logger, needSandbox: roles.some((r) => r.name === "experimenter"), needLlm: roles.some((r) => r.policy === "llm") });
     const host = await startAgentHost({ bus, run, config, registry: options.registry, roles, services, logger: logger.child({ run }) });
     options.onReady?.(host.agents);
     const stop = new AbortController();

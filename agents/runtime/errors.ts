@@ -4,7 +4,8 @@ export type RuntimeErrorCode =
   | "RUNTIME_BAD_PLUGIN"
   | "RUNTIME_BAD_ROLE_CONFIG"
   | "RUNTIME_MACHINE_FAILED"
-  | "RUNTIME_UNKNOWN_POLICY";
+  | "RUNTIME_UNKNOWN_POLICY"
+  | "RUNTIME_STORE_IN_USE";
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;

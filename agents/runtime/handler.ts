@@ -12,6 +12,7 @@ import {
 } from "../../bus/index.ts";
 import { deadLetter } from "./dead-letter.ts";
 import { runMachineStep } from "./run-machine.ts";
+import { transitionMessages } from "./actor-transitions.ts";
 import type { Outbound, RoleContext, RoleDefinition } from "./role.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 
@@ -82,7 +83,8 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
     log.error("message dead-lettered after too many deliveries");
     return;
   }
-  const key = deps.snapshots.key(envelope.run, role.name, role.actorKey?.(envelope) ?? envelope.correlation);
+  const actorKey = role.actorKey?.(envelope) ?? envelope.correlation;
+  const key = deps.snapshots.key(envelope.run, role.name, actorKey);
   // working() keeps the delivery ours while a long effect (an experiment) runs.
   const heartbeat = setInterval(() => msg.working(), Math.max(1000, Math.floor(deps.ackWaitMs / 3)));
   try {
@@ -97,7 +99,10 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
         }
         const input = role.input ? role.input(deps.context, envelope) : { run: envelope.run, correlation: envelope.correlation };
         const step = await runMachineStep(deps.machine, record.snapshot, input, { type: envelope.type, envelope }, deps.signal);
-        const outbox = toEnvelopes(envelope, step.outbox, agentId, deps.context.services.now());
+        // The actor's state changes go before what it emitted: a trace reads "entered closed, sent run.completed",
+        // and run.completed stays the last message of a run, where followers stop reading.
+        const transitions = transitionMessages(step.transitions, { role: role.name, agent: agentId, actorKey, machine: deps.machine.id });
+        const outbox = toEnvelopes(envelope, [...transitions, ...step.outbox], agentId, deps.context.services.now());
         const next: ActorRecord = {
           snapshot: step.snapshot,
           processed: [...record.processed, envelope.id].slice(-PROCESSED_KEPT),

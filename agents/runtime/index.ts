@@ -9,9 +9,13 @@ export { startAgentHost, hostedRolesFrom, parseRoleConfig, type AgentHost, type 
 export { KeyedMutex } from "./keyed-mutex.ts";
 export { runSwarm, finishRun, cliAgentId, type SwarmRunResult } from "./swarm-run.ts";
 export { buildReport, type RunReport } from "./report.ts";
+export { renderReportHtml } from "./report-html.ts";
 export { createServices, corpusPath } from "./services.ts";
 export { loadTemplateInfo, templateInfoFrom } from "./template-info.ts";
 export { ensureNats } from "./local-nats.ts";
 export { createLogger, silentLogger, redactPaths } from "./logger.ts";
 export { bootRoles, type BootedRoles } from "./boot.ts";
 export { hostRolesForRun } from "./agent-process.ts";
+export { createLlmServices, type LlmServices, type ReplayStatus } from "./llm-services.ts";
+export { LedgerStore, readLedger, kvRecordingStore } from "./llm-stores.ts";
+export { costsOf, type RunCosts, type CostLine } from "./report.ts";

@@ -1,4 +1,42 @@
 import type { Envelope, Payload, StoredEnvelope } from "../../bus/index.ts";
+import type { LedgerJson, SpendTotals } from "../llm/index.ts";
+import type { ReplayStatus } from "./llm-services.ts";
+
+/** Model spend of one slice of the run (a role, a model, an idea). */
+export interface CostLine {
+  calls: number;
+  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedReadTokens: number;
+  cacheWriteTokens: number;
+  usd: number;
+}
+
+export interface RunCosts {
+  total: CostLine;
+  byRole: Record<string, CostLine>;
+  byModel: Record<string, CostLine>;
+  byIdea: Record<string, CostLine>;
+}
+
+function costLine(t: SpendTotals): CostLine {
+  return {
+    calls: t.calls,
+    tokens: t.inputTokens + t.outputTokens + t.cachedReadTokens + t.cacheWriteTokens,
+    inputTokens: t.inputTokens,
+    outputTokens: t.outputTokens,
+    cachedReadTokens: t.cachedReadTokens,
+    cacheWriteTokens: t.cacheWriteTokens,
+    usd: Number(t.usd.toFixed(6)),
+  };
+}
+
+/** report.json's `costs`, from the run's ledger (llm runs only). */
+export function costsOf(ledger: LedgerJson): RunCosts {
+  const map = (m: Record<string, SpendTotals>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, costLine(v)]));
+  return { total: costLine(ledger.total), byRole: map(ledger.byRole), byModel: map(ledger.byModel), byIdea: map(ledger.byIdea) };
+}
 
 export interface RunReport {
   run: string;
@@ -24,6 +62,12 @@ export interface RunReport {
   stages: Record<string, { ideas: number; meanSeconds: number }>;
   deadLetters: { subject: string; reason: string }[];
   messageCounts: Record<string, number>;
+  /** Model spend (llm runs): per role, model and idea. */
+  costs?: RunCosts;
+  /** `budget.exhausted`, when the run hit its model budget. */
+  budgetExhausted?: Payload<"budget.exhausted">;
+  /** `--replay` runs: calls answered from the recording and the first request that was not in it. */
+  replay?: ReplayStatus;
 }
 
 const STAGES: Array<[string, string, string]> = [
@@ -43,6 +87,7 @@ export function buildReport(stored: StoredEnvelope[], meta: { run: string; templ
   const counts: Record<string, number> = {};
   let completion: Payload<"run.completed"> | null = null;
   const deadLetters: RunReport["deadLetters"] = [];
+  let budgetExhausted: Payload<"budget.exhausted"> | undefined;
   for (const e of envelopes) {
     counts[e.type] = (counts[e.type] ?? 0) + 1;
     const p = e.payload as Record<string, unknown>;
@@ -73,6 +118,8 @@ export function buildReport(stored: StoredEnvelope[], meta: { run: string; templ
       papers.push({ id: x.paperId, idea: x.ideaId, path: x.path, decision: x.decision, overall: x.overall, scores: x.scores, metaReview: x.metaReview, reviews: x.reviews.map((r) => r.review) });
     } else if (e.type === "run.completed") {
       completion = e.payload as Payload<"run.completed">;
+    } else if (e.type === "budget.exhausted") {
+      budgetExhausted ??= e.payload as Payload<"budget.exhausted">;
     } else if (e.type === "message.deadlettered") {
       const x = e.payload as Payload<"message.deadlettered">;
       deadLetters.push({ subject: x.subject, reason: x.reason });
@@ -93,5 +140,6 @@ export function buildReport(stored: StoredEnvelope[], meta: { run: string; templ
     stages,
     deadLetters,
     messageCounts: counts,
+    ...(budgetExhausted && { budgetExhausted }),
   };
 }

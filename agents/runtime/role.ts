@@ -6,6 +6,7 @@ import type { Sandbox } from "../../sandbox/index.ts";
 import type { Idea, Params } from "../../bus/index.ts";
 import type { LiteratureSource } from "../literature/index.ts";
 import type { SwarmConfig } from "../../config/index.ts";
+import type { LlmServices } from "./llm-services.ts";
 
 /** What the runtime hands a role when it builds the role's effects and policy for one replica. */
 export interface RoleContext<C = unknown> {
@@ -28,6 +29,8 @@ export interface Services {
   template: TemplateInfo;
   literature: LiteratureSource | null;
   now: () => Date;
+  /** The model, for roles whose policy is llm (null or absent when no hosted role uses it). */
+  llm?: LlmServices | null;
 }
 
 /** An outbound message as a machine emits it; the runtime wraps it into an envelope. */

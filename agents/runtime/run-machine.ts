@@ -1,12 +1,15 @@
 import { createActor, waitFor, type AnyStateMachine, type Snapshot } from "xstate";
 import type { MessageEvent, Outbound } from "./role.ts";
 import { RuntimeError } from "./errors.ts";
+import { recordTransitions, type ActorTransition } from "./actor-transitions.ts";
 
 export interface MachineStep {
   /** Persisted snapshot after the machine settled. */
   snapshot: Snapshot<unknown>;
   outbox: Outbound[];
   status: string;
+  /** The actor's state changes while handling this message (XState inspection), oldest first. */
+  transitions: ActorTransition[];
 }
 
 /**
@@ -21,7 +24,10 @@ export async function runMachineStep(
   signal: AbortSignal,
 ): Promise<MachineStep> {
   const outbox: Outbound[] = [];
-  const actor = persisted ? createActor(machine, { snapshot: persisted, input }) : createActor(machine, { input });
+  const recorder = recordTransitions(persisted);
+  const actor = persisted
+    ? createActor(machine, { snapshot: persisted, input, inspect: recorder.inspect })
+    : createActor(machine, { input, inspect: recorder.inspect });
   const subscription = actor.on("publish", (emitted: { message: Outbound }) => {
     outbox.push(emitted.message);
   });
@@ -35,7 +41,7 @@ export async function runMachineStep(
     if (settled.status === "error") {
       throw new RuntimeError("RUNTIME_MACHINE_FAILED", `machine failed: ${String((settled as { error?: unknown }).error)}`, { retryable: true });
     }
-    return { snapshot: actor.getPersistedSnapshot() as Snapshot<unknown>, outbox, status: settled.status };
+    return { snapshot: actor.getPersistedSnapshot() as Snapshot<unknown>, outbox, status: settled.status, transitions: recorder.transitions };
   } catch (error) {
     if (error instanceof RuntimeError) throw error;
     throw new RuntimeError("RUNTIME_MACHINE_FAILED", `machine failed on ${event.type}: ${(error as Error).message}`, { cause: error, retryable: true });

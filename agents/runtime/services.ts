@@ -5,6 +5,10 @@ import { ArtifactStore, EffectJournal, IdeaArchive, type BusConnection } from ".
 import type { SwarmConfig } from "../../config/index.ts";
 import { createSandbox, type Sandbox } from "../../sandbox/index.ts";
 import { createOfflineCorpus, miniCorpusPath, type LiteratureSource } from "../literature/index.ts";
+import type { ModelProvider } from "../llm/index.ts";
+import { createLlmServices } from "./llm-services.ts";
+import { kvRecordingStore } from "./llm-stores.ts";
+import { recordedLiterature, replayedLiterature } from "./recorded-literature.ts";
 import type { Services, TemplateInfo } from "./role.ts";
 
 /** Which corpus the novelty role reads: its config's path, or "auto" = the shared corpus if present, else the mini one. */
@@ -23,6 +27,10 @@ export async function createServices(options: {
   logger: Logger;
   needSandbox: boolean;
   sandbox?: Sandbox;
+  /** Whether a hosted role's policy is llm: only then is a model provider built (and a key needed). */
+  needLlm?: boolean;
+  /** Test seam: the provider behind the budget and the recorder, per model. */
+  baseProvider?: (model: string) => ModelProvider;
 }): Promise<Services & { close(): Promise<void> }> {
   const { bus, run, config, logger } = options;
   let sandbox: Sandbox | null = options.sandbox ?? null;
@@ -33,9 +41,20 @@ export async function createServices(options: {
       mirror: config.sandbox.mirror,
       logger: logger.child({ component: "sandbox" }),
       labels: { "scientist.run": run },
+      warmPool: config.sandbox.warmPool,
+      gpus: config.sandbox.gpus,
     });
   }
-  const literature: LiteratureSource = createOfflineCorpus({ path: corpusPath(config) });
+  const corpus: LiteratureSource = createOfflineCorpus({ path: corpusPath(config) });
+  const llm = options.needLlm
+    ? createLlmServices({ bus, run, config, logger, ...(options.baseProvider && { baseProvider: options.baseProvider }) })
+    : null;
+  // In llm runs every search is recorded with the run; a replay answers searches from the recording alone.
+  const literature: LiteratureSource = !llm
+    ? corpus
+    : llm.replayOf
+      ? replayedLiterature(corpus.name, kvRecordingStore(bus.kv.recordings, llm.replayOf, "literature"), (error) => llm.noteMiss(error, "literature"))
+      : recordedLiterature(corpus, kvRecordingStore(bus.kv.recordings, run, "literature"));
   return {
     sandbox,
     artifacts: new ArtifactStore(bus.objm, run, config.run.outDir),
@@ -44,6 +63,7 @@ export async function createServices(options: {
     template: options.template,
     literature,
     now: () => new Date(),
+    llm,
     close: async () => {
       if (sandbox && !options.sandbox) await sandbox.close();
     },

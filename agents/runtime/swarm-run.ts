@@ -20,7 +20,11 @@ import type { Sandbox } from "../../sandbox/index.ts";
 import { startAgentHost, hostedRolesFrom } from "./host.ts";
 import { ensureNats } from "./local-nats.ts";
 import type { RegistryLike } from "./registry-like.ts";
-import { buildReport, type RunReport } from "./report.ts";
+import type { ModelProvider } from "../llm/index.ts";
+import type { ReplayStatus } from "./llm-services.ts";
+import { readLedger } from "./llm-stores.ts";
+import { buildReport, costsOf, type RunReport } from "./report.ts";
+import { renderReportHtml } from "./report-html.ts";
 import { createServices } from "./services.ts";
 import { loadTemplateInfo } from "./template-info.ts";
 
@@ -62,6 +66,8 @@ export async function runSwarm(options: {
   /** Roles to host here; default all registered roles. Others may run in other processes. */
   roles?: string[];
   plugins?: Record<string, { replicas: number; config: Record<string, unknown> }>;
+  /** Test seam for llm runs: the provider behind the budget and the recorder, per model. */
+  baseProvider?: (model: string) => ModelProvider;
 }): Promise<SwarmRunResult> {
   const { config, registry, logger } = options;
   const template = await loadTemplateInfo(config.run.template);
@@ -75,7 +81,7 @@ export async function runSwarm(options: {
   try {
     await ensureRunStream(bus.jsm, run);
     const roles = hostedRolesFrom(config, registry, options.roles, options.plugins);
-    services = await createServices({ bus, run, config, template, logger: log, needSandbox: roles.some((r) => r.name === "experimenter"), sandbox: options.sandbox });
+    services = await createServices({ bus, run, config, template, logger: log, needSandbox: roles.some((r) => r.name === "experimenter"), sandbox: options.sandbox, needLlm: roles.some((r) => r.policy === "llm"), ...(options.baseProvider && { baseProvider: options.baseProvider }) });
     host = await startAgentHost({ bus, run, config, registry, roles, services, logger: log });
     const started: Envelope = {
       id: deterministicId(null, "run.started", 0, run),
@@ -95,7 +101,7 @@ export async function runSwarm(options: {
     if (!completed) log.warn("deadline reached before run.completed; writing the report of what happened");
     await host.stop();
     host = null;
-    return await finishRun({ bus, run, config, templateName: template.name, startedAt, logger: log });
+    return await finishRun({ bus, run, config, templateName: template.name, startedAt, logger: log, replay: services.llm?.replayStatus() ?? null });
   } finally {
     await host?.stop();
     await services?.close();
@@ -104,17 +110,21 @@ export async function runSwarm(options: {
   }
 }
 
-/** Mirrors every artifact locally and writes `<out>/<run>/report.json` from the stream. */
-export async function finishRun(options: { bus: BusConnection; run: string; config: SwarmConfig; templateName: string; startedAt: string; logger: Logger }): Promise<SwarmRunResult> {
+/** Mirrors every artifact locally and writes `<out>/<run>/report.json` and `index.html` from the stream. */
+export async function finishRun(options: { bus: BusConnection; run: string; config: SwarmConfig; templateName: string; startedAt: string; logger: Logger; replay?: ReplayStatus | null }): Promise<SwarmRunResult> {
   const { bus, run, config } = options;
   const artifacts = new ArtifactStore(bus.objm, run, config.run.outDir);
   const synced = await artifacts.syncLocal();
   const stored = await readRun(bus.js, bus.jsm, run);
   const report = buildReport(stored, { run, template: options.templateName, policy: config.run.policy, startedAt: options.startedAt, endedAt: new Date().toISOString() });
+  const ledger = await readLedger(bus.kv.ledger, run);
+  if (ledger) report.costs = costsOf(ledger);
+  if (options.replay) report.replay = options.replay;
   const runDir = join(config.run.outDir, run);
   await mkdir(runDir, { recursive: true });
   const reportPath = join(runDir, "report.json");
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(runDir, "index.html"), renderReportHtml(report, stored));
   options.logger.info({ messages: report.messages, artifacts: synced, papers: report.papers.length, reportPath }, "run finished");
   return { run, report, reportPath, runDir };
 }

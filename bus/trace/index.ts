@@ -9,7 +9,7 @@ export {
   shortId,
 } from "./trace-entry.ts";
 export { causalOrder, causalTree, type CausalNode, type CausalRow, type RootKind } from "./causal-order.ts";
-export { renderCausalTree, renderFlat, renderTimeline, type RenderOptions } from "./render-text.ts";
+export { renderCausalTree, renderFlat, renderTimeline, stateNote, type RenderOptions } from "./render-text.ts";
 export { filterEntries, type TraceFilter } from "./filters.ts";
 export { toChromeTrace, type ChromeTrace, type ChromeTraceEvent } from "./chrome-export.ts";
 export {

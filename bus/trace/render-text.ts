@@ -53,6 +53,13 @@ function rootNote(paint: Paint, kind: RootKind | null, entry: TraceEntry): strin
   return "";
 }
 
+/** `actor.transitioned` entries (XState inspection) say which state the actor left and entered. */
+export function stateNote(entry: TraceEntry): string {
+  if (entry.envelope.type !== "actor.transitioned") return "";
+  const p = entry.envelope.payload as { from?: unknown; to?: unknown };
+  return ` ${String(p.from ?? "(new)")} → ${String(p.to)}`;
+}
+
 function handledNote(entry: TraceEntry): string {
   return entry.handledBy ? ` handled by ${entry.handledBy.agent} in ${(durationMs(entry) / 1000).toFixed(3)}s` : "";
 }
@@ -78,7 +85,7 @@ export function renderCausalTree(entries: readonly TraceEntry[], options: Render
       paint(ansi.dim, `← ${shortId(causation).padEnd(8)}`),
       formatOffset(timeOf(node.entry) - start).padStart(9),
       paint(ansi.dim, `[${correlation}]`),
-    ].join(" ") + rootNote(paint, node.rootKind, node.entry) + handledNote(node.entry);
+    ].join(" ") + stateNote(node.entry) + rootNote(paint, node.rootKind, node.entry) + handledNote(node.entry);
   };
 
   // Iterative walk carrying the drawn prefix, so very deep chains do not overflow the stack.
@@ -126,7 +133,7 @@ export function renderTimeline(entries: readonly TraceEntry[], options: RenderOp
       kind: "sent",
       at: timeOf(entry),
       order,
-      text: `sent    ${paintType(paint, type, typeWidth)} ${shortId(id)} ${paint(ansi.dim, `← ${shortId(causation)} [${correlation}]`)}`,
+      text: `sent    ${paintType(paint, type, typeWidth)} ${shortId(id)} ${paint(ansi.dim, `← ${shortId(causation)} [${correlation}]`)}${stateNote(entry)}`,
     });
     if (entry.handledBy) {
       const began = Date.parse(entry.handledBy.startedAt);

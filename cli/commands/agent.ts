@@ -10,9 +10,15 @@ export function registerAgent(program: Command): void {
     .requiredOption("--roles <names>", "comma-separated role names, e.g. experimenter,reviewer")
     .option("-c, --config <file>", "swarm config YAML (default: config/default.yaml)")
     .option("--nats <url>", "NATS server URL (default: nats.url from config)")
-    .action(async (opts: { run: string; roles: string; config?: string; nats?: string }) => {
+    .option("--policy <name>", "rules | llm (use the run's policy)")
+    .option("--model <name>", "llm policy: the model for every role")
+    .option("--replay <run-id>", "the run is a replay of this one: answer model and literature calls from its recording")
+    .action(async (opts: { run: string; roles: string; config?: string; nats?: string; policy?: "rules" | "llm"; model?: string; replay?: string }) => {
       try {
-        const { config, registry, plugins } = await boot({ config: opts.config, overrides: { natsUrl: opts.nats } });
+        const { config, registry, plugins } = await boot({
+          config: opts.config,
+          overrides: { natsUrl: opts.nats, policy: opts.replay ? "llm" : opts.policy, model: opts.model, replay: opts.replay },
+        });
         if (!config.nats.url) fail(new Error("scientist agent needs a NATS server: pass --nats <url> or set nats.url"));
         const roles = opts.roles.split(",").map((r) => r.trim()).filter(Boolean);
         for (const role of roles) registry.get(role);

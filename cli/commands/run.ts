@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { newRunId } from "../../bus/index.ts";
 import { createLogger, runSwarm } from "../../agents/runtime/index.ts";
 import { boot, fail } from "../boot.ts";
-import { progressLine } from "../progress.ts";
+import { createProgressPrinter } from "../progress-printer.ts";
 
 export function registerRun(program: Command): void {
   program
@@ -16,13 +16,14 @@ export function registerRun(program: Command): void {
     .option("--template <name|path>", "research template")
     .option("--nats <url>", "NATS server URL (default: start a local nats-server)")
     .option("--policy <name>", "rules | llm")
-    .action(async (opts: { config?: string; ideas?: number; out?: string; template?: string; nats?: string; policy?: "rules" | "llm" }) => {
+    .option("--model <name>", "llm policy: the model for every role (overrides llm.model and llm.models)")
+    .option("--replay <run-id>", "re-run an llm run answering every model and literature call from its recording (no calls made)")
+    .action(async (opts: { config?: string; ideas?: number; out?: string; template?: string; nats?: string; policy?: "rules" | "llm"; model?: string; replay?: string }) => {
       try {
         const { config, registry, plugins } = await boot({
           config: opts.config,
-          overrides: { ideas: opts.ideas, out: opts.out, template: opts.template, natsUrl: opts.nats, policy: opts.policy },
+          overrides: { ideas: opts.ideas, out: opts.out, template: opts.template, natsUrl: opts.nats, policy: opts.replay ? "llm" : opts.policy, model: opts.model, replay: opts.replay },
         });
-        if (config.run.policy === "llm") fail(new Error("the llm policies are not built yet (see the LLM policies issue); use --policy rules"));
         const run = newRunId();
         const runDir = join(config.run.outDir, run);
         mkdirSync(runDir, { recursive: true });
@@ -30,21 +31,24 @@ export function registerRun(program: Command): void {
         const logger = createLogger({ level: config.logging.level, destination: (await import("pino")).default.destination({ dest: join(runDir, "swarm.log"), sync: false }) as never });
         process.stdout.write(`run ${run}\n`);
         const t0 = Date.now();
+        // One line per milestone; on a terminal also a live status line (ideas per stage, reviews in flight).
+        const progress = createProgressPrinter(process.stdout, t0);
         const result = await runSwarm({
           config,
           registry,
           plugins,
           logger,
           run,
-          onMessage: (m) => {
-            const line = progressLine(m, t0);
-            if (line) process.stdout.write(`${line}\n`);
-          },
+          onMessage: progress.onMessage,
         });
+        progress.finish();
         const r = result.report;
         const summary =
           `run ${run} ${r.completed ? "completed" : "stopped"} in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.messages} messages, ` +
             `${r.ideas.length} ideas, ${r.papers.length} papers decided (${r.papers.filter((p) => p.decision === "Accept").length} accepted)\n` +
+            (r.costs ? `model spend: ${r.costs.total.calls} calls, ${r.costs.total.tokens} tokens, $${r.costs.total.usd.toFixed(4)}\n` : "") +
+            (r.budgetExhausted ? `budget exhausted: ${r.budgetExhausted.reason}\n` : "") +
+            (r.replay ? `replay of ${r.replay.from}: ${r.replay.answered} calls answered, ${r.replay.misses} not recorded${r.replay.firstMiss ? `; first divergence ${r.replay.firstMiss.kind} request ${r.replay.firstMiss.hash} (${r.replay.firstMiss.role}, ${r.replay.firstMiss.idea ?? "no idea"})` : ""}\n` : "") +
             `report: ${relative(process.cwd(), result.reportPath)}\n`;
         // Exit only once stdout has drained: a pipe would otherwise lose the summary.
         process.stdout.write(summary, () => process.exit(r.completed ? 0 : 2));

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { buildImage, dockerEngineReachable, imageRecipes, listImages } from "../../sandbox/index.ts";
 import { createLogger } from "../../agents/runtime/index.ts";
 import { boot, fail } from "../boot.ts";
+import { registerSandboxSelftest } from "./sandbox-selftest.ts";
 
 export function registerSandbox(program: Command): void {
   const sandbox = program.command("sandbox").description("build and list the sandbox images experiments run in");
@@ -48,4 +49,5 @@ export function registerSandbox(program: Command): void {
         fail(error);
       }
     });
+  registerSandboxSelftest(sandbox);
 }

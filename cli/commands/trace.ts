@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { connectBus, readRun, type StoredEnvelope } from "../../bus/index.ts";
+import { connectBus, readRun, runExists, type StoredEnvelope } from "../../bus/index.ts";
 import {
   causalOrder,
   filterEntries,
@@ -13,6 +13,10 @@ import {
 } from "../../bus/trace/index.ts";
 import { ensureNats } from "../../agents/runtime/index.ts";
 import { boot, fail } from "../boot.ts";
+import { followTrace } from "../trace-follow.ts";
+
+/** XState state changes of the actors, captured by the runtime beside the messages (see agents/runtime/actor-transitions.ts). */
+const STATE_TYPE = "actor.transitioned";
 
 function entriesOf(stored: StoredEnvelope[]): TraceEntry[] {
   return stored.filter((s) => s.envelope).map((s) => ({ envelope: s.envelope!, seq: s.seq }));
@@ -31,15 +35,26 @@ export function registerTrace(program: Command): void {
     .option("--json", "print the messages as JSON, in causal order")
     .option("--export <format>", "chrome (Perfetto trace-event JSON) | otlp (OTLP/JSON spans)")
     .option("-o, --output <file>", "write the export to a file instead of stdout")
-    .action(async (runId: string, opts: { config?: string; nats?: string; view: string; type?: string[]; agent?: string[]; idea?: string; json?: boolean; export?: string; output?: string }) => {
+    .option("--no-states", "leave out actor.transitioned entries (each actor's XState state changes)")
+    .option("-f, --follow", "print messages as they arrive, until run.completed or Ctrl-C (joins a live local run)")
+    .action(async (runId: string, opts: { config?: string; nats?: string; view: string; type?: string[]; agent?: string[]; idea?: string; json?: boolean; export?: string; output?: string; follow?: boolean; states: boolean }) => {
       try {
         const { config } = await boot({ config: opts.config, overrides: { natsUrl: opts.nats } });
-        const nats = await ensureNats(config);
+        const nats = await ensureNats(config, { reuseLive: true });
         const bus = await connectBus(nats.url, { name: "scientist-trace" });
         try {
+          if (opts.follow) {
+            const controller = new AbortController();
+            process.once("SIGINT", () => controller.abort());
+            if (!(await runExists(bus.jsm, runId))) throw new Error(`no stream for run ${runId} on ${nats.url}`);
+            const filter = { type: opts.type, agent: opts.agent, idea: opts.idea };
+            const ended = await followTrace({ js: bus.js, run: runId, filter, hideStates: !opts.states, signal: controller.signal, write: (line) => process.stdout.write(`${line}\n`) });
+            process.stderr.write(ended === "completed" ? `run ${runId} completed\n` : "stopped following\n");
+            return;
+          }
           const stored = await readRun(bus.js, bus.jsm, runId);
           const broken = stored.filter((s) => !s.envelope);
-          const entries = filterEntries(entriesOf(stored), { type: opts.type, agent: opts.agent, idea: opts.idea });
+          const entries = filterEntries(entriesOf(stored), { type: opts.type, agent: opts.agent, idea: opts.idea }).filter((e) => opts.states || e.envelope.type !== STATE_TYPE);
           let out: string;
           if (opts.export === "chrome") out = JSON.stringify(toChromeTrace(entries));
           else if (opts.export === "otlp") out = JSON.stringify(toOtlpTrace(entries));

@@ -1,7 +1,7 @@
-import { assign, enqueueActions, setup } from "xstate";
+import { assign, enqueueActions, fromPromise, setup } from "xstate";
 import type { Payload } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
-import { emitMessage, injected, payloadOf, publish, type PublishEvent } from "../shared/machine-kit.ts";
+import { emitMessage, errorText, injected, payloadOf, publish, type PublishEvent } from "../shared/machine-kit.ts";
 import type { SeatReview } from "./decide.ts";
 
 type Drafted = Payload<"paper.drafted">;
@@ -13,12 +13,18 @@ interface Ctx {
   personas: string[];
   paper: Drafted | null;
   reviews: SeatReview[];
+  /** The policy's meta-review; null lets `decide` write the rules one. */
+  metaReview?: string | null;
 }
 
 /** Fans a drafted paper out to K seats in parallel, collects every review, then decides with a meta-review. */
 export const areaChairMachine = setup({
   types: {} as { context: Ctx; events: MessageEvent; input: { seats: number; personas: string[] }; emitted: PublishEvent },
-  actors: { decide: injected<Decided, { paper: Drafted; reviews: SeatReview[] }>("decide") },
+  actors: {
+    // The policy's meta-review (llm); by default none, and `decide` writes the rules meta-review.
+    metaReview: fromPromise<string | null, { paper: Drafted; reviews: SeatReview[] }>(async () => null),
+    decide: injected<Decided, { paper: Drafted; reviews: SeatReview[]; metaReview: string | null }>("decide"),
+  },
   guards: {
     newSeat: ({ context, event }) => !context.reviews.some((r) => r.seat === payloadOf<Submitted>(event).seat),
     panelComplete: ({ context }) => context.reviews.length >= context.seats,
@@ -45,7 +51,7 @@ export const areaChairMachine = setup({
       },
     },
     collecting: {
-      always: { guard: "panelComplete", target: "deciding" },
+      always: { guard: "panelComplete", target: "metaReviewing" },
       on: {
         "review.submitted": {
           guard: "newSeat",
@@ -60,10 +66,24 @@ export const areaChairMachine = setup({
         },
       },
     },
+    metaReviewing: {
+      invoke: {
+        src: "metaReview",
+        input: ({ context }) => ({ paper: context.paper!, reviews: context.reviews }),
+        onDone: { target: "deciding", actions: assign({ metaReview: ({ event }) => event.output }) },
+        onError: {
+          target: "decided",
+          actions: emitMessage(({ context, event }) => ({
+            type: "idea.failed",
+            payload: { ideaId: context.paper.ideaId, stage: "area-chair", reason: `the meta-review failed: ${errorText(event.error)}` },
+          })),
+        },
+      },
+    },
     deciding: {
       invoke: {
         src: "decide",
-        input: ({ context }) => ({ paper: context.paper!, reviews: context.reviews }),
+        input: ({ context }) => ({ paper: context.paper!, reviews: context.reviews, metaReview: context.metaReview ?? null }),
         onDone: { target: "decided", actions: emitMessage(({ event }) => ({ type: "paper.decided", payload: event.output })) },
       },
     },

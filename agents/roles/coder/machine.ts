@@ -94,6 +94,15 @@ export const coderMachine = setup({
         }),
         onDone: [
           {
+            // ALL_COMPLETED: drop the runs not yet made and go on to the plots (or fail if nothing succeeded).
+            guard: ({ event }) => event.output.allCompleted === true,
+            target: "nextRun",
+            actions: assign(({ context, event }) => ({
+              plan: context.plan.filter((p) => p.runIndex < context.current!.runIndex),
+              plotScript: event.output.files["plot.py"] ?? context.plotScript,
+            })),
+          },
+          {
             guard: ({ event }) => event.output.giveUp !== null,
             target: "runFailed",
             actions: assign({ lastFailure: ({ context, event }) => ({ status: context.lastFailure?.status ?? "error", reason: event.output.giveUp, stderrTail: context.lastFailure?.stderrTail ?? "" }) }),
@@ -101,7 +110,11 @@ export const coderMachine = setup({
           {
             target: "awaiting",
             actions: [
-              assign({ currentCode: ({ event }) => event.output.files["experiment.py"] ?? null }),
+              assign({
+                currentCode: ({ event }) => event.output.files["experiment.py"] ?? null,
+                // A policy that edits plot.py (the llm coder fills its labels) has its version plotted.
+                plotScript: ({ context, event }) => event.output.files["plot.py"] ?? context.plotScript,
+              }),
               emitMessage(({ context, event }) => ({
                 type: "experiment.requested",
                 payload: {
@@ -189,7 +202,7 @@ export const coderMachine = setup({
             lastResult: null,
           }),
         },
-        { guard: ({ context }) => !context.runs.some((r) => r.runIndex > 0 && r.status === "ok"), target: "failing", actions: assign({ failure: "every planned run failed; nothing to write up" }) },
+        { guard: ({ context }) => !context.runs.some((r) => r.runIndex > 0 && r.status === "ok"), target: "failing", actions: assign({ failure: ({ context }) => `every planned run failed; nothing to write up (last: ${context.runs.at(-1)?.reason ?? "no run was made"})` }) },
         { target: "plotting" },
       ],
     },

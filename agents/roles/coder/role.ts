@@ -2,6 +2,7 @@ import type { RoleDefinition } from "../../runtime/index.ts";
 import { coderConfigSchema, type CoderConfig } from "./config.ts";
 import { coderMachine, type CoderInput } from "./machine.ts";
 import { recordRunActor } from "./record-run.ts";
+import { coderLlmPolicy } from "./llm-policy.ts";
 import { coderRulesPolicy } from "./rules-policy.ts";
 
 /** Turns a novel idea into experiments: the baseline, up to maxRuns runs of maxAttempts each, then plots. */
@@ -19,5 +20,5 @@ export const coder: RoleDefinition<CoderConfig> = {
     plotScript: context.services.template.files["plot.py"] ?? "",
   }),
   effects: (context) => ({ recordRun: recordRunActor(context) }),
-  policies: { rules: coderRulesPolicy },
+  policies: { rules: coderRulesPolicy, llm: coderLlmPolicy },
 };

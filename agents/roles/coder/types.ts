@@ -29,6 +29,8 @@ export interface WriteCodeOutput {
   files: Record<string, string>;
   command: string[];
   cacheKey: string | null;
+  /** The policy is finished with experiments (the seed's ALL_COMPLETED): no further runs; `files` may hold plot.py. */
+  allCompleted?: boolean;
 }
 
 export interface CoderContext {

@@ -68,6 +68,8 @@ async function execute(context: RoleContext<ExperimenterConfig>, request: Reques
   const logBase = `${request.ideaId}/logs/${request.kind}_${request.runIndex}_attempt_${request.attempt}`;
   await artifacts.put(`${logBase}.stdout.txt`, result.stdout);
   await artifacts.put(`${logBase}.stderr.txt`, result.stderr);
+  // What ran where, kept beside the logs: the image id (a content digest) pins the exact environment.
+  await artifacts.put(`${logBase}.sandbox.json`, JSON.stringify({ backend: sandbox.backend, image, imageId: result.image, status: result.status, exitCode: result.exitCode, reason: result.reason, usage: result.usage, warnings: result.warnings ?? [] }, null, 2));
   let status = result.status;
   let reason = result.reason;
   let finalInfo: Finished["finalInfo"] = null;

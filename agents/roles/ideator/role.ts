@@ -2,6 +2,7 @@ import type { RoleDefinition } from "../../runtime/index.ts";
 import { archiveEffects } from "./archive-effects.ts";
 import { ideatorConfigSchema, type IdeatorConfig } from "./config.ts";
 import { ideatorMachine } from "./machine.ts";
+import { ideatorLlmPolicy } from "./llm-policy.ts";
 import { ideatorRulesPolicy } from "./rules-policy.ts";
 
 /** Proposes ideas from the template and the archive, keeps the in-flight limit and the budget, ends the run. */
@@ -16,5 +17,5 @@ export const ideator: RoleDefinition<IdeatorConfig> = {
   actorKey: (e) => `run-${e.run}`,
   input: (context) => ({ run: context.run }),
   effects: archiveEffects,
-  policies: { rules: ideatorRulesPolicy },
+  policies: { rules: ideatorRulesPolicy, llm: ideatorLlmPolicy },
 };

@@ -1,6 +1,7 @@
 import type { RoleDefinition } from "../../runtime/index.ts";
 import { noveltyConfigSchema, type NoveltyConfig } from "./config.ts";
 import { noveltyMachine } from "./machine.ts";
+import { noveltyLlmPolicy } from "./llm-policy.ts";
 import { noveltyRulesPolicy } from "./rules-policy.ts";
 
 /** Judges novelty against the archive and the literature, keeping the evidence. */
@@ -11,5 +12,5 @@ export const novelty: RoleDefinition<NoveltyConfig> = {
   emits: ["idea.assessed", "idea.failed"],
   configSchema: noveltyConfigSchema,
   machine: noveltyMachine,
-  policies: { rules: noveltyRulesPolicy },
+  policies: { rules: noveltyRulesPolicy, llm: noveltyLlmPolicy },
 };

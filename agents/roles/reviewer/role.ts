@@ -2,6 +2,7 @@ import { fromPromise } from "xstate";
 import type { Payload, Review } from "../../../bus/index.ts";
 import type { RoleDefinition } from "../../runtime/index.ts";
 import { reviewerConfigSchema, type ReviewerConfig } from "./config.ts";
+import { reviewerLlmPolicy } from "./llm-policy.ts";
 import { reviewerMachine } from "./machine.ts";
 import { personaForSeat, personas } from "./personas.ts";
 import { reviewRules } from "./rules-review.ts";
@@ -11,7 +12,7 @@ export const reviewer: RoleDefinition<ReviewerConfig> = {
   name: "reviewer",
   description: "reviews a drafted paper on the NeurIPS form from one persona's point of view",
   consumes: ["review.requested"],
-  emits: ["review.submitted"],
+  emits: ["review.submitted", "idea.failed"],
   configSchema: reviewerConfigSchema,
   machine: reviewerMachine,
   // One actor per seat: seats of one paper must not serialise on a shared snapshot.
@@ -23,5 +24,6 @@ export const reviewer: RoleDefinition<ReviewerConfig> = {
         return reviewRules(input.paper, persona);
       }),
     }),
+    llm: reviewerLlmPolicy,
   },
 };

@@ -10,6 +10,8 @@ type Drafted = Payload<"paper.drafted">;
 interface Ctx {
   study: Study | null;
   draft: Draft | null;
+  /** Why writing failed, recorded in idea.failed. */
+  error?: string | null;
 }
 
 /** Writes a paper from a completed study, stores it and checks its numbers against the run artifacts. */
@@ -30,7 +32,7 @@ export const writerMachine = setup({
         src: "writePaper",
         input: ({ context }) => context.study!,
         onDone: { target: "publishing", actions: assign({ draft: ({ event }) => event.output }) },
-        onError: { target: "failed", actions: assign({ draft: null }), reenter: false },
+        onError: { target: "failed", actions: assign({ draft: null, error: ({ event }) => errorText(event.error) }), reenter: false },
       },
     },
     publishing: {
@@ -48,7 +50,7 @@ export const writerMachine = setup({
       },
     },
     failed: {
-      entry: emitMessage(({ context }) => ({ type: "idea.failed", payload: { ideaId: context.study.ideaId, stage: "writer", reason: "the writer could not produce a paper" } })),
+      entry: emitMessage(({ context }) => ({ type: "idea.failed", payload: { ideaId: context.study.ideaId, stage: "writer", reason: `the writer could not produce a paper${context.error ? `: ${context.error}` : ""}` } })),
       type: "final",
     },
     done: { type: "final" },

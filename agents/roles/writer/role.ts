@@ -3,6 +3,7 @@ import type { Payload } from "../../../bus/index.ts";
 import type { RoleDefinition } from "../../runtime/index.ts";
 import { writerConfigSchema, type WriterConfig } from "./config.ts";
 import { writerMachine } from "./machine.ts";
+import { writerLlmPolicy } from "./llm-policy.ts";
 import { publishPaperActor } from "./publish-paper.ts";
 import { writeRulesPaper, type Draft } from "./rules-paper.ts";
 
@@ -21,5 +22,6 @@ export const writer: RoleDefinition<WriterConfig> = {
         writeRulesPaper(context.services.template, input, context.config.relatedWork),
       ),
     }),
+    llm: writerLlmPolicy,
   },
 };

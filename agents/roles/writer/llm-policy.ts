@@ -1,0 +1,93 @@
+import { fromPromise } from "xstate";
+import type { z } from "zod";
+import type { Evidence, Payload } from "../../../bus/index.ts";
+import type { ChatMessage } from "../../llm/index.ts";
+import type { RoleContext } from "../../runtime/index.ts";
+import { ask, modelFor } from "../shared/llm-kit.ts";
+import type { WriterConfig } from "./config.ts";
+import { contextBlock, refinementPrompt, sectionPrompt, SECTIONS, sectionReplySchema, titlePrompt, titleReplySchema, writerSystem, type Section } from "./llm-prompts.ts";
+import { resultsTable, TABLE_BEGIN, TABLE_END } from "./number-check.ts";
+import type { Draft } from "./rules-paper.ts";
+
+type Study = Payload<"study.completed">;
+
+/** The model's prose may not carry table markers: the one results table is the code's, and the check reads it. */
+const clean = (text: string) => text.split(TABLE_BEGIN).join("").split(TABLE_END).join("").trim();
+
+interface Reference {
+  n: number;
+  title: string;
+  venue: string | null;
+  year: number | null;
+}
+
+/** Works the paper may cite: the novelty check's evidence, then a search for the idea's title, deduplicated. */
+async function referencesFor(context: RoleContext<WriterConfig>, study: Study, signal: AbortSignal): Promise<Reference[]> {
+  const found: Array<Pick<Evidence, "id" | "title" | "venue" | "year">> = study.evidence.filter((e) => e.source !== "archive");
+  const literature = context.services.literature;
+  if (literature && context.config.citationRounds > 0) found.push(...(await literature.search(study.idea.Title, { limit: 10, signal })));
+  const seen = new Set<string>();
+  const refs: Reference[] = [];
+  for (const p of found) {
+    if (seen.has(p.id) || refs.length >= context.config.relatedWork + 10) continue;
+    seen.add(p.id);
+    refs.push({ n: refs.length + 1, title: p.title, venue: p.venue, year: p.year });
+  }
+  return refs;
+}
+
+const refLine = (r: Reference) => `[${r.n}] ${r.title}${r.venue ? `, ${r.venue}` : ""}${r.year ? ` ${r.year}` : ""}.`;
+
+/**
+ * The llm writer: title and abstract, then each section in the seed's order, each written and then refined in a
+ * two-turn exchange that shows the paper so far; the results table and the figure list come from code.
+ */
+export function writerLlmPolicy(context: RoleContext<WriterConfig>) {
+  const { artifacts } = context.services;
+  return {
+    writePaper: fromPromise<Draft, Study>(async ({ input: study, signal }) => {
+      const model = modelFor(context, study.ideaId);
+      const table = resultsTable(study);
+      const figures = Object.keys(study.plots);
+      let coderNotes = "";
+      try {
+        coderNotes = await artifacts.getText(`${study.ideaId}/coder/notes.txt`);
+      } catch {
+        coderNotes = ""; // the coder wrote no notes of its own
+      }
+      const notes = [study.notes, coderNotes].filter(Boolean).join("\n\n");
+      const refs = await referencesFor(context, study, signal);
+      const citations = refs.map(refLine).join("\n");
+      const parts: string[] = [];
+      const frame = () =>
+        contextBlock({ title: study.idea.Title, idea: study.idea.Experiment, notes, table, figures, paperSoFar: parts.join("\n\n") });
+
+      async function writeAndRefine<T>(section: Section, prompt: string, schema: z.ZodType<T>, name: string): Promise<T> {
+        const messages: ChatMessage[] = [{ role: "user", content: `${frame()}\n\n${prompt}` }];
+        const first = await ask(context, model, { step: `writing ${section}`, system: writerSystem, messages, schema, schemaName: name, signal });
+        messages.push({ role: "assistant", content: first.text }, { role: "user", content: refinementPrompt(section) });
+        return (await ask(context, model, { step: `refining ${section}`, system: writerSystem, messages, schema, schemaName: name, signal })).value;
+      }
+
+      const head = await writeAndRefine("Abstract", titlePrompt(), titleReplySchema, "title_abstract");
+      const title = clean(head.title).replace(/\n+/g, " ");
+      const abstract = clean(head.abstract);
+      parts.push(`# ${title}`, `> Written by scientist-swarm's llm policies (model ${model.model}). Every number in the results table is read from the run artifacts and checked.`, `**Abstract.** ${abstract}`);
+      let number = 1;
+      for (const section of SECTIONS) {
+        if (section === "Conclusion") {
+          // Related Work sits before the Conclusion, as in the seed's template.
+          const related = await writeAndRefine("Related Work", sectionPrompt("Related Work", citations), sectionReplySchema, "section");
+          parts.push(`## ${number++} Related Work`, clean(related.text));
+        }
+        const reply = await writeAndRefine(section, sectionPrompt(section, section === "Results" ? "" : citations), sectionReplySchema, "section");
+        parts.push(`## ${number++} ${section}`, clean(reply.text));
+        if (section === "Results") {
+          parts.push(table, ...(figures.length ? figures.map((f) => `![${f.replace(/\.[a-z]+$/i, "")}](${f})`) : ["No figures: the plot step produced none."]));
+        }
+      }
+      if (refs.length) parts.push("## References", ...refs.map(refLine));
+      return { title, abstract, markdown: `${parts.join("\n\n")}\n` };
+    }),
+  };
+}

@@ -1,0 +1,150 @@
+// A local OpenAI-compatible server (node:http on 127.0.0.1) that plays a competent, deterministic researcher:
+// it picks its reply from the structured-output schema name each role asks for, and reads the prompt where the
+// reply depends on it (which ideas exist, which round this is, the code to edit). Usage is reported like OpenAI's
+// (prompt and completion tokens, ~4 characters a token), so ledgers and budgets see realistic numbers.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+interface ChatRequest {
+  model: string;
+  messages: Array<{ role: string; content: string }>;
+  response_format?: { json_schema?: { name?: string } };
+}
+
+export interface ResearchServer {
+  /** Base URL including /v1, as the openai SDK's baseURL. */
+  readonly url: string;
+  /** Requests served, by schema name. */
+  readonly served: Record<string, number>;
+  total(): number;
+  close(): Promise<void>;
+}
+
+const idea = (k: number) => ({
+  Name: `lr_probe_${k}`,
+  Title: `Probing learning rate sensitivity ${k}`,
+  Experiment: "Raise the learning rate of the MLP and compare validation accuracy with the baseline on every dataset.",
+  Interestingness: 6,
+  Feasibility: 9,
+  Novelty: 5,
+});
+
+const review = (overall: number) => ({
+  Summary: "The paper raises the learning rate of a small MLP and reports validation accuracy against the baseline.",
+  Strengths: ["Every number is read from the run artifacts."],
+  Weaknesses: ["A single change, three seeds."],
+  Originality: 2,
+  Quality: 3,
+  Clarity: 3,
+  Significance: 2,
+  Questions: ["Does the effect hold for deeper networks?"],
+  Limitations: ["Toy datasets only."],
+  "Ethical Concerns": false,
+  Soundness: 3,
+  Presentation: 3,
+  Contribution: 2,
+  Overall: overall,
+  Confidence: 3,
+  Decision: overall >= 6 ? "Accept" : "Reject",
+});
+
+const block = (file: string, search: string, replace: string) => `${file}\n<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE`;
+
+/** The researcher's answer to one request, by the schema it asks for. */
+export function researcherReply(request: ChatRequest): unknown {
+  const schema = request.response_format?.json_schema?.name ?? "";
+  const user = request.messages.filter((m) => m.role === "user");
+  const first = user[0]?.content ?? "";
+  const last = user.at(-1)?.content ?? "";
+  switch (schema) {
+    case "idea": {
+      const k = (first.match(/lr_probe_/g) ?? []).length + 1;
+      return { thought: user.length > 1 ? "Nothing to improve. I am done" : "A first draft.", idea: idea(k) };
+    }
+    case "novelty":
+      return user.length === 1
+        ? { thought: "Search first.", decision: "undecided", query: "learning rate neural network training", cited: [] }
+        : { thought: "Decision made: novel.", decision: "novel", query: "", cited: [1] };
+    case "plan":
+      return { thought: "One run suffices.", runs: [{ description: "learning_rate 0.2 instead of 0.05" }] };
+    case "edits": {
+      // A first attempt whose SEARCH text is stale: the swarm must report it back, never skip it.
+      if (user.length === 1) return { thought: "Edit.", edits: block("experiment.py", '"learning_rate": 0.5', '"learning_rate": 0.2') };
+      const plot = block("plot.py", '    "run_0": "Baseline",', '    "run_0": "Baseline",\n    "run_1": "lr 0.2",');
+      return { thought: "Fixed.", edits: `${block("experiment.py", '"learning_rate": 0.05', '"learning_rate": 0.2')}\n\n${plot}` };
+    }
+    case "title_abstract":
+      return { title: "Higher Learning Rates for Small MLPs", abstract: "We raise the learning rate of a small MLP and measure validation accuracy on three toy datasets." };
+    case "section":
+      return { text: last.includes("refine") ? "A refined section that reports only what the runs measured." : "A section that reports only what the runs measured." };
+    case "review":
+      return { thought: user.length > 1 ? "I am done" : "First pass.", review: review(first.includes("and failed runs") ? 5 : 7) };
+    case "meta_review":
+      return { thought: "Consensus.", review: review(6) };
+    default:
+      return { error: `unknown schema ${schema}` };
+  }
+}
+
+/**
+ * Valid JSON for every schema, useless for research: odd names and scores, citations of papers never shown, and
+ * edits that match nothing. The swarm must end such ideas with reasons, not crash or hang.
+ */
+export function uselessReply(request: ChatRequest): unknown {
+  const schema = request.response_format?.json_schema?.name ?? "";
+  switch (schema) {
+    case "idea":
+      return { thought: "I am done", idea: { Name: "?? !!", Title: "zzz", Experiment: "qqq", Interestingness: 1, Feasibility: 10, Novelty: 1 } };
+    case "novelty":
+      return { thought: "whatever", decision: "novel", query: "", cited: [99, -1] };
+    case "plan":
+      return { thought: "", runs: [{ description: "x" }, { description: "y" }] };
+    case "edits":
+      return { thought: "", edits: block("experiment.py", "this line exists nowhere", "print('hi')") };
+    default:
+      return researcherReply(request);
+  }
+}
+
+export async function startResearchServer(options: { useless?: boolean } = {}): Promise<ResearchServer> {
+  const served: Record<string, number> = {};
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ChatRequest;
+    if (req.url !== "/v1/chat/completions") {
+      res.writeHead(404).end();
+      return;
+    }
+    const name = body.response_format?.json_schema?.name ?? "(none)";
+    served[name] = (served[name] ?? 0) + 1;
+    const content = JSON.stringify((options.useless ? uselessReply : researcherReply)(body));
+    const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0);
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        id: `chatcmpl-${served[name]}`,
+        object: "chat.completion",
+        created: 0,
+        model: body.model,
+        choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content, refusal: null } }],
+        usage: { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: 0 },
+      }),
+    );
+  }
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    served,
+    total: () => Object.values(served).reduce((a, b) => a + b, 0),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
