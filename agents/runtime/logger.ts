@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
 
 /** Secrets never reach a log line, whatever object carries them. */
 export const redactPaths = [
@@ -15,11 +16,15 @@ export const redactPaths = [
   "*.env",
 ];
 
-export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream; name?: string } = {}): Logger {
-  return pino(
-    { name: options.name ?? "scientist", level: options.level ?? "info", redact: { paths: redactPaths, censor: "[redacted]" } },
-    (options.destination as pino.DestinationStream | undefined) ?? pino.destination(2),
-  );
+/**
+ * JSON logs (with run, agent, correlation) for files and pipes; on a terminal, when no destination is given,
+ * the same records pretty-printed on stderr. Redaction applies either way.
+ */
+export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream; name?: string; tty?: boolean } = {}): Logger {
+  const settings = { name: options.name ?? "scientist", level: options.level ?? "info", redact: { paths: redactPaths, censor: "[redacted]" } };
+  if (options.destination) return pino(settings, options.destination as pino.DestinationStream);
+  if (options.tty ?? process.stderr.isTTY) return pino(settings, pretty({ destination: 2, colorize: true, ignore: "pid,hostname" }));
+  return pino(settings, pino.destination(2));
 }
 
 export const silentLogger: Logger = pino({ level: "silent" });
