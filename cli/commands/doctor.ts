@@ -5,6 +5,7 @@ import Dockerode from "dockerode";
 import type { Command } from "commander";
 import { dockerEngineReachable, imageTag } from "../../sandbox/index.ts";
 import { corpusPath } from "../../agents/runtime/index.ts";
+import { llmKeyVariable } from "../../config/index.ts";
 import { boot, fail } from "../boot.ts";
 
 const run = promisify(execFile);
@@ -44,13 +45,25 @@ export function registerDoctor(program: Command): void {
         const bwrap = await version("bwrap", ["--version"]);
         checks.push({ name: "bwrap", ok: bwrap !== null, detail: bwrap ?? "not found", fix: bwrap ? null : "apt-get install -y bubblewrap" });
         const image = engine.ok ? await docker.getImage(imageTag(config.sandbox.image)).inspect().then(() => true, () => false) : false;
-        checks.push({ name: `image ${imageTag(config.sandbox.image)}`, ok: image, detail: image ? "built" : "missing (built automatically on first use, ~2 min)", fix: image ? null : `npx scientist sandbox build ${config.sandbox.image}` });
+        checks.push({ name: `image ${imageTag(config.sandbox.image)}`, ok: image, detail: image ? "built" : "missing (built automatically on first use, ~2 min)", fix: image ? null : `node bin/scientist.mjs sandbox build ${config.sandbox.image}` });
         const debootstrap = await version("debootstrap", ["--version"]);
         checks.push({ name: "debootstrap", ok: debootstrap !== null, detail: debootstrap ?? "not found", fix: debootstrap ? null : "apt-get install -y debootstrap" });
+        const latex = engine.ok ? await docker.getImage(imageTag("latex")).inspect().then(() => true, () => false) : false;
+        checks.push({ name: `image ${imageTag("latex")}`, ok: latex, detail: latex ? "built (LaTeX compiles in the sandbox, never on the host)" : "missing (needed for PDF papers only)", fix: latex ? null : "node bin/scientist.mjs sandbox build latex" });
+        const keyVariable = llmKeyVariable[config.llm.provider];
+        const llmNeeded = config.run.policy === "llm" || Object.values(config.roles).some((r) => r.policy === "llm");
+        checks.push({
+          name: `model key (${config.llm.provider})`,
+          ok: config.llm.apiKey !== null || !llmNeeded,
+          // Never print the key itself, only whether it is set.
+          detail: config.llm.apiKey ? `${keyVariable} is set` : `${keyVariable} is not set${llmNeeded ? "" : " (only needed with --policy llm)"}`,
+          fix: config.llm.apiKey || !llmNeeded ? null : `export ${keyVariable}=...`,
+        });
         const corpus = corpusPath(config);
         checks.push({ name: "literature corpus", ok: existsSync(corpus), detail: corpus, fix: existsSync(corpus) ? null : "set roles.novelty.config.corpus to a JSONL file" });
         for (const c of checks) process.stdout.write(`${c.ok ? "ok  " : "MISS"} ${c.name.padEnd(30)} ${c.detail}${c.fix ? `\n     fix: ${c.fix}` : ""}\n`);
-        const missing = checks.filter((c) => !c.ok && c.name !== "bwrap");
+        // bwrap and the LaTeX image are optional: the Docker engine covers the first, Markdown papers the second.
+        const missing = checks.filter((c) => !c.ok && c.name !== "bwrap" && !c.name.startsWith(`image ${imageTag("latex")}`));
         process.exit(missing.length ? 1 : 0);
       } catch (error) {
         fail(error);
