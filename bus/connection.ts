@@ -9,7 +9,7 @@ export interface BusConnection {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
-  kv: { snapshots: KV; archive: KV; effects: KV; ledger: KV; recordings: KV };
+  kv: { snapshots: KV; archive: KV; effects: KV; ledger: KV; recordings: KV; literature: KV };
   objm: Objm;
   close(): Promise<void>;
 }
@@ -27,18 +27,19 @@ export async function connectBus(servers: string | string[], options: { name?: s
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   const kvm = new Kvm(js);
-  const [snapshots, archive, effects, ledger, recordings] = await Promise.all([
+  const [snapshots, archive, effects, ledger, recordings, literature] = await Promise.all([
     kvm.create(buckets.snapshots, { history: 1 }),
     kvm.create(buckets.archive, { history: 1 }),
     kvm.create(buckets.effects, { history: 1 }),
     kvm.create(buckets.ledger, { history: 1 }),
     kvm.create(buckets.recordings, { history: 1 }),
+    kvm.create(buckets.literature, { history: 1 }),
   ]);
   return {
     nc,
     js,
     jsm,
-    kv: { snapshots, archive, effects, ledger, recordings },
+    kv: { snapshots, archive, effects, ledger, recordings, literature },
     objm: new Objm(js),
     close: async () => {
       if (!nc.isClosed()) await nc.drain().catch(() => nc.close());

@@ -42,6 +42,8 @@ export const buckets = {
   ledger: "sci_ledger",
   /** Recorded model and literature answers by `<run>.<kind>.<request hash>`, for `scientist run --replay`. */
   recordings: "sci_recordings",
+  /** Literature search results by source, query and limit: online APIs are slow and rate-limited. */
+  literature: "sci_literature",
 } as const;
 
 export function artifactBucket(run: string): string {

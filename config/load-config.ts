@@ -23,6 +23,12 @@ export interface SwarmConfig {
   logging: ParsedConfig["logging"];
   /** The model layer; `apiKey` comes from the environment (never from a file) and is redacted from logs. */
   llm: ParsedConfig["llm"] & { apiKey: string | null; timeoutMs: number; replay: string | null };
+  /** Literature sources in fallback order, with keys resolved from the environment. */
+  literature: {
+    sources: Array<{ kind: "offline" | "semantic-scholar" | "openalex" | "arxiv"; name?: string; baseUrl?: string; path?: string; timeoutMs?: number; apiKey: string | null }>;
+    cache: boolean;
+    mailto: string | null;
+  };
   /** Paths of data the swarm may use, found at boot. */
   data: { literature: string | null };
 }
@@ -146,6 +152,22 @@ export function loadConfig(
     },
     logging: c.logging,
     llm: resolveLlm(c.llm, o, env),
+    literature: {
+      cache: c.literature.cache,
+      mailto: c.literature.mailto,
+      sources: c.literature.sources.map((source) => {
+        const spec = typeof source === "string" ? { kind: source } : source;
+        const apiKey = spec.kind === "semantic-scholar" ? env.S2_API_KEY ?? env.SEMANTIC_SCHOLAR_API_KEY ?? null : spec.kind === "openalex" ? env.OPENALEX_API_KEY ?? null : null;
+        return {
+          kind: spec.kind,
+          ...("name" in spec && spec.name ? { name: spec.name } : {}),
+          ...("baseUrl" in spec && spec.baseUrl ? { baseUrl: spec.baseUrl } : {}),
+          ...("path" in spec && spec.path ? { path: fromBase(spec.path) } : {}),
+          ...("timeoutSeconds" in spec && spec.timeoutSeconds ? { timeoutMs: spec.timeoutSeconds * 1000 } : {}),
+          apiKey,
+        };
+      }),
+    },
     data: { literature: env.SCIENTIST_LITERATURE ?? (existsSync(sharedLiterature) ? sharedLiterature : null) },
   };
   return deepFreeze(config);

@@ -81,6 +81,32 @@ export const llmSchema = z
   })
   .strict();
 
+const literatureSourceSchema = z.union([
+  z.enum(["offline", "semantic-scholar", "openalex", "arxiv"]),
+  z
+    .object({
+      kind: z.enum(["offline", "semantic-scholar", "openalex", "arxiv"]),
+      name: z.string().min(1).optional(),
+      /** Test servers and proxies; default: the service's public API. */
+      baseUrl: z.string().url().optional(),
+      /** offline only: a JSONL corpus (default: the novelty role's corpus). */
+      path: z.string().optional(),
+      timeoutSeconds: z.number().positive().optional(),
+    })
+    .strict(),
+]);
+
+export const literatureSchema = z
+  .object({
+    /** Sources tried in order (a fallback chain); keys come from S2_API_KEY / OPENALEX_API_KEY. */
+    sources: z.array(literatureSourceSchema).min(1).default(["offline"]),
+    /** Keep search results in the sci_literature KV bucket (online APIs are slow and rate-limited). */
+    cache: z.boolean().default(true),
+    /** Contact address OpenAlex asks polite clients to send. */
+    mailto: z.string().nullable().default(null),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     run: z
@@ -111,6 +137,7 @@ export const configSchema = z
     plugins: z.array(pluginEntrySchema).default([]),
     sandbox: sandboxSchema.prefault({}),
     llm: llmSchema.prefault({}),
+    literature: literatureSchema.prefault({}),
     logging: z
       .object({ level: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info") })
       .strict()

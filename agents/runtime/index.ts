@@ -10,7 +10,7 @@ export { KeyedMutex } from "./keyed-mutex.ts";
 export { runSwarm, finishRun, cliAgentId, type SwarmRunResult } from "./swarm-run.ts";
 export { buildReport, type RunReport } from "./report.ts";
 export { renderReportHtml } from "./report-html.ts";
-export { createServices, corpusPath } from "./services.ts";
+export { createServices, corpusPath, literatureFrom } from "./services.ts";
 export { loadTemplateInfo, templateInfoFrom } from "./template-info.ts";
 export { ensureNats } from "./local-nats.ts";
 export { createLogger, silentLogger, redactPaths } from "./logger.ts";
