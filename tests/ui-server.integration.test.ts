@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBus, deterministicId, ensureRunStream, newRunId, publishEnvelope, type BusConnection, type Envelope } from "../bus/index.ts";
+import { connectBus, deterministicId, kvKey, ensureRunStream, newRunId, publishEnvelope, type BusConnection, type Envelope } from "../bus/index.ts";
 import { startUiServer, type UiServer } from "../cli/ui/server.ts";
 import { startTestNats } from "./support/nats.ts";
 
@@ -130,6 +130,21 @@ describe("the ui server (real NATS, no browser)", () => {
       const first = await sse.until((e) => e.event === "message");
       expect((first.data as { envelope: Envelope }).envelope.run).toBe(later);
       expect(sse.events.findIndex((e) => e.event === "hello")).toBeGreaterThan(sse.events.findIndex((e) => e.event === "waiting"));
+    } finally {
+      controller.abort();
+    }
+  });
+
+  it("pushes the run's model costs whenever its ledger changes", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${ui.url}events?run=${older}`, { signal: controller.signal });
+    const sse = sseReader(response.body!);
+    try {
+      await sse.until((e) => e.event === "hello");
+      const totals = { calls: 2, usd: 0.0125, inputTokens: 1000, outputTokens: 200, cachedReadTokens: 0, cacheWriteTokens: 0 };
+      await bus.kv.ledger.put(kvKey(older), JSON.stringify({ v: 1, total: totals, byRole: { writer: totals }, byModel: { m: totals }, byIdea: {} }));
+      const costs = await sse.until((e) => e.event === "costs");
+      expect(costs.data).toMatchObject({ total: { calls: 2, tokens: 1200, usd: 0.0125 }, byRole: { writer: { calls: 2 } } });
     } finally {
       controller.abort();
     }

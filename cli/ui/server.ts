@@ -3,7 +3,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { followRun, listRuns, runExists, type BusConnection } from "../../bus/index.ts";
+import type { KV } from "@nats-io/kv";
+import { followRun, kvKey, listRuns, runExists, type BusConnection } from "../../bus/index.ts";
+import { costsOf } from "../../agents/runtime/index.ts";
+import type { LedgerJson } from "../../agents/llm/index.ts";
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "static");
 
@@ -23,7 +26,8 @@ const KEEPALIVE_MS = 15_000;
 const STREAM_RETRY_MS = 1_000;
 
 export interface UiServerOptions {
-  bus: Pick<BusConnection, "js" | "jsm">;
+  /** `kv.ledger`, when given, feeds live model costs to the page. */
+  bus: Pick<BusConnection, "js" | "jsm"> & { kv?: Pick<BusConnection["kv"], "ledger"> };
   /** Run shown when the page names none; null picks the newest run on the server at request time. */
   run: string | null;
   /** Which message types each role consumes: the page draws an arrow from a sender to every consuming role. */
@@ -66,6 +70,7 @@ async function streamRun(options: UiServerOptions, run: string, req: IncomingMes
       await new Promise((resolve) => setTimeout(resolve, STREAM_RETRY_MS));
     }
     sseEvent(res, "hello", { run, topology: options.topology });
+    if (options.bus.kv) void streamCosts(options.bus.kv.ledger, run, res, controller.signal);
     for await (const message of followRun(options.bus.js, run, controller.signal)) {
       sseEvent(res, "message", message, message.seq);
     }
@@ -74,6 +79,20 @@ async function streamRun(options: UiServerOptions, run: string, req: IncomingMes
   } finally {
     clearInterval(keepalive);
     res.end();
+  }
+}
+
+/** Model spend lives in the run's ledger (KV), not the stream: watch its key and push each new total. */
+async function streamCosts(ledger: KV, run: string, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  try {
+    const watch = await ledger.watch({ key: kvKey(run) });
+    signal.addEventListener("abort", () => watch.stop(), { once: true });
+    for await (const entry of watch) {
+      if (signal.aborted) break;
+      if (entry.operation === "PUT" && entry.length > 0) sseEvent(res, "costs", costsOf(entry.json<LedgerJson>()));
+    }
+  } catch {
+    // Costs are a nicety: a page without them still shows the run.
   }
 }
 

@@ -80,11 +80,22 @@ function render() {
   renderAgents();
   renderPapers();
   renderCounts();
+  renderCosts();
   box.innerHTML = renderSequence(state);
   if (atBottom) box.scrollTop = box.scrollHeight;
   if (state.budgetExhausted) setPill($("#run-status"), `budget exhausted: ${state.budgetExhausted}`, "error");
   else if (state.completed) setPill($("#run-status"), `completed: ${state.completed.decided} decided, ${state.completed.failed} failed, ${state.completed.dropped} dropped`, "done");
   else setPill($("#run-status"), `running · ${reviewsInFlight(state)} reviews in flight`, "live");
+}
+
+/** Model spend from the run's ledger (llm runs); the section stays hidden for rules runs. */
+function renderCosts() {
+  const section = $("#costs-section");
+  const costs = state.costs;
+  section.hidden = !costs;
+  if (!costs) return;
+  const row = (name, c) => `<tr><td>${esc(name)}</td><td>${c.calls}</td><td>${c.tokens}</td><td>$${c.usd.toFixed(4)}</td></tr>`;
+  $("#costs tbody").innerHTML = [row("total", costs.total), ...Object.entries(costs.byRole).map(([role, c]) => row(role, c))].join("");
 }
 
 const schedule = () => (frame ||= requestAnimationFrame(render));
@@ -103,6 +114,11 @@ function connect(run) {
   source.addEventListener("waiting", () => setPill($("#connection"), "waiting for the run to start…"));
   source.addEventListener("message", (ev) => {
     if (state && foldMessage(state, JSON.parse(ev.data))) schedule();
+  });
+  source.addEventListener("costs", (ev) => {
+    if (!state) return;
+    state.costs = JSON.parse(ev.data);
+    schedule();
   });
   source.addEventListener("failure", (ev) => setPill($("#connection"), JSON.parse(ev.data).message, "error"));
   source.onerror = () => setPill($("#connection"), "reconnecting…", "error");
