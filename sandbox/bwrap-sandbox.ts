@@ -9,11 +9,14 @@
  *    touches (some BLAS builds, PyTorch) may fail earlier than under Docker, and n processes may use n times it.
  *  - cpus is not enforced (only the BLAS/OpenMP thread counts follow it); RLIMIT_CPU is a backstop at
  *    timeout × cpus seconds per process, the host wall clock is the real limit.
- *  - pids is RLIMIT_NPROC, which counts every process of uid 65534 on the host, not only this run's.
+ *  - pids is RLIMIT_NPROC, which the kernel counts per host uid. So each run gets a host uid of its own
+ *    (runOwner below, mapped to 65534 inside): a fork bomb in one run, or in a Docker container running as
+ *    65534, can't use up another run's process budget, and runs can't signal one another.
  *  - cpuMs and peakMemoryBytes are reported as null (no cgroup to read them from).
  */
 
 import { spawn } from "node:child_process";
+import { randomInt } from "node:crypto";
 import type Dockerode from "dockerode";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -28,7 +31,7 @@ import { cancelledBeforeStart, classifyRun } from "./run-outcome.ts";
 import { buildSandboxEnv } from "./sandbox-env.ts";
 import { silentLogger, type SandboxLogger } from "./sandbox-logger.ts";
 import type { Sandbox, SandboxRunRequest, SandboxRunResult } from "./types.ts";
-import { createWorkDir, sandboxGid, sandboxUid, sweepStaleWorkDirs } from "./work-dir.ts";
+import { createWorkDir, sandboxGid, sandboxUid, sweepStaleWorkDirs, type WorkDirOwner } from "./work-dir.ts";
 import { artifactWarnings, collectOutputFiles, writeInputFiles } from "./work-files.ts";
 
 export interface BwrapSandboxOptions {
@@ -47,6 +50,17 @@ export interface BwrapSandboxOptions {
 }
 
 const hostPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/**
+ * A host uid/gid for one run, drawn from 0x70000000–0x70FFFFFF: above regular, system, DynamicUser and systemd's
+ * container (nspawn) ranges, below 2^31 (node's spawn takes int32 ids; systemd avoids the signed half too). No
+ * passwd entry is needed to run as it. Collisions between concurrent runs: 1 in 2^24.
+ */
+export function runOwner(): WorkDirOwner {
+  const id = runIdBase + randomInt(0, 1 << 24);
+  return { uid: id, gid: id };
+}
+const runIdBase = 0x70000000;
 
 export function createBwrapSandbox(options: BwrapSandboxOptions = {}): Sandbox {
   const logger = options.logger ?? silentLogger;
@@ -85,9 +99,10 @@ export function createBwrapSandbox(options: BwrapSandboxOptions = {}): Sandbox {
     if (request.signal?.aborted) return cancelledBeforeStart(image, "the run was cancelled by the caller before it started");
     sweptWorkDirs ??= sweepStaleWorkDirs(workRoot, logger);
     await sweptWorkDirs;
-    const workDir = await createWorkDir({ parentDir: workRoot, diskBytes: limits.diskBytes, logger });
+    const owner = runOwner();
+    const workDir = await createWorkDir({ parentDir: workRoot, diskBytes: limits.diskBytes, logger, owner });
     try {
-      const inputs = await writeInputFiles(workDir.path, request.files);
+      const inputs = await writeInputFiles(workDir.path, request.files, owner);
       const tmpBytes = options.tmpBytes ?? Math.min(64 * 1024 * 1024, Math.floor(limits.memoryBytes / 4));
       const cpuSeconds = Math.ceil((request.timeoutMs / 1000) * Math.max(1, limits.cpus)) + 1;
       const argv = [
@@ -132,12 +147,12 @@ export function createBwrapSandbox(options: BwrapSandboxOptions = {}): Sandbox {
       let aborted = false;
       let timedOut = false;
       let overflowedStream: "stdout" | "stderr" | null = null;
-      // bwrap runs as nobody (not root), so it can only create the namespaces an unprivileged user can, and
-      // everything inside is uid 65534 on the host too. detached: its own process group, killed as a whole.
+      // bwrap runs as the run's own unprivileged uid (not root), so it can only create the namespaces an
+      // unprivileged user can; inside, that uid is mapped to 65534. detached: its own process group, killed as a whole.
       const child = spawn(argv[0] as string, argv.slice(1), {
         stdio: ["ignore", "pipe", "pipe"],
-        uid: sandboxUid,
-        gid: sandboxGid,
+        uid: owner.uid,
+        gid: owner.gid,
         detached: true,
         env: { PATH: hostPath },
       });

@@ -24,12 +24,21 @@ import { silentLogger, type SandboxLogger } from "./sandbox-logger.ts";
 export const sandboxUid = 65534;
 export const sandboxGid = 65534;
 
+/** Who owns a work dir and its input files on the host (the sandbox user, or a bwrap run's own uid). */
+export interface WorkDirOwner {
+  uid: number;
+  gid: number;
+}
+
+export const sandboxOwner: WorkDirOwner = { uid: sandboxUid, gid: sandboxGid };
+
 /** ext4 refuses very small filesystems; below this the cap is raised to it. */
 export const minimumDiskBytes = 8 * 1024 * 1024;
 
 export interface WorkDir {
   /** Host path of the mounted work dir. */
   readonly path: string;
+  readonly owner: WorkDirOwner;
   /** Free bytes left for the sandboxed code (statfs). */
   freeBytes(): Promise<number>;
   /** Unmount and delete; safe to call twice. */
@@ -41,7 +50,10 @@ export async function createWorkDir(options: {
   parentDir: string;
   diskBytes: number;
   logger?: SandboxLogger;
+  /** Default: the sandbox user 65534:65534. */
+  owner?: WorkDirOwner;
 }): Promise<WorkDir> {
+  const owner = options.owner ?? sandboxOwner;
   const logger = options.logger ?? silentLogger;
   // The pid in the name lets sweepStaleWorkDirs tell a dead process's leftovers from a live run's.
   const runDir = join(options.parentDir, `run-${process.pid}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`);
@@ -73,7 +85,7 @@ export async function createWorkDir(options: {
     await runHostCommand(["mount", "-o", "loop,nosuid,nodev,noinit_itable", imagePath, mountPath]);
     mounted = true;
     await rmdir(join(mountPath, "lost+found")).catch(() => undefined);
-    await chown(mountPath, sandboxUid, sandboxGid);
+    await chown(mountPath, owner.uid, owner.gid);
     // 0700: other host users can't read what the code writes.
     await chmod(mountPath, 0o700);
   } catch (error) {
@@ -89,6 +101,7 @@ export async function createWorkDir(options: {
 
   return {
     path: mountPath,
+    owner,
     async freeBytes() {
       const stats = await statfs(mountPath);
       return stats.bavail * stats.bsize;

@@ -8,7 +8,7 @@ import { constants } from "node:fs";
 import { chown, mkdir, open, readdir, writeFile, lstat } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
 import { SandboxError } from "./errors.ts";
-import { sandboxGid, sandboxUid } from "./work-dir.ts";
+import { sandboxOwner, type WorkDirOwner } from "./work-dir.ts";
 
 export function checkRelativePath(path: string): string {
   const normalized = posix.normalize(path.replaceAll("\\", "/"));
@@ -29,13 +29,14 @@ export function checkRelativePath(path: string): string {
 export async function writeInputFiles(
   workDir: string,
   files: Record<string, string | Uint8Array>,
+  owner: WorkDirOwner = sandboxOwner,
 ): Promise<Map<string, Uint8Array>> {
   const written = new Map<string, Uint8Array>();
   for (const [path, content] of Object.entries(files)) {
     const relative = checkRelativePath(path);
     const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     const target = join(workDir, relative);
-    await mkdirOwned(workDir, dirname(relative));
+    await mkdirOwned(workDir, dirname(relative), owner);
     // Scripts with a shebang are made executable so `./run.sh` works as it would in a checkout.
     const executable = bytes[0] === 0x23 && bytes[1] === 0x21;
     await writeFile(target, bytes, { mode: executable ? 0o755 : 0o644 }).catch((error: NodeJS.ErrnoException) => {
@@ -44,13 +45,13 @@ export async function writeInputFiles(
         cause: error,
       });
     });
-    await chown(target, sandboxUid, sandboxGid);
+    await chown(target, owner.uid, owner.gid);
     written.set(relative, bytes);
   }
   return written;
 }
 
-async function mkdirOwned(root: string, relativeDir: string): Promise<void> {
+async function mkdirOwned(root: string, relativeDir: string, owner: WorkDirOwner): Promise<void> {
   if (relativeDir === "." || relativeDir === "") return;
   let current = root;
   for (const part of relativeDir.split("/")) {
@@ -58,7 +59,7 @@ async function mkdirOwned(root: string, relativeDir: string): Promise<void> {
     await mkdir(current, { mode: 0o755 }).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== "EEXIST") throw error;
     });
-    await chown(current, sandboxUid, sandboxGid);
+    await chown(current, owner.uid, owner.gid);
   }
 }
 

@@ -81,6 +81,7 @@ export const selftestCases: readonly SelftestCase[] = [
           "        continue\n    if pid == 0:\n        time.sleep(3600)\n        os._exit(0)\n    n += 1\n",
       ),
     command: runExperiment,
+    summary: (outcome) => `${/blocked after \d+ forks/.exec(outcome.stdout)?.[0] ?? "never blocked"}; killed after ${outcome.wallMs} ms`,
     breaches: (outcome, _context, limits) => {
       const blocked = /blocked after (\d+) forks/.exec(outcome.stdout);
       if (blocked === null) return ["fork never failed: no process limit was hit"];
@@ -124,6 +125,7 @@ export const selftestCases: readonly SelftestCase[] = [
     expect: "timeout",
     files: () => experiment("while True:\n    pass\n"),
     command: runExperiment,
+    summary: (outcome) => `killed by the host clock after ${outcome.wallMs} ms (limit 3000 ms)`,
     breaches: (outcome) => wallClockBreach(outcome, 3_000),
   },
   {
@@ -146,6 +148,13 @@ export const selftestCases: readonly SelftestCase[] = [
       "template.yaml": context.templateYamlText,
     }),
     command: runExperiment,
+    summary: (outcome) => {
+      const report = /^\{.*\}$/m.exec(outcome.stdout);
+      const tries = report === null ? {} : (JSON.parse(report[0]) as Record<string, string>);
+      const hostEdits = Object.entries(tries).filter(([target]) => target.startsWith("/"));
+      const failed = hostEdits.filter(([, result]) => !result.startsWith("ran")).length;
+      return `rewrote its own copy; ${failed} of ${hostEdits.length} host template edits failed; killed after ${outcome.wallMs} ms (limit 3000)`;
+    },
     breaches: (outcome) => wallClockBreach(outcome, 3_000),
   },
   {

@@ -121,7 +121,9 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestRes
       );
     } catch (error) {
       monitor.stop();
-      return { ...skippedResult(testCase, `the run itself failed: ${(error as Error).message}`), status: "run-failed", contained: false, breaches: ["the run failed to start"] };
+      // A case that can't run proves nothing: it counts as not contained, with the error as the breach.
+      const why = `the run failed: ${(error as Error).message}`.slice(0, 300);
+      return { ...skippedResult(testCase, why), status: "run-failed", contained: false, breaches: [why] };
     }
     const sampled = monitor.stop();
     const breaches = [...testCase.breaches(outcome, context, options.limits)];
@@ -183,12 +185,16 @@ export function formatSelftestTable(results: readonly SelftestResult[], backend:
     r.title,
     r.status === r.expected || r.status === "skipped" ? r.status : `${r.status} (want ${r.expected})`,
     r.status === "skipped" ? "skipped" : r.contained ? "yes" : "NO",
+    r.status === "skipped" ? "-" : `${r.host.processesBefore}→${r.host.processesAfter}`,
     r.status === "skipped" ? "-" : `${r.host.peakRunProcesses}`,
     r.status === "skipped" ? "-" : `${mib(r.host.peakFreeDropBytes)}`,
     r.breaches.length > 0 ? r.breaches.join("; ") : r.note,
   ]);
-  const header = ["case", "status", "contained", "peak procs", "disk dip MiB", "breaches / note"];
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (i === 5 ? 0 : (row[i] ?? "").length))));
-  const line = (cells: string[]): string => cells.map((cell, i) => (i === 5 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ");
+  // Host procs is every process on the host, before → after (other work on the host moves it too); run procs is
+  // the most processes of this run seen at once, which the pids limit bounds.
+  const header = ["case", "status", "contained", "host procs", "run procs", "disk dip MiB", "breaches / note"];
+  const last = header.length - 1;
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (i === last ? 0 : (row[i] ?? "").length))));
+  const line = (cells: string[]): string => cells.map((cell, i) => (i === last ? cell : cell.padEnd(widths[i] ?? 0))).join("  ");
   return [`sandbox selftest (${backend} backend)`, line(header), ...rows.map(line)].join("\n");
 }
