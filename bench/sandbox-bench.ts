@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import Dockerode from "dockerode";
 import { loadConfig } from "../config/index.ts";
-import { createDockerSandbox, dockerEngineReachable, imageTag, type SandboxLimits, type SandboxRunRequest } from "../sandbox/index.ts";
+import { createDockerSandbox, dockerEngineReachable, imageTag, limitsFromSettings, type SandboxLimits, type SandboxRunRequest } from "../sandbox/index.ts";
 import { median, ms, timed } from "./stats.ts";
 
 const run = promisify(execFile);
@@ -33,19 +33,8 @@ export async function sandboxBench(rounds = 12): Promise<SandboxBenchResult | nu
   }
   const config = loadConfig({ env: {} });
   const s = config.sandbox;
-  const mib = 1024 * 1024;
   // The swarm's default limits, as a run gets them.
-  const limits: SandboxLimits = {
-    memoryBytes: s.memoryMb * mib,
-    cpus: s.cpus,
-    pids: s.pids,
-    diskBytes: s.diskMb * mib,
-    outputBytes: s.outputKb * 1024,
-    artifactBytes: s.artifactMb * mib,
-    artifactCount: s.artifactCount,
-    nofile: s.nofile,
-    fileSizeBytes: s.fileSizeMb * mib,
-  };
+  const limits: SandboxLimits = limitsFromSettings(s);
   const cold = createDockerSandbox({ docker, cacheDir: s.cacheDir, warmPool: 0 });
   const warm = createDockerSandbox({ docker, cacheDir: s.cacheDir, warmPool: 2 });
   await cold.ensureImage("python-ml");

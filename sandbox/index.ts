@@ -37,3 +37,4 @@ export {
   type SelftestResult,
 } from "./selftest/runner.ts";
 export { sandboxExecutor, selftestLimits, selftestLimitsConfig } from "./selftest/sandbox-executor.ts";
+export { limitsFromSettings, type LimitSettings } from "./limits.ts";

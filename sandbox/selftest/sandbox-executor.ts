@@ -1,5 +1,6 @@
 /** The selftest's limits, and the executor that runs a case straight in a sandbox (no bus, no experimenter). */
 
+import { limitsFromSettings } from "../limits.ts";
 import type { Sandbox, SandboxLimits } from "../types.ts";
 import type { SelftestExecutor } from "./runner.ts";
 
@@ -19,19 +20,7 @@ export const selftestLimitsConfig = {
   fileSizeMb: 32,
 } as const;
 
-const mib = 1024 * 1024;
-
-export const selftestLimits: SandboxLimits = {
-  memoryBytes: selftestLimitsConfig.memoryMb * mib,
-  cpus: selftestLimitsConfig.cpus,
-  pids: selftestLimitsConfig.pids,
-  diskBytes: selftestLimitsConfig.diskMb * mib,
-  outputBytes: selftestLimitsConfig.outputKb * 1024,
-  artifactBytes: selftestLimitsConfig.artifactMb * mib,
-  artifactCount: selftestLimitsConfig.artifactCount,
-  nofile: selftestLimitsConfig.nofile,
-  fileSizeBytes: selftestLimitsConfig.fileSizeMb * mib,
-};
+export const selftestLimits: SandboxLimits = limitsFromSettings(selftestLimitsConfig);
 
 export function sandboxExecutor(sandbox: Sandbox, limits: SandboxLimits = selftestLimits): SelftestExecutor {
   return async (request) => {

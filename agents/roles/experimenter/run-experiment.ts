@@ -1,6 +1,6 @@
 import { fromPromise } from "xstate";
 import { finalInfoSchema, type Payload } from "../../../bus/index.ts";
-import type { SandboxLimits, SandboxRunResult } from "../../../sandbox/index.ts";
+import { limitsFromSettings, type SandboxLimits, type SandboxRunResult } from "../../../sandbox/index.ts";
 import type { RoleContext } from "../../runtime/index.ts";
 import type { ExperimenterConfig } from "./config.ts";
 
@@ -13,19 +13,8 @@ const STDERR_TAIL = 1500; // the seed feeds the last 1,500 characters of stderr 
 export function limitsFor(context: RoleContext<ExperimenterConfig>): SandboxLimits {
   const s = context.swarm.sandbox;
   const t = context.services.template.sandbox;
-  const mb = 1024 * 1024;
-  return {
-    // The template may ask for less than the operator allows, never more.
-    memoryBytes: Math.min(t.memoryMb ?? s.memoryMb, s.memoryMb) * mb,
-    cpus: Math.min(t.cpus ?? s.cpus, s.cpus),
-    pids: s.pids,
-    diskBytes: s.diskMb * mb,
-    outputBytes: s.outputKb * 1024,
-    artifactBytes: s.artifactMb * mb,
-    artifactCount: s.artifactCount,
-    nofile: s.nofile,
-    fileSizeBytes: s.fileSizeMb * mb,
-  };
+  // The template may ask for less than the operator allows, never more.
+  return limitsFromSettings({ ...s, memoryMb: Math.min(t.memoryMb ?? s.memoryMb, s.memoryMb), cpus: Math.min(t.cpus ?? s.cpus, s.cpus) });
 }
 
 function parseFinalInfo(result: SandboxRunResult, runIndex: number): { info: Finished["finalInfo"]; problem: string | null } {
