@@ -108,6 +108,8 @@ describe("offline corpus", () => {
   });
 });
 
+if (!existsSync(SHARED_CORPUS)) console.warn(`\n!!! ${SHARED_CORPUS} is absent: the shared-corpus tests are SKIPPED.\n`);
+
 describe.skipIf(!existsSync(SHARED_CORPUS))("offline corpus on the shared 31,800-paper file", () => {
   it("loads, indexes and finds well-known papers", async () => {
     const corpus = createOfflineCorpus({ path: SHARED_CORPUS, fallbackPath: null });
