@@ -37,10 +37,15 @@ export interface SwarmRunResult {
 
 export const cliAgentId = () => `cli/${hostname().replace(/[^a-zA-Z0-9_.-]/g, "_")}`;
 
-/** Waits for the run's `run.completed` (or the deadline), calling `onMessage` for every message as it arrives. */
-async function awaitCompletion(bus: BusConnection, run: string, deadlineMs: number, onMessage: (m: StoredEnvelope) => void): Promise<boolean> {
+/**
+ * Waits for the run's `run.completed` (or the deadline, or the caller's stop), calling `onMessage` for every
+ * message as it arrives.
+ */
+async function awaitCompletion(bus: BusConnection, run: string, deadlineMs: number, onMessage: (m: StoredEnvelope) => void, stop?: AbortSignal): Promise<boolean> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), deadlineMs);
+  const onStop = () => controller.abort();
+  stop?.addEventListener("abort", onStop, { once: true });
   try {
     for await (const message of followRun(bus.js, run, controller.signal)) {
       onMessage(message);
@@ -49,6 +54,7 @@ async function awaitCompletion(bus: BusConnection, run: string, deadlineMs: numb
     return false;
   } finally {
     clearTimeout(timer);
+    stop?.removeEventListener("abort", onStop);
   }
 }
 
@@ -63,6 +69,8 @@ export async function runSwarm(options: {
   run?: string;
   sandbox?: Sandbox;
   onMessage?: (message: StoredEnvelope) => void;
+  /** Stops the run early (Ctrl-C): agents stop, the report of what happened so far is still written. */
+  signal?: AbortSignal;
   /** Roles to host here; default all registered roles. Others may run in other processes. */
   roles?: string[];
   plugins?: Record<string, { replicas: number; config: Record<string, unknown> }>;
@@ -95,10 +103,10 @@ export async function runSwarm(options: {
       payload: { template: template.name, policy: config.run.policy, ideas: config.run.ideas, maxInFlightIdeas: config.run.maxInFlightIdeas },
     };
     log.info({ template: template.name, ideas: config.run.ideas, nats: nats.url }, "run started");
-    const completion = awaitCompletion(bus, run, config.run.deadlineMs, options.onMessage ?? (() => undefined));
+    const completion = awaitCompletion(bus, run, config.run.deadlineMs, options.onMessage ?? (() => undefined), options.signal);
     await publishEnvelope(bus.js, started);
     const completed = await completion;
-    if (!completed) log.warn("deadline reached before run.completed; writing the report of what happened");
+    if (!completed) log.warn(options.signal?.aborted ? "stopped by the user; writing the report of what happened" : "deadline reached before run.completed; writing the report of what happened");
     await host.stop();
     host = null;
     return await finishRun({ bus, run, config, templateName: template.name, startedAt, logger: log, replay: services.llm?.replayStatus() ?? null });

@@ -33,6 +33,15 @@ export function registerRun(program: Command): void {
         const t0 = Date.now();
         // One line per milestone; on a terminal also a live status line (ideas per stage, reviews in flight).
         const progress = createProgressPrinter(process.stdout, t0);
+        // First Ctrl-C: stop the agents and still write the report; a second one exits at once.
+        const stop = new AbortController();
+        const onSignal = () => {
+          if (stop.signal.aborted) process.exit(130);
+          process.stderr.write("\nstopping: the agents finish, then the report of what happened is written (Ctrl-C again to quit now)\n");
+          stop.abort();
+        };
+        process.on("SIGINT", onSignal);
+        process.on("SIGTERM", onSignal);
         const result = await runSwarm({
           config,
           registry,
@@ -40,6 +49,7 @@ export function registerRun(program: Command): void {
           logger,
           run,
           onMessage: progress.onMessage,
+          signal: stop.signal,
         });
         progress.finish();
         const r = result.report;
