@@ -38,3 +38,4 @@ export {
 } from "./selftest/runner.ts";
 export { sandboxExecutor, selftestLimits, selftestLimitsConfig } from "./selftest/sandbox-executor.ts";
 export { limitsFromSettings, type LimitSettings } from "./limits.ts";
+export { dockerfileFor, buildImageFromDockerfile } from "./images/dockerfile-build.ts";

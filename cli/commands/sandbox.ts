@@ -1,6 +1,6 @@
 import Dockerode from "dockerode";
 import type { Command } from "commander";
-import { buildImage, dockerEngineReachable, imageRecipes, listImages } from "../../sandbox/index.ts";
+import { buildImage, buildImageFromDockerfile, dockerEngineReachable, imageRecipes, listImages } from "../../sandbox/index.ts";
 import { createLogger } from "../../agents/runtime/index.ts";
 import { boot, fail } from "../boot.ts";
 import { registerSandboxSelftest } from "./sandbox-selftest.ts";
@@ -13,10 +13,19 @@ export function registerSandbox(program: Command): void {
     .option("-c, --config <file>", "swarm config YAML (cache dir, mirror)")
     .option("--force", "rebuild even if the image exists")
     .option("--no-docker", "only build the rootfs (for the bwrap backend)")
-    .action(async (name: string, opts: { config?: string; force?: boolean; docker: boolean }) => {
+    .option("--dockerfile", "build from a Dockerfile on a Debian base image instead (needs a reachable registry)")
+    .option("--base <image>", "base image for --dockerfile (default debian:<suite>-slim)")
+    .action(async (name: string, opts: { config?: string; force?: boolean; docker: boolean; dockerfile?: boolean; base?: string }) => {
       try {
         const { config } = await boot({ config: opts.config });
         const docker = new Dockerode();
+        if (opts.dockerfile) {
+          const recipe = imageRecipes.get(name);
+          if (!recipe) throw new Error(`no recipe named ${name}; recipes: ${[...imageRecipes.keys()].join(", ")}`);
+          const built = await buildImageFromDockerfile(recipe, { docker, base: opts.base, onProgress: (line) => process.stderr.write(`${line}\n`) });
+          process.stdout.write(`${built.tag} ${built.dockerImageId} (from a Dockerfile)\n`);
+          return;
+        }
         const reachable = opts.docker ? await dockerEngineReachable(docker) : { ok: false as const, why: "--no-docker" };
         if (opts.docker && !reachable.ok) process.stderr.write(`no Docker engine (${reachable.why}); building the rootfs only\n`);
         const built = await buildImage(name, {
