@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
 # Installs and starts what scientist-swarm needs on a fresh Debian 12 machine (run as root), idempotently:
-# nats-server, a Docker engine, debootstrap + bubblewrap (offline images, fallback sandbox), chromium (the live
-# web page is tested in a real headless browser), Node dependencies,
+# nats-server, a Docker engine, debootstrap + bubblewrap (offline images, fallback sandbox), Node dependencies,
 # and the python-ml and latex sandbox images (built offline from Debian packages the first time: ~2 minutes each).
+# With --for-tests it also installs chromium (the live web page is tested in a real headless browser) and the host
+# numpy/matplotlib the template tests use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in nats-server docker.io debootstrap bubblewrap python3-numpy python3-matplotlib chromium; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
-done
+# Tools are checked by command, so an engine installed another way (e.g. docker-ce) is used as it is.
+command -v nats-server >/dev/null || need+=(nats-server)
+command -v dockerd >/dev/null || need+=(docker.io)
+command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v bwrap >/dev/null || need+=(bubblewrap)
+if [ "${1:-}" = "--for-tests" ]; then
+  command -v chromium >/dev/null || need+=(chromium)
+  for pkg in python3-numpy python3-matplotlib; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+  done
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   apt-get update -qq

@@ -2,7 +2,7 @@
 # The whole test suite, from a fresh Debian machine: installs and starts what the tests need, then runs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --for-tests
 mkdir -p test-results
 set +e
 npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json "$@"
