@@ -23,6 +23,8 @@ export const evidenceSchema = z.object({
   venue: z.string().nullable(),
   score: z.number(),
   note: z.string().optional(),
+  /** Authors where the source knows them: the writer's BibTeX keys and entries use them. */
+  authors: z.array(z.string()).optional(),
 });
 export type Evidence = z.infer<typeof evidenceSchema>;
 
@@ -99,7 +101,17 @@ const paperDraftedSchema = z.object({
       noveltyHits: z.number().int(),
       checkedNumbers: z.number().int(),
     }),
+    /** The compiled PDF (relative to the run folder), or null when it did not compile; the Markdown paper stands. */
+    pdf: z.string().nullable().default(null),
+    /** "ok", or why there is no PDF (the last compile error, or that the rules policy cannot edit LaTeX). */
+    latexStatus: z.string().default("not compiled"),
   });
+
+/**
+ * What the experimenter runs: experiment code, plot.py, or a paper's LaTeX (compiled only in the sandbox's latex
+ * image; the writer requests it, the coder ignores it).
+ */
+export const experimentKindSchema = z.enum(["experiment", "plot", "latex"]);
 
 /** Payload schemas by message type: the single source for what may travel on the bus. */
 export const payloadSchemas = {
@@ -127,7 +139,7 @@ export const payloadSchemas = {
   }),
   "experiment.requested": z.object({
     ideaId: z.string(),
-    kind: z.enum(["experiment", "plot"]),
+    kind: experimentKindSchema,
     runIndex: z.number().int().min(0),
     attempt: z.number().int().min(1),
     /** Text files written into the work dir (code), by relative path. */
@@ -141,7 +153,7 @@ export const payloadSchemas = {
   }),
   "experiment.finished": z.object({
     ideaId: z.string(),
-    kind: z.enum(["experiment", "plot"]),
+    kind: experimentKindSchema,
     runIndex: z.number().int().min(0),
     attempt: z.number().int().min(1),
     status: sandboxStatusSchema,

@@ -19,7 +19,7 @@ export interface SwarmConfig {
   nats: { url: string | null; storeDir: string; maxDeliver: number; ackWaitMs: number };
   roles: Record<string, { enabled: boolean; replicas: number; policy: "rules" | "llm" | undefined; config: Record<string, unknown> }>;
   plugins: { module: string; replicas: number; config: Record<string, unknown> }[];
-  sandbox: ParsedConfig["sandbox"] & { timeoutMs: number; plotTimeoutMs: number; cacheDir: string };
+  sandbox: ParsedConfig["sandbox"] & { timeoutMs: number; plotTimeoutMs: number; latexTimeoutMs: number; cacheDir: string };
   logging: ParsedConfig["logging"];
   /** The model layer; `apiKey` comes from the environment (never from a file) and is redacted from logs. */
   llm: ParsedConfig["llm"] & { apiKey: string | null; timeoutMs: number; replay: string | null };
@@ -149,6 +149,7 @@ export function loadConfig(
       cacheDir: fromCwd(c.sandbox.cacheDir),
       timeoutMs: c.sandbox.timeoutSeconds * 1000,
       plotTimeoutMs: c.sandbox.plotTimeoutSeconds * 1000,
+      latexTimeoutMs: c.sandbox.latexTimeoutSeconds * 1000,
     },
     logging: c.logging,
     llm: resolveLlm(c.llm, o, env),

@@ -32,6 +32,9 @@ export const sandboxSchema = z
     mirror: z.string().default("http://deb.debian.org/debian"),
     timeoutSeconds: positiveInt.default(7200),
     plotTimeoutSeconds: positiveInt.default(600),
+    /** Image that compiles papers' LaTeX (never compiled on the host) and its wall clock per compile. */
+    latexImage: z.string().default("latex"),
+    latexTimeoutSeconds: positiveInt.default(300),
     memoryMb: positiveInt.default(2048),
     cpus: z.number().positive().max(64).default(1),
     pids: positiveInt.default(256),

@@ -7,10 +7,11 @@ import { loadConfig, repoRoot } from "../config/index.ts";
 import { builtinRoles } from "../agents/roles/index.ts";
 import { bootRoles, runSwarm, silentLogger, type SwarmRunResult } from "../agents/runtime/index.ts";
 import { startTestNats } from "./support/nats.ts";
-import { dockerAvailable } from "./support/docker.ts";
+import { dockerAvailable, latexImageReady } from "./support/docker.ts";
 import { fastTemplate } from "./support/fast-template.ts";
 
 const hasDocker = await dockerAvailable();
+const hasLatex = hasDocker && (await latexImageReady());
 
 describe.skipIf(!hasDocker)("a mini swarm end to end (real NATS, real Docker)", () => {
   let nats: Awaited<ReturnType<typeof startTestNats>>;
@@ -58,6 +59,23 @@ describe.skipIf(!hasDocker)("a mini swarm end to end (real NATS, real Docker)", 
         expect(existsSync(join(dir, file)), `${paper.idea}/${file}`).toBe(true);
       }
       expect(readFileSync(join(result.runDir, paper.path), "utf8")).toContain("without a language model");
+    }
+  });
+
+  it("compiles each decided paper to a real PDF in its idea folder, in the sandbox's latex image", (context) => {
+    if (!hasLatex) {
+      console.warn("\n!!! PDF ASSERTION SKIPPED: the latex image is not built !!!\n");
+      context.skip();
+    }
+    for (const paper of result.report.papers) {
+      expect(paper.pdf, `${paper.idea}: ${paper.latexStatus}`).toBe(`${paper.idea}/paper.pdf`);
+      expect(paper.latexStatus).toBe("ok");
+      const pdf = readFileSync(join(result.runDir, paper.pdf!));
+      expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+      expect(pdf.length).toBeGreaterThan(10_000);
+      const tex = readFileSync(join(result.runDir, paper.idea, "paper.tex"), "utf8");
+      expect(tex).toContain("\\begin{tabular}");
+      expect(existsSync(join(result.runDir, paper.idea, "paper.log"))).toBe(true);
     }
   });
 

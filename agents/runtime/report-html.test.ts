@@ -24,8 +24,8 @@ const report: RunReport = {
     { id: "idea-3", name: "dup", title: "dup", novel: false, status: "not-novel", reason: "identical settings archived", params: {} },
   ],
   papers: [
-    { id: "paper-1", idea: "idea-1", path: "idea-1/paper.md", decision: "Accept", overall: 7, scores: { Overall: 7 }, metaReview: "Accepted: the effect exceeds the spread.", reviews: [review(7, "Accept")] },
-    { id: "paper-2", idea: "idea-2", path: "idea-2/paper.md", decision: "Reject", overall: 4, scores: { Overall: 4 }, metaReview: "Rejected.", reviews: [review(4, "Reject")] },
+    { id: "paper-1", idea: "idea-1", path: "idea-1/paper.md", pdf: "idea-1/paper.pdf", latexStatus: "ok", decision: "Accept", overall: 7, scores: { Overall: 7 }, metaReview: "Accepted: the effect exceeds the spread.", reviews: [review(7, "Accept")] },
+    { id: "paper-2", idea: "idea-2", path: "idea-2/paper.md", pdf: null, latexStatus: "compile 1 failed (error): exit code 12 — ! Undefined control sequence.", decision: "Reject", overall: 4, scores: { Overall: 4 }, metaReview: "Rejected.", reviews: [review(4, "Reject")] },
   ],
   stages: { novelty: { ideas: 3, meanSeconds: 1.5 }, total: { ideas: 2, meanSeconds: 20 } },
   deadLetters: [],
@@ -51,6 +51,11 @@ describe("the offline run report (index.html)", () => {
     expect(html).toContain("Width matters");
     expect(html).toContain("Accepted: the effect exceeds the spread.");
     expect(html).toContain("skeptic");
+  });
+
+  it("links each compiled PDF and says why a paper has none", () => {
+    expect(html).toContain('<a href="idea-1/paper.pdf">PDF</a>');
+    expect(html).toContain("no PDF: compile 1 failed (error): exit code 12 — ! Undefined control sequence.");
   });
 
   it("shows lineage: a parent in this run links to it, one from the archive says so", () => {

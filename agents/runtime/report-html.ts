@@ -89,6 +89,12 @@ function reviewsTable(reviews: Array<{ seat: number | null; persona: string | nu
   return table(["seat", "persona", "overall", "confidence", "orig/qual/clar/sig", "sound/pres/contrib", "decision", "review"], rows);
 }
 
+/** The PDF when it compiled; otherwise why not (the Markdown paper stands). */
+function pdfLink(paper: RunReport["papers"][number]): string {
+  if (paper.pdf) return `<a href="${hrefOf(paper.pdf)}">PDF</a>`;
+  return `<span class="muted">no PDF: ${escapeHtml(paper.latexStatus ?? "not compiled")}</span>`;
+}
+
 function papersSection(report: RunReport, facts: StreamFacts): string {
   const cards = report.papers.map((paper) => {
     const panel = facts.panels.get(paper.id);
@@ -97,7 +103,7 @@ function papersSection(report: RunReport, facts: StreamFacts): string {
     const scores = Object.entries(paper.scores).map(([k, v]) => `${escapeHtml(k)} ${escapeHtml(v)}`).join(" · ");
     return `<div class="paper" id="${escapeHtml(paper.id)}">
 <h3>${escapeHtml(facts.titles.get(paper.id) ?? paper.id)}</h3>
-<p><span class="decision ${paper.decision}">${paper.decision}</span> overall ${escapeHtml(paper.overall)} · idea <a href="#${escapeHtml(paper.idea)}">${escapeHtml(paper.idea)}</a> · <a href="${hrefOf(paper.path)}">${escapeHtml(paper.path)}</a></p>
+<p><span class="decision ${paper.decision}">${paper.decision}</span> overall ${escapeHtml(paper.overall)} · idea <a href="#${escapeHtml(paper.idea)}">${escapeHtml(paper.idea)}</a> · <a href="${hrefOf(paper.path)}">${escapeHtml(paper.path)}</a> · ${pdfLink(paper)}</p>
 <p class="muted">${scores}</p>
 ${reviewsTable(reviews)}
 <p><strong>Meta-review</strong></p><div class="meta">${escapeHtml(paper.metaReview)}</div>

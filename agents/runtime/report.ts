@@ -52,6 +52,10 @@ export interface RunReport {
     id: string;
     idea: string;
     path: string;
+    /** The compiled PDF (relative to the run folder), or null when the LaTeX did not compile. */
+    pdf: string | null;
+    /** "ok", or why the paper has no PDF. */
+    latexStatus: string;
     decision: "Accept" | "Reject";
     overall: number;
     scores: Record<string, number>;
@@ -88,6 +92,7 @@ export function buildReport(stored: StoredEnvelope[], meta: { run: string; templ
   let completion: Payload<"run.completed"> | null = null;
   const deadLetters: RunReport["deadLetters"] = [];
   let budgetExhausted: Payload<"budget.exhausted"> | undefined;
+  const drafts = new Map<string, Payload<"paper.drafted">>();
   for (const e of envelopes) {
     counts[e.type] = (counts[e.type] ?? 0) + 1;
     const p = e.payload as Record<string, unknown>;
@@ -109,13 +114,16 @@ export function buildReport(stored: StoredEnvelope[], meta: { run: string; templ
       const idea = ideas.get(x.ideaId);
       if (idea) Object.assign(idea, { status: "failed", reason: `${x.stage}: ${x.reason}` });
     } else if (e.type === "paper.drafted") {
-      const idea = ideas.get((e.payload as Payload<"paper.drafted">).ideaId);
+      const x = e.payload as Payload<"paper.drafted">;
+      drafts.set(x.paperId, x);
+      const idea = ideas.get(x.ideaId);
       if (idea) idea.status = "reviewing";
     } else if (e.type === "paper.decided") {
       const x = e.payload as Payload<"paper.decided">;
       const idea = ideas.get(x.ideaId);
       if (idea) idea.status = "decided";
-      papers.push({ id: x.paperId, idea: x.ideaId, path: x.path, decision: x.decision, overall: x.overall, scores: x.scores, metaReview: x.metaReview, reviews: x.reviews.map((r) => r.review) });
+      const draft = drafts.get(x.paperId);
+      papers.push({ id: x.paperId, idea: x.ideaId, path: x.path, pdf: draft?.pdf ?? null, latexStatus: draft?.latexStatus ?? "not compiled", decision: x.decision, overall: x.overall, scores: x.scores, metaReview: x.metaReview, reviews: x.reviews.map((r) => r.review) });
     } else if (e.type === "run.completed") {
       completion = e.payload as Payload<"run.completed">;
     } else if (e.type === "budget.exhausted") {

@@ -31,10 +31,11 @@ const pythonTorch = {
 
 const latex = {
   name: "latex",
-  description: "TeX Live (base, recommended, extra) with latexmk and chktex, to compile model-written papers",
+  description: "TeX Live (base, recommended, extra, recommended fonts) with latexmk and chktex, to compile model-written papers",
   suite: "bookworm",
   variant: "minbase",
-  packages: ["texlive-latex-base", "texlive-latex-recommended", "texlive-latex-extra", "latexmk", "chktex"],
+  // texlive-fonts-recommended carries Times (ptm), which the seed's template.tex loads with \usepackage{times}.
+  packages: ["texlive-latex-base", "texlive-latex-recommended", "texlive-latex-extra", "texlive-fonts-recommended", "latexmk", "chktex"],
 } as const satisfies ImageRecipe;
 
 export const imageRecipes: ReadonlyMap<string, ImageRecipe> = new Map(

@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { AnyStateMachine, Snapshot } from "xstate";
 import { deterministicId, type Envelope } from "../../bus/index.ts";
 import { runMachineStep, type Outbound, type TemplateInfo } from "../../agents/runtime/index.ts";
+import { repoRoot } from "../../config/index.ts";
 
 let counter = 0;
 
@@ -48,6 +51,8 @@ export const tinyTemplate: TemplateInfo = {
   files: {
     "experiment.py": '# --- scientist:params begin ---\nPARAMS = {"lr": 0.1, "width": 8}\n# --- scientist:params end ---\nprint("hi")\n',
     "plot.py": "print('plot')\n",
+    // The seed's LaTeX skeleton, as the default template ships it (the writer renders paper.tex from it).
+    "latex/template.tex": readFileSync(join(repoRoot, "templates/mlp-dynamics/latex/template.tex"), "utf8"),
   },
   prompt: { system: "s", task_description: "A tiny template for tests." },
   seedIdeas: [],

@@ -14,6 +14,8 @@ const paper = {
   abstract: "A",
   artifact: "i1/paper.md",
   path: "i1/paper.md",
+  pdf: null,
+  latexStatus: "not compiled",
   evidence: { primaryMetric: "acc", higherIsBetter: true, effects: [{ dataset: "a", baseline: 0.8, best: 0.9, delta: 0.1, spread: 0.01, runIndex: 1 }], runsAttempted: 1, runsFailed: 0, noveltyHits: 0, checkedNumbers: 2 },
 };
 const review = (overall: number) => ({ ...fewShotExample.review, Overall: overall, Decision: overall >= 6 ? "Accept" : "Reject" });

@@ -13,6 +13,8 @@ export const paper = {
   abstract: "A",
   artifact: "i1/paper.md",
   path: "i1/paper.md",
+  pdf: null,
+  latexStatus: "not compiled",
   evidence: {
     primaryMetric: "acc",
     higherIsBetter: true,

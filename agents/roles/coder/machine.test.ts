@@ -64,6 +64,21 @@ describe("coder machine", () => {
     expect(h.status).toBe("done");
   });
 
+  it("ignores a paper's LaTeX compile result, while waiting for a run, for the plot, and after the study", async () => {
+    const h = harness(1);
+    await h.send("idea.assessed", assessed(true), "i1");
+    const compile = (attempt: number) => ({ ...finished(0, attempt, "ok", null, "latex"), artifacts: { "paper.pdf": "i1/paper.pdf" } });
+    expect(await h.send("experiment.finished", compile(1), "i1")).toEqual([]); // same runIndex and attempt as run_0
+    await h.send("experiment.finished", finished(0, 1, "ok", 0.5), "i1");
+    const [plot] = await h.send("experiment.finished", finished(1, 1, "ok", 0.7), "i1");
+    expect(plot?.payload).toMatchObject({ kind: "plot" });
+    expect(await h.send("experiment.finished", compile(1), "i1")).toEqual([]);
+    const [study] = await h.send("experiment.finished", finished(0, 1, "ok", null, "plot"), "i1");
+    expect(study?.type).toBe("study.completed");
+    expect(await h.send("experiment.finished", compile(2), "i1")).toEqual([]);
+    expect(h.status).toBe("done");
+  });
+
   it("ignores an idea judged not novel", async () => {
     const h = harness();
     expect(await h.send("idea.assessed", assessed(false), "i1")).toEqual([]);

@@ -3,6 +3,7 @@ import { finalInfoSchema, type Payload } from "../../../bus/index.ts";
 import { limitsFromSettings, type SandboxLimits, type SandboxRunResult } from "../../../sandbox/index.ts";
 import type { RoleContext } from "../../runtime/index.ts";
 import type { ExperimenterConfig } from "./config.ts";
+import { LATEX_COMMAND, LATEX_OUTPUTS, latexLogTail, latexRequestProblem } from "./latex-compile.ts";
 
 type Requested = Payload<"experiment.requested">;
 type Finished = Payload<"experiment.finished">;
@@ -29,20 +30,31 @@ function parseFinalInfo(result: SandboxRunResult, runIndex: number): { info: Fin
   }
 }
 
+/** Image, wall clock cap and command by kind: papers compile in the latex image with the fixed command. */
+function shapeOf(context: RoleContext<ExperimenterConfig>, request: Requested): { image: string; cap: number; command: string[] } {
+  const { sandbox } = context.swarm;
+  const template = context.services.template.sandbox;
+  if (request.kind === "latex") return { image: sandbox.latexImage, cap: sandbox.latexTimeoutMs, command: [...LATEX_COMMAND] };
+  const operatorCap = request.kind === "plot" ? sandbox.plotTimeoutMs : sandbox.timeoutMs;
+  const templateCap = request.kind === "plot" ? template.plotTimeoutMs : template.timeoutMs;
+  return { image: template.image ?? sandbox.image, cap: Math.min(operatorCap, templateCap ?? operatorCap), command: request.command };
+}
+
 /** Executes one request in the sandbox, stores what it produced as artifacts, and describes the outcome. */
 async function execute(context: RoleContext<ExperimenterConfig>, request: Requested, signal: AbortSignal): Promise<Finished> {
-  const { sandbox, artifacts, template } = context.services;
+  const { sandbox, artifacts } = context.services;
   if (!sandbox) throw new Error("no sandbox backend is configured on this host");
+  if (request.kind === "latex") {
+    const problem = latexRequestProblem(request.files, request.inputs);
+    if (problem) throw new Error(problem);
+  }
   const files: Record<string, string | Uint8Array> = { ...request.files };
   for (const [artifact, path] of Object.entries(request.inputs)) files[path] = await artifacts.get(artifact);
-  const operatorCap = request.kind === "plot" ? context.swarm.sandbox.plotTimeoutMs : context.swarm.sandbox.timeoutMs;
-  const templateCap = request.kind === "plot" ? template.sandbox.plotTimeoutMs : template.sandbox.timeoutMs;
-  const cap = Math.min(operatorCap, templateCap ?? operatorCap);
-  const image = template.sandbox.image ?? context.swarm.sandbox.image;
+  const { image, cap, command } = shapeOf(context, request);
   const result = await sandbox.run({
     image,
     files,
-    command: request.command,
+    command,
     limits: limitsFor(context),
     timeoutMs: Math.min(request.timeoutMs, cap),
     signal,
@@ -52,6 +64,7 @@ async function execute(context: RoleContext<ExperimenterConfig>, request: Reques
   for (const [path, bytes] of Object.entries(result.files)) {
     if (path in files) continue; // inputs are not outputs
     if (prefix && !path.startsWith(prefix)) continue;
+    if (request.kind === "latex" && !LATEX_OUTPUTS.has(path)) continue;
     stored[path] = await artifacts.put(`${request.ideaId}/${path}`, bytes);
   }
   const logBase = `${request.ideaId}/logs/${request.kind}_${request.runIndex}_attempt_${request.attempt}`;
@@ -70,6 +83,10 @@ async function execute(context: RoleContext<ExperimenterConfig>, request: Reques
       reason = parsed.problem;
     }
   }
+  if (request.kind === "latex" && status === "ok" && !result.files["paper.pdf"]) {
+    status = "error";
+    reason = "latexmk exited 0 but wrote no paper.pdf";
+  }
   return {
     ideaId: request.ideaId,
     kind: request.kind,
@@ -78,13 +95,20 @@ async function execute(context: RoleContext<ExperimenterConfig>, request: Reques
     status,
     exitCode: result.exitCode,
     reason,
-    stderrTail: result.stderr.slice(-STDERR_TAIL),
+    stderrTail: tailOf(request, result, status),
     finalInfo,
     artifacts: stored,
     usage: result.usage,
     image: result.image,
     reused: false,
   };
+}
+
+/** What goes back with the result: stderr's tail; for a failed compile, the TeX error from paper.log (latexmk's own output says only "see paper.log"). */
+function tailOf(request: Requested, result: SandboxRunResult, status: Finished["status"]): string {
+  const log = result.files["paper.log"];
+  if (request.kind !== "latex" || status === "ok" || !log) return result.stderr.slice(-STDERR_TAIL);
+  return latexLogTail(new TextDecoder().decode(log), STDERR_TAIL);
 }
 
 /** Copies a cached result's artifacts into this idea's folder, so every idea keeps the seed's layout. */

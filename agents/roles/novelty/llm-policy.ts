@@ -11,7 +11,7 @@ type Proposed = Payload<"idea.proposed">;
 type Assessed = Payload<"idea.assessed">;
 
 function toEvidence(n: number, paper: Paper, note: string): Evidence {
-  return { source: paper.source, id: paper.id, title: paper.title, year: paper.year, venue: paper.venue, score: Number(paper.score.toFixed(4)), note };
+  return { source: paper.source, id: paper.id, title: paper.title, year: paper.year, venue: paper.venue, score: Number(paper.score.toFixed(4)), note, authors: paper.authors };
 }
 
 /**

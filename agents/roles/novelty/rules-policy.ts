@@ -53,6 +53,7 @@ export function judgeRules(proposal: Proposed, archive: ArchiveEntry[], papers: 
     venue: p.venue,
     score: Number(p.score.toFixed(4)),
     note: `title overlap ${titleOverlap(proposal.idea.Title, p.title).toFixed(2)}`,
+    authors: p.authors,
   }));
   if (same) {
     evidence.unshift({ source: "archive", id: same.ideaId, title: same.idea.Title, year: null, venue: `run ${same.run}`, score: 1, note: "identical settings" });

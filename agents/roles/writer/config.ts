@@ -6,6 +6,8 @@ export const writerConfigSchema = z
     relatedWork: z.number().int().min(0).max(50).default(6),
     /** Citation rounds for the llm policy (the seed's 20). */
     citationRounds: z.number().int().min(0).max(50).default(20),
+    /** Rounds in which the llm policy fixes paper.tex after a failed compile (the seed's 5); rules cannot edit. */
+    latexFixes: z.number().int().min(0).max(20).default(5),
   })
   .strict();
 export type WriterConfig = z.infer<typeof writerConfigSchema>;

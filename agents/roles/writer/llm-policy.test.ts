@@ -5,7 +5,9 @@ import { MachineHarness } from "../../../tests/support/machine-harness.ts";
 import { writerLlmPolicy } from "./llm-policy.ts";
 import { writerMachine } from "./machine.ts";
 import { publishPaperActor } from "./publish-paper.ts";
+import { renderLatexActor, storeFixedLatexActor } from "./latex-effects.ts";
 import { resultsTable, TABLE_BEGIN } from "./number-check.ts";
+import { compiled } from "../../../tests/support/latex-results.ts";
 
 const info = (acc: number) => ({ moons: { means: { acc } } });
 const study = {
@@ -31,17 +33,20 @@ const byRequest: ScriptStep = (request) =>
 function harness(script: ScriptStep[], maxRepairs = 0) {
   const provider = scriptedProvider(script, { maxRepairs });
   const artifacts = fakeArtifacts({ "i1/run_0/final_info.json": JSON.stringify(info(0.5)), "i1/run_1/final_info.json": JSON.stringify(info(0.75)) });
-  const context = llmContext("writer", { relatedWork: 6, citationRounds: 20 }, provider, { artifacts, papers: [paperFixture("p2", "Warmup")] });
-  const machine = writerMachine.provide({ actors: { ...writerLlmPolicy(context), publishPaper: publishPaperActor(context) } as never });
+  const context = llmContext("writer", { relatedWork: 6, citationRounds: 20, latexFixes: 5 }, provider, { artifacts, papers: [paperFixture("p2", "Warmup")] });
+  const effects = { publishPaper: publishPaperActor(context), renderLatex: renderLatexActor(context), storeFixedLatex: storeFixedLatexActor(context) };
+  const machine = writerMachine.provide({ actors: { ...writerLlmPolicy(context), ...effects } as never });
   return { h: new MachineHarness(machine), provider, artifacts };
 }
 
 describe("llm writer policy", () => {
   it("writes every section in the seed's order with a refinement pass, around the code's checked table", async () => {
     const { h, provider, artifacts } = harness(Array(16).fill(byRequest));
-    const [out] = await h.send("study.completed", study, "i1");
+    const [compile] = await h.send("study.completed", study, "i1");
+    expect(compile).toMatchObject({ type: "experiment.requested", payload: { kind: "latex", attempt: 1 } });
+    const [out] = await h.send("experiment.finished", compiled(1, "ok"), "i1");
     expect(out!.type).toBe("paper.drafted");
-    expect(out!.payload).toMatchObject({ title: "Large Learning Rates Help Moons", evidence: { checkedNumbers: 2 } });
+    expect(out!.payload).toMatchObject({ title: "Large Learning Rates Help Moons", evidence: { checkedNumbers: 2 }, pdf: "i1/paper.pdf", latexStatus: "ok" });
     const paper = artifacts.files.get("i1/paper.md")!;
     expect(paper).toContain(resultsTable(study as never));
     expect(paper.split(TABLE_BEGIN)).toHaveLength(2); // only the code's table marker survives
@@ -55,7 +60,7 @@ describe("llm writer policy", () => {
   it("shows the model its invalid section and accepts the repaired one", async () => {
     const { h, provider } = harness([{ object: { title: "" , abstract: "" } }, ...Array(16).fill(byRequest)], 1);
     const [out] = await h.send("study.completed", study, "i1");
-    expect(out!.type).toBe("paper.drafted");
+    expect(out!.type).toBe("experiment.requested");
     expect(provider.sent[1]!.messages.at(-1)!.content).toContain("did not match the required output schema");
   });
 

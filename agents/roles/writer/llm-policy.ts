@@ -7,36 +7,33 @@ import { ask, modelFor } from "../shared/llm-kit.ts";
 import type { WriterConfig } from "./config.ts";
 import { contextBlock, refinementPrompt, sectionPrompt, SECTIONS, sectionReplySchema, titlePrompt, titleReplySchema, writerSystem, type Section } from "./llm-prompts.ts";
 import { resultsTable, TABLE_BEGIN, TABLE_END } from "./number-check.ts";
-import type { Draft } from "./rules-paper.ts";
+import type { Draft, Reference } from "./rules-paper.ts";
 
 type Study = Payload<"study.completed">;
 
 /** The model's prose may not carry table markers: the one results table is the code's, and the check reads it. */
 const clean = (text: string) => text.split(TABLE_BEGIN).join("").split(TABLE_END).join("").trim();
 
-interface Reference {
+interface Numbered extends Reference {
   n: number;
-  title: string;
-  venue: string | null;
-  year: number | null;
 }
 
 /** Works the paper may cite: the novelty check's evidence, then a search for the idea's title, deduplicated. */
-async function referencesFor(context: RoleContext<WriterConfig>, study: Study, signal: AbortSignal): Promise<Reference[]> {
-  const found: Array<Pick<Evidence, "id" | "title" | "venue" | "year">> = study.evidence.filter((e) => e.source !== "archive");
+async function referencesFor(context: RoleContext<WriterConfig>, study: Study, signal: AbortSignal): Promise<Numbered[]> {
+  const found: Array<Pick<Evidence, "id" | "title" | "venue" | "year" | "authors">> = study.evidence.filter((e) => e.source !== "archive");
   const literature = context.services.literature;
   if (literature && context.config.citationRounds > 0) found.push(...(await literature.search(study.idea.Title, { limit: 10, signal })));
   const seen = new Set<string>();
-  const refs: Reference[] = [];
+  const refs: Numbered[] = [];
   for (const p of found) {
     if (seen.has(p.id) || refs.length >= context.config.relatedWork + 10) continue;
     seen.add(p.id);
-    refs.push({ n: refs.length + 1, title: p.title, venue: p.venue, year: p.year });
+    refs.push({ n: refs.length + 1, id: p.id, title: p.title, authors: p.authors ?? [], venue: p.venue, year: p.year });
   }
   return refs;
 }
 
-const refLine = (r: Reference) => `[${r.n}] ${r.title}${r.venue ? `, ${r.venue}` : ""}${r.year ? ` ${r.year}` : ""}.`;
+const refLine = (r: Numbered) => `[${r.n}] ${r.title}${r.venue ? `, ${r.venue}` : ""}${r.year ? ` ${r.year}` : ""}.`;
 
 /**
  * The llm writer: title and abstract, then each section in the seed's order, each written and then refined in a
@@ -87,7 +84,7 @@ export function writerLlmPolicy(context: RoleContext<WriterConfig>) {
         }
       }
       if (refs.length) parts.push("## References", ...refs.map(refLine));
-      return { title, abstract, markdown: `${parts.join("\n\n")}\n` };
+      return { title, abstract, markdown: `${parts.join("\n\n")}\n`, references: refs.map(({ n: _n, ...ref }) => ref) };
     }),
   };
 }

@@ -37,22 +37,29 @@ export function checkTableNumbers(markdown: string, study: Study, finalInfos: Re
   const end = markdown.indexOf(TABLE_END);
   if (start < 0 || end < start) throw new Error("the paper has no results table");
   const lines = markdown.slice(start, end).split("\n").filter((l) => l.startsWith("|"));
-  const header = lines[0]!.split("|").slice(1, -1).map((c) => c.trim());
+  const cells = (line: string) => line.split("|").slice(1, -1).map((c) => c.trim());
+  void study;
+  return checkTableRows(cells(lines[0]!), lines.slice(2).map(cells), finalInfos, "–");
+}
+
+/**
+ * The check both paper formats share: `header` is dataset, metric, then one `run_<i>` column per run; each row is
+ * dataset, metric, then the printed numbers (`missing` where the run has no value). Returns the numbers checked.
+ */
+export function checkTableRows(header: string[], rows: string[][], finalInfos: Record<number, FinalInfo>, missing: string): number {
   const runIndexes = header.slice(2).map((h) => Number(/run_(\d+)/.exec(h)?.[1]));
   let checked = 0;
-  for (const line of lines.slice(2)) {
-    const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+  for (const cells of rows) {
     const [dataset, metric] = [cells[0]!, cells[1]!];
     cells.slice(2).forEach((cell, i) => {
-      if (cell === "–") return;
+      if (cell === missing) return;
       const runIndex = runIndexes[i]!;
       const truth = finalInfos[runIndex]?.[dataset]?.means[metric];
-      if (truth === undefined || Number(cell) !== truth) {
+      if (truth === undefined || cell !== formatNumber(truth)) {
         throw new Error(`results table says ${dataset}/${metric}/run_${runIndex} = ${cell} but run_${runIndex}/final_info.json has ${truth}`);
       }
       checked++;
     });
   }
-  void study;
   return checked;
 }

@@ -1,5 +1,6 @@
 import { fromPromise } from "xstate";
 import { finalInfoSchema, type FinalInfo, type Payload } from "../../../bus/index.ts";
+import type { ArtifactStore } from "../../../bus/index.ts";
 import type { RoleContext } from "../../runtime/index.ts";
 import type { WriterConfig } from "./config.ts";
 import { measureEvidence } from "./evidence.ts";
@@ -7,18 +8,25 @@ import { checkTableNumbers } from "./number-check.ts";
 import type { Draft } from "./rules-paper.ts";
 
 type Study = Payload<"study.completed">;
-type Drafted = Payload<"paper.drafted">;
+/** paper.drafted before the LaTeX step adds what became of the PDF. */
+export type CheckedPaper = Omit<Payload<"paper.drafted">, "pdf" | "latexStatus">;
+
+/** Every successful run's stored final_info.json: the truth each printed number is checked against. */
+export async function loadFinalInfos(artifacts: Pick<ArtifactStore, "getText">, study: Study): Promise<Record<number, FinalInfo>> {
+  const finalInfos: Record<number, FinalInfo> = {};
+  for (const run of study.runs.filter((r) => r.status === "ok")) {
+    const text = await artifacts.getText(`${study.ideaId}/run_${run.runIndex}/final_info.json`);
+    finalInfos[run.runIndex] = finalInfoSchema.parse(JSON.parse(text));
+  }
+  return finalInfos;
+}
 
 /** Stores paper.md in the idea's folder after checking every table number against run_<i>/final_info.json. */
 export function publishPaperActor(context: RoleContext<WriterConfig>) {
   const { artifacts, template } = context.services;
-  return fromPromise<Drafted, { study: Study; draft: Draft }>(async ({ input }) => {
+  return fromPromise<CheckedPaper, { study: Study; draft: Draft }>(async ({ input }) => {
     const { study, draft } = input;
-    const finalInfos: Record<number, FinalInfo> = {};
-    for (const run of study.runs.filter((r) => r.status === "ok")) {
-      const text = await artifacts.getText(`${study.ideaId}/run_${run.runIndex}/final_info.json`);
-      finalInfos[run.runIndex] = finalInfoSchema.parse(JSON.parse(text));
-    }
+    const finalInfos = await loadFinalInfos(artifacts, study);
     const checkedNumbers = checkTableNumbers(draft.markdown, study, finalInfos);
     const path = `${study.ideaId}/paper.md`;
     await artifacts.put(path, draft.markdown);

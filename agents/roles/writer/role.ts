@@ -2,26 +2,32 @@ import { fromPromise } from "xstate";
 import type { Payload } from "../../../bus/index.ts";
 import type { RoleDefinition } from "../../runtime/index.ts";
 import { writerConfigSchema, type WriterConfig } from "./config.ts";
-import { writerMachine } from "./machine.ts";
+import { renderLatexActor, storeFixedLatexActor } from "./latex-effects.ts";
+import { writerMachine, type FixInput, type WriterInput } from "./machine.ts";
 import { writerLlmPolicy } from "./llm-policy.ts";
+import { llmLatexFix } from "./llm-latex-fix.ts";
 import { publishPaperActor } from "./publish-paper.ts";
 import { writeRulesPaper, type Draft } from "./rules-paper.ts";
 
-/** Writes the paper for a completed study (Markdown for now) with its checked results table and figures. */
+/** Writes the paper for a completed study (Markdown, then LaTeX compiled to PDF in the sandbox) with its checked results table and figures. */
 export const writer: RoleDefinition<WriterConfig> = {
   name: "writer",
-  description: "writes a paper from a completed study; every results-table number is checked against the run artifacts",
-  consumes: ["study.completed"],
-  emits: ["paper.drafted", "idea.failed"],
+  description: "writes a paper from a completed study (Markdown and a PDF compiled in the sandbox); every results-table number is checked against the run artifacts",
+  // experiment.finished: the compile results of its own paper.tex (kind latex); every other kind is ignored.
+  consumes: ["study.completed", "experiment.finished"],
+  emits: ["paper.drafted", "idea.failed", "experiment.requested"],
   configSchema: writerConfigSchema,
   machine: writerMachine,
-  effects: (context) => ({ publishPaper: publishPaperActor(context) }),
+  input: (context): WriterInput => ({ latexFixes: context.config.latexFixes, latexTimeoutMs: context.swarm.sandbox.latexTimeoutMs }),
+  effects: (context) => ({ publishPaper: publishPaperActor(context), renderLatex: renderLatexActor(context), storeFixedLatex: storeFixedLatexActor(context) }),
   policies: {
     rules: (context) => ({
       writePaper: fromPromise<Draft, Payload<"study.completed">>(async ({ input }) =>
         writeRulesPaper(context.services.template, input, context.config.relatedWork),
       ),
+      // Fixed rules do not edit LaTeX: a failed compile is recorded as the paper's latexStatus.
+      fixLatex: fromPromise<string | null, FixInput>(async () => null),
     }),
-    llm: writerLlmPolicy,
+    llm: (context) => ({ ...writerLlmPolicy(context), fixLatex: llmLatexFix(context) }),
   },
 };

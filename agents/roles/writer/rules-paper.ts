@@ -5,10 +5,20 @@ import { resultsTable } from "./number-check.ts";
 
 type Study = Payload<"study.completed">;
 
+/** A work the paper cites as [n] (n = position + 1); the LaTeX paper's references.bib is built from these. */
+export interface Reference {
+  id: string;
+  title: string;
+  authors: string[];
+  venue: string | null;
+  year: number | null;
+}
+
 export interface Draft {
   title: string;
   abstract: string;
   markdown: string;
+  references?: Reference[];
 }
 
 export const RULES_DISCLAIMER =
@@ -43,10 +53,11 @@ export function writeRulesPaper(template: TemplateInfo, study: Study, relatedWor
     (e) => `- ${e.dataset}: baseline ${fmt(e.baseline)}, best run_${e.runIndex} ${fmt(e.best)} (change ${fmt(e.delta)}, seed spread ${fmt(e.spread)})`,
   );
   const plots = Object.keys(study.plots).map((path) => `![${path.replace(/\.[a-z]+$/, "")}](${path})`);
-  const related = study.evidence
+  const references: Reference[] = study.evidence
     .filter((e) => e.source !== "archive")
     .slice(0, relatedWork)
-    .map((e, i) => `[${i + 1}] ${e.title}${e.venue ? `, ${e.venue}` : ""}${e.year ? ` ${e.year}` : ""}.`);
+    .map((e) => ({ id: e.id, title: e.title, authors: e.authors ?? [], venue: e.venue, year: e.year }));
+  const related = references.map((e, i) => `[${i + 1}] ${e.title}${e.venue ? `, ${e.venue}` : ""}${e.year ? ` ${e.year}` : ""}.`);
   const markdown = [
     `# ${title}`,
     "",
@@ -85,5 +96,5 @@ export function writeRulesPaper(template: TemplateInfo, study: Study, relatedWor
       `The conclusion is limited to the datasets and seeds above.`,
     "",
   ].join("\n");
-  return { title, abstract, markdown };
+  return { title, abstract, markdown, references };
 }

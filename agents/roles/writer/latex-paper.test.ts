@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import type { Payload } from "../../../bus/index.ts";
+import { tinyTemplate } from "../../../tests/support/machine-harness.ts";
+import { renderLatexPaper } from "./latex-paper.ts";
+import { checkLatexTableNumbers, latexResultsTable } from "./latex-table.ts";
+import { escapeLatex, inlineLatex } from "./latex-text.ts";
+import { TABLE_BEGIN, TABLE_END } from "./number-check.ts";
+import { RULES_DISCLAIMER, writeRulesPaper } from "./rules-paper.ts";
+
+const info = (acc: number, loss: number) => ({ moons: { means: { val_acc: acc, train_loss: loss } }, two_spirals: { means: { val_acc: acc - 0.25, train_loss: loss } } });
+const study: Payload<"study.completed"> = {
+  ideaId: "i1",
+  idea: { Name: "lr_1", Title: "50% wider nets & a_b {x} $5 #1 ~ ^ \\ — better?", Experiment: "Use `width=64` for 100% of runs.", Interestingness: 5, Feasibility: 9, Novelty: 7 },
+  params: { width: 64 },
+  baseline: info(0.8123, 0.4),
+  runs: [
+    { runIndex: 0, params: {}, status: "ok", finalInfo: info(0.8123, 0.4), attempts: 1, reason: null },
+    { runIndex: 1, params: { width: 64 }, status: "ok", finalInfo: info(0.90012345, 1e-7), attempts: 1, reason: null },
+    { runIndex: 2, params: { width: 128 }, status: "error", finalInfo: null, attempts: 4, reason: "exit 1: loss_nan & 100%" },
+  ],
+  plots: { "val_acc.png": "i1/val_acc.png", "curves.svg": "i1/curves.svg", "odd name.png": "i1/odd name.png" },
+  notes: "",
+  evidence: [
+    { source: "offline", id: "p1", title: "Warm_up & schedules", year: 2019, venue: "ICML", score: 2, authors: ["Ada Lovelace", "Alan Turing"] },
+    { source: "archive", id: "idea-000", title: "An archived idea", year: null, venue: "run r1", score: 1 },
+    { source: "offline", id: "p2", title: "Adam: A Method for Stochastic Optimization", year: 2015, venue: null, score: 1, authors: ["Diederik P. Kingma"] },
+  ],
+};
+const truth = { 0: study.runs[0]!.finalInfo!, 1: study.runs[1]!.finalInfo! };
+const skeleton = tinyTemplate.files["latex/template.tex"]!;
+const render = (s = study) => renderLatexPaper(skeleton, { study: s, draft: writeRulesPaper(tinyTemplate, s, 6), tableMarkers: [TABLE_BEGIN, TABLE_END] });
+
+describe("LaTeX paper rendering", () => {
+  it("escapes every LaTeX special in prose, so text cannot run a macro or open math mode", () => {
+    expect(escapeLatex("a_b & 50% $x$ #1 {y} ~ ^ \\input")).toBe("a\\_b \\& 50\\% \\$x\\$ \\#1 \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}input");
+    expect(escapeLatex("a — b “c” α")).toBe("a --- b ``c'' ?");
+    expect(inlineLatex("use `lr_1` and **bold_x**, see [2]", (n) => (n === 2 ? "kingma2015adam" : null))).toBe("use \\texttt{lr\\_1} and \\textbf{bold\\_x}, see \\cite{kingma2015adam}");
+    const { tex } = render();
+    expect(tex).toContain("\\title{50\\% wider nets \\& a\\_b \\{x\\} \\$5 \\#1 \\textasciitilde{} \\textasciicircum{} \\textbackslash{} --- better?}");
+    expect(tex).toContain("exit 1: loss\\_nan \\& 100\\%");
+    expect(tex).not.toMatch(/[^\\]\$5/);
+  });
+
+  it("fills every placeholder of the seed's template with the seed's sections, disclaimer included", () => {
+    const { tex } = render();
+    for (const marker of ["TITLE HERE", "ABSTRACT HERE", "INTRO HERE", "RELATED WORK HERE", "BACKGROUND HERE", "METHOD HERE", "EXPERIMENTAL SETUP HERE", "RESULTS HERE", "CONCLUSIONS HERE", "PLEASE FILL IN CAPTION"]) {
+      expect(tex).not.toContain(marker);
+    }
+    expect(tex).toContain(escapeLatex(RULES_DISCLAIMER));
+    expect(tex).toContain("\\item run\\_2: \\texttt{width=128}");
+    expect(tex).not.toContain("filecontents");
+    expect(tex).toContain("\\graphicspath{{./}}");
+  });
+
+  it("prints the same checked table as a tabular, numbers verbatim from final_info.json", () => {
+    const { tex } = render();
+    expect(tex).toContain(latexResultsTable(study));
+    expect(tex).toContain("moons & val\\_acc & 0.8123 & 0.90012345 \\\\");
+    expect(tex).toContain("two\\_spirals & train\\_loss & 0.4 & 1e-7 \\\\");
+    expect(checkLatexTableNumbers(tex, truth)).toBe(8);
+    expect(() => checkLatexTableNumbers(tex.replace("0.90012345", "0.9001"), truth)).toThrow(/moons\/val_acc\/run_1 = 0.9001 but run_1\/final_info.json has 0.90012345/);
+    expect(() => checkLatexTableNumbers(tex.replace("0.8123 & 0.9", "0.81230 & 0.9"), truth)).toThrow(/= 0.81230/);
+  });
+
+  it("includes the plot step's figures pdflatex can read, and sends them as inputs", () => {
+    const paper = render();
+    expect(paper.tex).toContain("\\includegraphics[width=0.8\\linewidth]{val_acc.png}");
+    expect(paper.tex).not.toContain("curves.svg");
+    expect(paper.tex).not.toContain("odd name.png");
+    expect(paper.inputs).toEqual({ "i1/val_acc.png": "val_acc.png" });
+    expect(render({ ...study, plots: {} }).tex).toContain("No figures: the plot step produced none.");
+  });
+
+  it("builds references.bib from the novelty evidence (archive entries left out) and cites it", () => {
+    const { tex, bib } = render();
+    expect(bib).toContain("@inproceedings{lovelace2019warm,");
+    expect(bib).toContain("author = {Lovelace, Ada and Turing, Alan}");
+    expect(bib).toContain("title = {Warm\\_up \\& schedules}");
+    expect(bib).toContain("@misc{kingma2015adam,");
+    expect(bib).not.toContain("archived");
+    expect(tex).toContain("\\cite{lovelace2019warm} Warm\\_up \\& schedules, ICML 2019.");
+    expect(tex).toMatch(/\\nocite\{\*\}\n\\bibliographystyle\{plainnat\}\n\\bibliography\{references\}/);
+  });
+
+  it("leaves the bibliography out when the paper cites nothing (bibtex stops on an empty one)", () => {
+    const { tex, bib } = render({ ...study, evidence: [] });
+    expect(bib).toBeNull();
+    expect(tex).not.toContain("\\bibliography");
+  });
+});
