@@ -1,5 +1,5 @@
 // The public surface of the model layer (STYLE item 9): other folders import from here only.
-// Keys, base URLs and limits arrive as parameters; config/ is the only reader of process.env.
+// Keys, base URLs and limits arrive as parameters; config/ is the only reader of the environment.
 import { anthropicTransport } from "./anthropic-provider.ts";
 import { defaultMaxRepairs, providerFromTransport } from "./generation-loop.ts";
 import { openAiCompatibleTransport } from "./openai-compatible-provider.ts";

@@ -6,6 +6,7 @@
  * content appear in no output.
  */
 
+import { plantHostVariable } from "../../config/index.ts";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Server } from "node:net";
@@ -68,7 +69,7 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestRes
   writeFileSync(canaryPath, canaryContent, { mode: 0o644 });
   const secret = `sk-selftest-${randomBytes(16).toString("hex")}`;
   // Planted in this process's environment (never read back): a backend that let the host env through would leak it.
-  process.env[selftestSecretName] = secret;
+  const unplant = plantHostVariable(selftestSecretName, secret);
   let listenerConnections = 0;
   const listener: Server = createServer((socket) => {
     listenerConnections += 1;
@@ -100,7 +101,7 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestRes
       options.onResult?.(result);
     }
   } finally {
-    delete process.env[selftestSecretName];
+    unplant();
     await new Promise((resolve) => listener.close(resolve));
     rmSync(canaryPath, { force: true });
   }
