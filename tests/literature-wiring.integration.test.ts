@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBus, freePort, type BusConnection } from "../bus/index.ts";
+import { describe, expect, it } from "vitest";
+import { freePort } from "../bus/index.ts";
 import { ConfigError, loadConfig } from "../config/index.ts";
 import { literatureFrom, silentLogger } from "../agents/runtime/index.ts";
-import { startTestNats } from "./support/nats.ts";
+import { useTestBus } from "./support/nats.ts";
 
 describe("configured literature sources", () => {
-  let nats: Awaited<ReturnType<typeof startTestNats>>;
-  let bus: BusConnection;
-  beforeAll(async () => {
-    nats = await startTestNats();
-    bus = await connectBus(nats.url);
-  });
-  afterAll(async () => {
-    await bus?.close();
-    await nats?.cleanup();
-  });
+  const testBus = useTestBus();
 
   it("read API keys from the environment through config only", () => {
     const config = loadConfig({ env: { S2_API_KEY: "k-s2", OPENALEX_API_KEY: "k-oa" }, raw: { literature: { sources: ["semantic-scholar", "openalex", "arxiv", "offline"] } } });
@@ -36,12 +27,12 @@ describe("configured literature sources", () => {
       env: {},
       raw: { literature: { sources: [{ kind: "semantic-scholar", baseUrl: `http://127.0.0.1:${closed}`, timeoutSeconds: 2 }, "offline"] } },
     });
-    const source = literatureFrom(config, bus, silentLogger);
+    const source = literatureFrom(config, testBus.bus, silentLogger);
     const papers = await source.search("weight decay regularization", { limit: 5 });
     expect(papers.length).toBeGreaterThan(0);
     expect(papers[0]!.source).toBe("offline");
     const keys: string[] = [];
-    for await (const key of await bus.kv.literature.keys()) keys.push(key);
+    for await (const key of await testBus.bus.kv.literature.keys()) keys.push(key);
     expect(keys.length).toBeGreaterThan(0);
     expect(await source.search("weight decay regularization", { limit: 5 })).toEqual(papers);
   });

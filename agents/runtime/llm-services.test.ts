@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBus, ensureRunStream, readRun, type BusConnection } from "../../bus/index.ts";
+import { describe, expect, it } from "vitest";
+import { ensureRunStream, readRun } from "../../bus/index.ts";
 import { loadConfig } from "../../config/index.ts";
 import { isLlmError, requestHash, scriptedProvider } from "../llm/index.ts";
-import { startTestNats } from "../../tests/support/nats.ts";
+import { useTestBus } from "../../tests/support/nats.ts";
 import { createLlmServices } from "./llm-services.ts";
 import { readLedger } from "./llm-stores.ts";
 import { silentLogger } from "./logger.ts";
@@ -10,17 +10,7 @@ import { silentLogger } from "./logger.ts";
 const ask = (content: string) => ({ system: "sys", messages: [{ role: "user" as const, content }] });
 
 describe("the model service: budget, ledger, recording and replay (real NATS)", () => {
-  let nats: Awaited<ReturnType<typeof startTestNats>>;
-  let bus: BusConnection;
-
-  beforeAll(async () => {
-    nats = await startTestNats();
-    bus = await connectBus(nats.url);
-  });
-  afterAll(async () => {
-    await bus?.close();
-    await nats?.cleanup();
-  });
+  const testBus = useTestBus();
 
   const config = (llm: Record<string, unknown>, replay?: string) =>
     loadConfig({ env: {}, raw: { llm: { model: "m", prices: { m: { input: 1, output: 2 } }, ...llm } }, overrides: replay ? { replay } : {} });
@@ -28,10 +18,10 @@ describe("the model service: budget, ledger, recording and replay (real NATS)", 
   it("prices every call into the run's ledger by role, idea and model", async () => {
     const run = "r-ledger-1";
     const provider = scriptedProvider([{ text: "a", usage: { inputTokens: 1000, outputTokens: 500 } }, { text: "b", usage: { inputTokens: 1000, outputTokens: 0 } }]);
-    const llm = createLlmServices({ bus, run, config: config({}), logger: silentLogger, baseProvider: () => provider });
+    const llm = createLlmServices({ bus: testBus.bus, run, config: config({}), logger: silentLogger, baseProvider: () => provider });
     await llm.model("writer", "idea-1").generate(ask("one"));
     await llm.model("reviewer", "idea-1").generate(ask("two"));
-    const ledger = (await readLedger(bus.kv.ledger, run))!;
+    const ledger = (await readLedger(testBus.bus.kv.ledger, run))!;
     expect(ledger.total).toMatchObject({ calls: 2, inputTokens: 2000, outputTokens: 500 });
     expect(ledger.total.usd).toBeCloseTo(0.003, 9);
     expect(ledger.byRole.writer!.calls).toBe(1);
@@ -40,16 +30,16 @@ describe("the model service: budget, ledger, recording and replay (real NATS)", 
 
   it("makes no call past the budget and announces budget.exhausted once", async () => {
     const run = "r-budget-1";
-    await ensureRunStream(bus.jsm, run);
+    await ensureRunStream(testBus.bus.jsm, run);
     const provider = scriptedProvider([{ text: "a", usage: { inputTokens: 90, outputTokens: 10 } }, { text: "never" }]);
-    const llm = createLlmServices({ bus, run, config: config({ budget: { maxTokens: 100 } }), logger: silentLogger, baseProvider: () => provider });
+    const llm = createLlmServices({ bus: testBus.bus, run, config: config({ budget: { maxTokens: 100 } }), logger: silentLogger, baseProvider: () => provider });
     await llm.model("ideator", null).generate(ask("x"));
     for (const role of ["novelty", "coder"]) {
       const error = await llm.model(role, "i1").generate(ask("y")).catch((e: unknown) => e);
       expect(isLlmError(error, "LLM_BUDGET_EXHAUSTED")).toBe(true);
     }
     expect(provider.requests).toHaveLength(1);
-    const announced = (await readRun(bus.js, bus.jsm, run)).filter((m) => m.envelope?.type === "budget.exhausted");
+    const announced = (await readRun(testBus.bus.js, testBus.bus.jsm, run)).filter((m) => m.envelope?.type === "budget.exhausted");
     expect(announced).toHaveLength(1);
     expect(announced[0]!.envelope!.payload).toMatchObject({ role: "novelty", ideaId: "i1", spent: { tokens: 100, calls: 1 } });
   });
@@ -57,11 +47,11 @@ describe("the model service: budget, ledger, recording and replay (real NATS)", 
   it("replays recorded answers without calling a model and names the first request that was not recorded", async () => {
     const recordedRun = "r-record-1";
     const provider = scriptedProvider([{ text: "first answer" }, { text: "second answer" }]);
-    const recorder = createLlmServices({ bus, run: recordedRun, config: config({}), logger: silentLogger, baseProvider: () => provider });
+    const recorder = createLlmServices({ bus: testBus.bus, run: recordedRun, config: config({}), logger: silentLogger, baseProvider: () => provider });
     await recorder.model("ideator", null).generate(ask("same prompt"));
     await recorder.model("ideator", null).generate(ask("same prompt"));
 
-    const replay = createLlmServices({ bus, run: "r-replay-1", config: config({}, recordedRun), logger: silentLogger });
+    const replay = createLlmServices({ bus: testBus.bus, run: "r-replay-1", config: config({}, recordedRun), logger: silentLogger });
     expect((await replay.model("ideator", null).generate(ask("same prompt"))).text).toBe("first answer");
     expect((await replay.model("ideator", null).generate(ask("same prompt"))).text).toBe("second answer");
     const miss = await replay.model("novelty", "i9").generate(ask("a prompt that changed")).catch((e: unknown) => e);
@@ -76,6 +66,6 @@ describe("the model service: budget, ledger, recording and replay (real NATS)", 
   });
 
   it("refuses to start without a key for a real provider, naming the variable", () => {
-    expect(() => createLlmServices({ bus, run: "r-nokey", config: config({}), logger: silentLogger })).toThrow(/OPENAI_API_KEY/);
+    expect(() => createLlmServices({ bus: testBus.bus, run: "r-nokey", config: config({}), logger: silentLogger })).toThrow(/OPENAI_API_KEY/);
   });
 });
