@@ -95,3 +95,11 @@ describe("writer", () => {
     expect(out).toMatchObject({ type: "idea.failed", payload: { ideaId: "i1", stage: "writer" } });
   });
 });
+
+describe("mixing policies", () => {
+  it("rules novelty does not call two ideas without settings identical", () => {
+    const noParams = { ...proposed, params: {} };
+    const archived = { ideaId: "old", run: "r-old", template: "tiny", idea, params: {}, parent: null, generation: 1, status: "decided", novel: true, overall: 5, decision: "Reject", reason: null, updatedAt: "x" } as ArchiveEntry;
+    expect(judgeRules(noParams, [archived], [], 1, 0.8).novel).toBe(true);
+  });
+});

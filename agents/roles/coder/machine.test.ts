@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fromPromise } from "xstate";
 import { MachineHarness, tinyTemplate } from "../../../tests/support/machine-harness.ts";
 import { coderMachine } from "./machine.ts";
-import { planRules, writeCodeRules } from "./rules-policy.ts";
+import { coderRulesPolicy, planRules, writeCodeRules } from "./rules-policy.ts";
 
 const idea = { Name: "lr_1", Title: "lr = 1", Experiment: "Try lr 1.", Interestingness: 5, Feasibility: 9, Novelty: 7 };
 const info = (acc: number) => ({ moons: { means: { acc } } });
@@ -122,5 +122,15 @@ describe("rules coder policy", () => {
     const plan = planRules(tinyTemplate, { lr: 1 }, 3);
     expect(plan.map((p) => p.params.lr)).toEqual([1, 0.01]);
     expect(plan[0]?.params.width).toBe(8);
+  });
+});
+
+describe("rules coder with an idea that has no settings", () => {
+  it("fails the idea with a reason instead of rerunning the baseline", async () => {
+    const machine = coderMachine.provide({ actors: { ...coderRulesPolicy({ services: { template: tinyTemplate }, config: { maxRuns: 5, maxAttempts: 4, rulesRuns: 2 } } as never) } as never });
+    const h = new MachineHarness(machine, { maxAttempts: 4, timeoutMs: 1000, plotTimeoutMs: 500, plotScript: "" });
+    const out = await h.send("idea.assessed", { ...assessed(true), params: {} }, "i1");
+    expect(out.map((o) => o.type)).toEqual(["idea.failed"]);
+    expect((out[0]!.payload as { reason: string }).reason).toContain("has none");
   });
 });

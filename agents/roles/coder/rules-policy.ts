@@ -58,7 +58,13 @@ export function coderRulesPolicy(context: RoleContext<CoderConfig>) {
   const template = context.services.template;
   const runs = Math.min(context.config.rulesRuns, context.config.maxRuns);
   return {
-    planStudy: fromPromise<PlannedRun[], { params: Params }>(async ({ input }) => planRules(template, input.params, runs)),
+    planStudy: fromPromise<PlannedRun[], { params: Params }>(async ({ input }) => {
+      // Rules apply an idea as parameter settings; an idea without any (an llm ideator's) would silently rerun the baseline.
+      if (Object.keys(input.params).length === 0) {
+        throw new Error("the rules coder applies an idea as parameter settings and this idea has none (set roles.coder.policy: llm for ideas written by a model)");
+      }
+      return planRules(template, input.params, runs);
+    }),
     writeCode: fromPromise<WriteCodeOutput, WriteCodeInput>(async ({ input }) => writeCodeRules(template, input)),
   };
 }

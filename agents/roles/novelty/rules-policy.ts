@@ -44,7 +44,11 @@ export function titleOverlap(ideaTitle: string, paperTitle: string): number {
  * title covers the idea's title; the evidence (top results of every query) is kept either way.
  */
 export function judgeRules(proposal: Proposed, archive: ArchiveEntry[], papers: Paper[], rounds: number, threshold: number): Assessed {
-  const same = archive.find((e) => e.ideaId !== proposal.ideaId && e.status !== "proposed" && canonicalParams(e.params) === canonicalParams(proposal.params));
+  // Ideas without settings (from an llm ideator) are compared by the literature only: empty settings match each other.
+  const hasParams = Object.keys(proposal.params).length > 0;
+  const same = hasParams
+    ? archive.find((e) => e.ideaId !== proposal.ideaId && e.status !== "proposed" && canonicalParams(e.params) === canonicalParams(proposal.params))
+    : undefined;
   const evidence: Evidence[] = papers.map((p) => ({
     source: p.source,
     id: p.id,
