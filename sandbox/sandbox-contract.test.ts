@@ -3,7 +3,7 @@
  * host, with the python-ml image built offline on first use and cached in .scientist/cache.
  */
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { createServer, type AddressInfo, type Server } from "node:net";
@@ -25,6 +25,7 @@ import {
 import { deadlineLabel, ownerLabel, sweepAbandonedContainers } from "./docker-sweep.ts";
 import { silentLogger } from "./sandbox-logger.ts";
 import { createWorkDir, sweepStaleWorkDirs } from "./work-dir.ts";
+import { markerProcesses } from "./selftest/host-probe.ts";
 
 const cacheDir = fileURLToPath(new URL("../.scientist/cache", import.meta.url));
 const docker = new Dockerode();
@@ -62,19 +63,6 @@ function python(code: string, extra: Partial<SandboxRunRequest> = {}): SandboxRu
   };
 }
 
-/** Processes on this host whose argv holds the marker; sandboxed processes are visible from the host's /proc. */
-function processesWithMarker(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(marker)) found.push(Number(entry));
-    } catch {
-      // The process ended between readdir and read: exactly what we want to see.
-    }
-  }
-  return found;
-}
 
 const backends = [
   { name: "docker", available: engine.ok && isRoot, make: (): Sandbox => createDockerSandbox({ docker, cacheDir }) },
@@ -145,7 +133,7 @@ for (const backend of backends) {
       expect(result.stdout).toBe("started\n");
       expect(result.reason).toContain("1500 ms");
       expect(result.usage.wallMs).toBeLessThan(10_000);
-      expect(processesWithMarker(marker)).toEqual([]);
+      expect(markerProcesses(marker)).toEqual([]);
       if (backend.name === "docker") {
         const left = await docker.listContainers({ all: true, filters: { label: [`${sandboxLabel}=1`] } });
         expect(left.filter((container) => container.Command.includes(marker))).toEqual([]);
@@ -163,7 +151,7 @@ for (const backend of backends) {
       const result = await running;
       expect(result.status).toBe("killed");
       expect(result.usage.wallMs).toBeLessThan(10_000);
-      expect(processesWithMarker(marker)).toEqual([]);
+      expect(markerProcesses(marker)).toEqual([]);
     });
 
     it("has no network: neither the internet nor a port on the host can be reached", async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { bibtexKey, miniCorpusPath, toBibliography, toBibtex, type Paper } from "./index.ts";
+import { parseBibtexEntry } from "./testing/fixtures.ts";
 
 const adam: Paper = {
   id: "x1",
@@ -14,30 +15,6 @@ const adam: Paper = {
   score: 1,
 };
 
-/** A structural check of one entry: `@type{key,` fields `name = {value}` with balanced braces, `}`. */
-function parseEntry(text: string): { type: string; key: string; fields: Record<string, string> } {
-  const head = /^@(\w+)\{([^,\s{}]+),\n/.exec(text);
-  if (!head) throw new Error(`bad entry head: ${text.slice(0, 60)}`);
-  const fields: Record<string, string> = {};
-  let pos = head[0].length;
-  for (;;) {
-    const field = /^ {2}(\w+) = \{/.exec(text.slice(pos));
-    if (!field) break;
-    pos += field[0].length;
-    let depth = 1;
-    const start = pos;
-    while (depth > 0) {
-      const ch = text[pos++];
-      if (ch === undefined) throw new Error("unbalanced braces");
-      if (ch === "{") depth++;
-      if (ch === "}") depth--;
-    }
-    fields[field[1]!] = text.slice(start, pos - 1);
-    if (text.startsWith(",\n", pos)) pos += 2;
-  }
-  if (text.slice(pos) !== "\n}") throw new Error(`bad entry tail: ${JSON.stringify(text.slice(pos))}`);
-  return { type: head[1]!, key: head[2]!, fields };
-}
 
 describe("BibTeX", () => {
   it("derives a stable key from first author, year and first significant title word", () => {
@@ -48,7 +25,7 @@ describe("BibTeX", () => {
   });
 
   it("writes a valid inproceedings entry with authors in Last, First form", () => {
-    const entry = parseEntry(toBibtex(adam));
+    const entry = parseBibtexEntry(toBibtex(adam));
     expect(entry).toEqual({
       type: "inproceedings",
       key: "kingma2015adam",
@@ -62,14 +39,14 @@ describe("BibTeX", () => {
   });
 
   it("uses article for journals and misc for arXiv or unknown venues", () => {
-    expect(parseEntry(toBibtex({ ...adam, venue: "Journal of Machine Learning Research" })).fields.journal).toBe("Journal of Machine Learning Research");
-    expect(parseEntry(toBibtex({ ...adam, venue: "arXiv" })).type).toBe("misc");
-    expect(parseEntry(toBibtex({ ...adam, venue: null, year: null })).fields).not.toHaveProperty("year");
+    expect(parseBibtexEntry(toBibtex({ ...adam, venue: "Journal of Machine Learning Research" })).fields.journal).toBe("Journal of Machine Learning Research");
+    expect(parseBibtexEntry(toBibtex({ ...adam, venue: "arXiv" })).type).toBe("misc");
+    expect(parseBibtexEntry(toBibtex({ ...adam, venue: null, year: null })).fields).not.toHaveProperty("year");
   });
 
   it("escapes LaTeX specials and drops stray braces so the entry stays well-formed", () => {
     const nasty = { ...adam, title: "Fast {Nets} & 100% of $\\mathcal{X}$_y #1 ~ ^}", authors: ["A. {B}"] };
-    const entry = parseEntry(toBibtex(nasty));
+    const entry = parseBibtexEntry(toBibtex(nasty));
     expect(entry.fields.title).toBe("Fast Nets \\& 100\\% of \\$\\textbackslash{}mathcalX\\$\\_y \\#1 \\textasciitilde{} \\textasciicircum{}");
     expect(entry.fields.author).toBe("B, A.");
   });
@@ -83,7 +60,7 @@ describe("BibTeX", () => {
     ]);
     const entries = bibtex.trim().split("\n\n");
     expect(entries).toHaveLength(2);
-    for (const entry of entries) parseEntry(entry);
+    for (const entry of entries) parseBibtexEntry(entry);
   });
 
   it("gives every paper of the bundled mini corpus a distinct key and a well-formed entry", () => {
@@ -95,6 +72,6 @@ describe("BibTeX", () => {
     const { bibtex } = toBibliography(papers);
     const entries = bibtex.trim().split("\n\n");
     expect(entries).toHaveLength(papers.length);
-    for (const entry of entries) expect(() => parseEntry(entry)).not.toThrow();
+    for (const entry of entries) expect(() => parseBibtexEntry(entry)).not.toThrow();
   });
 });

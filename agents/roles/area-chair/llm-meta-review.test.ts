@@ -6,18 +6,8 @@ import { fewShotExample } from "../reviewer/llm-prompts.ts";
 import { areaChairLlmPolicy } from "./llm-meta-review.ts";
 import { areaChairMachine } from "./machine.ts";
 import { areaChair } from "./role.ts";
+import { paper } from "../../../tests/support/paper-fixture.ts";
 
-const paper = {
-  ideaId: "i1",
-  paperId: "paper-i1",
-  title: "T",
-  abstract: "A",
-  artifact: "i1/paper.md",
-  path: "i1/paper.md",
-  pdf: null,
-  latexStatus: "not compiled",
-  evidence: { primaryMetric: "acc", higherIsBetter: true, effects: [{ dataset: "a", baseline: 0.8, best: 0.9, delta: 0.1, spread: 0.01, runIndex: 1 }], runsAttempted: 1, runsFailed: 0, noveltyHits: 0, checkedNumbers: 2 },
-};
 const review = (overall: number) => ({ ...fewShotExample.review, Overall: overall, Decision: overall >= 6 ? "Accept" : "Reject" });
 
 describe("llm area chair meta-review", () => {

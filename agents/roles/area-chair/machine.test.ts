@@ -1,34 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { fromPromise } from "xstate";
 import { MachineHarness } from "../../../tests/support/machine-harness.ts";
+import { paper } from "../../../tests/support/paper-fixture.ts";
 import { personas } from "../reviewer/personas.ts";
 import { reviewRules } from "../reviewer/rules-review.ts";
 import { aggregate, type SeatReview } from "./decide.ts";
 import { areaChairMachine } from "./machine.ts";
 
-export const paper = {
-  ideaId: "i1",
-  paperId: "paper-i1",
-  title: "T",
-  abstract: "A",
-  artifact: "i1/paper.md",
-  path: "i1/paper.md",
-  pdf: null,
-  latexStatus: "not compiled",
-  evidence: {
-    primaryMetric: "acc",
-    higherIsBetter: true,
-    effects: [
-      { dataset: "a", baseline: 0.8, best: 0.9, delta: 0.1, spread: 0.01, runIndex: 1 },
-      { dataset: "b", baseline: 0.7, best: 0.75, delta: 0.05, spread: 0.01, runIndex: 1 },
-      { dataset: "c", baseline: 0.6, best: 0.66, delta: 0.06, spread: 0.02, runIndex: 2 },
-    ],
-    runsAttempted: 2,
-    runsFailed: 0,
-    noveltyHits: 0,
-    checkedNumbers: 18,
-  },
-};
 
 describe("area chair machine", () => {
   it("requests one review per seat with distinct personas and decides once every seat has answered", async () => {

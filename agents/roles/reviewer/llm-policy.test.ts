@@ -5,16 +5,8 @@ import { MachineHarness } from "../../../tests/support/machine-harness.ts";
 import { fewShotExample } from "./llm-prompts.ts";
 import { reviewerLlmPolicy } from "./llm-policy.ts";
 import { reviewerMachine } from "./machine.ts";
+import { paper } from "../../../tests/support/paper-fixture.ts";
 
-const paper = {
-  ideaId: "i1",
-  paperId: "paper-i1",
-  title: "T",
-  abstract: "A",
-  artifact: "i1/paper.md",
-  path: "i1/paper.md",
-  evidence: { primaryMetric: "acc", higherIsBetter: true, effects: [{ dataset: "a", baseline: 0.8, best: 0.9, delta: 0.1, spread: 0.01, runIndex: 1 }], runsAttempted: 1, runsFailed: 0, noveltyHits: 0, checkedNumbers: 2 },
-};
 const review = (overall: number) => ({ ...fewShotExample.review, Overall: overall, Decision: overall >= 6 ? "Accept" : "Reject" });
 const reply = (overall: number, thought = "Weighing it."): ScriptStep => ({ object: { thought, review: review(overall) }, usage: { inputTokens: 3000, outputTokens: 400 } });
 const requested = { paperId: "paper-i1", ideaId: "i1", seat: 2, persona: "skeptic", paper };
