@@ -71,8 +71,30 @@ const runResultSchema = z.object({
   finalInfo: finalInfoSchema.nullable(),
   attempts: z.number().int().min(1),
   reason: z.string().nullable(),
+  /** What the coder changed for this run, in words (settings for rules, the model's own description for llm). */
+  description: z.string().default(""),
 });
 export type RunResult = z.infer<typeof runResultSchema>;
+
+/** One claim of a paper the provenance checker could not trace to a run artifact, a setting or the bibliography. */
+export const unsupportedClaimSchema = z.object({
+  claim: z.string(),
+  /** Where it stands: "abstract", "section Results", "paper.tex line 120". */
+  location: z.string(),
+  reason: z.string(),
+});
+
+/** The provenance check's summary as it travels with a paper (the whole report is provenance.json beside it). */
+export const provenanceSummarySchema = z.object({
+  checked: z.number().int().min(0),
+  supported: z.number().int().min(0),
+  unsupported: z.number().int().min(0),
+  /** Artifact name of provenance.json. */
+  artifact: z.string().nullable(),
+  /** The unsupported claims (at most 50), for reviewers and the area chair. */
+  claims: z.array(unsupportedClaimSchema).max(50),
+});
+export type ProvenanceSummary = z.infer<typeof provenanceSummarySchema>;
 
 const paperDraftedSchema = z.object({
     ideaId: z.string(),
@@ -105,6 +127,10 @@ const paperDraftedSchema = z.object({
     pdf: z.string().nullable().default(null),
     /** "ok", or why there is no PDF (the last compile error, or that the rules policy cannot edit LaTeX). */
     latexStatus: z.string().default("not compiled"),
+    /** Artifact of the paper as the reviewers read it: text extracted from the PDF in the sandbox, else the LaTeX source. */
+    textArtifact: z.string().nullable().default(null),
+    /** The provenance check of the paper's claims; null only for papers not written by this swarm (review-bench). */
+    provenance: provenanceSummarySchema.nullable().default(null),
   });
 
 /**
@@ -193,6 +219,14 @@ export const payloadSchemas = {
     persona: z.string(),
     review: reviewSchema,
   }),
+  /** A seat that could not review (model failure, budget): the area chair decides on the seats that answered. */
+  "review.failed": z.object({
+    paperId: z.string(),
+    ideaId: z.string(),
+    seat: z.number().int().min(0),
+    persona: z.string(),
+    reason: z.string(),
+  }),
   "paper.decided": z.object({
     paperId: z.string(),
     ideaId: z.string(),
@@ -203,6 +237,12 @@ export const payloadSchemas = {
     scores: z.record(z.string(), z.number()),
     metaReview: z.string(),
     reviews: z.array(z.object({ seat: z.number().int(), persona: z.string(), review: reviewSchema })),
+    /** Seats that failed, with why (the decision rests on the others, down to the quorum). */
+    failedSeats: z.array(z.object({ seat: z.number().int(), reason: z.string() })).default([]),
+    /** The paper's provenance summary as the area chair saw it. */
+    provenance: provenanceSummarySchema.nullable().default(null),
+    /** Why the paper was not accepted although its scores would accept it (unsupported claims), else null. */
+    overruled: z.string().nullable().default(null),
   }),
   "run.completed": z.object({
     proposed: z.number().int(),

@@ -30,7 +30,7 @@ export interface SwarmConfig {
     mailto: string | null;
   };
   /** Paths of data the swarm may use, found at boot. */
-  data: { literature: string | null };
+  data: { literature: string | null; iclr2022: string | null };
 }
 
 export interface ConfigOverrides {
@@ -123,6 +123,7 @@ export function loadConfig(
   const builtinTemplate = resolve(repoRoot, "templates", templateName);
   const template = /[/\\]/.test(templateName) || !existsSync(builtinTemplate) ? (o.template ? fromCwd(templateName) : fromBase(templateName)) : builtinTemplate;
   const sharedLiterature = resolve(repoRoot, "..", "shared", "data", "literature.jsonl");
+  const sharedIclr = resolve(repoRoot, "..", "shared", "data", "iclr2022");
   const config: SwarmConfig = {
     configPath,
     baseDir,
@@ -169,7 +170,11 @@ export function loadConfig(
         };
       }),
     },
-    data: { literature: env.SCIENTIST_LITERATURE ?? (existsSync(sharedLiterature) ? sharedLiterature : null) },
+    data: {
+      literature: env.SCIENTIST_LITERATURE ?? (existsSync(sharedLiterature) ? sharedLiterature : null),
+      // The original's reviewer benchmark and few-shot reviews (review-bench, reviewer.fewShot); null when absent.
+      iclr2022: env.SCIENTIST_ICLR2022 ?? (existsSync(sharedIclr) ? sharedIclr : null),
+    },
   };
   return deepFreeze(config);
 }

@@ -64,8 +64,8 @@ describe("writer", () => {
     params: { lr: 1 },
     baseline: { a: { means: { acc: 0.5 } } },
     runs: [
-      { runIndex: 0, params: {}, status: "ok", finalInfo: { a: { means: { acc: 0.5 } } }, attempts: 1, reason: null },
-      { runIndex: 1, params: { lr: 1, width: 8 }, status: "ok", finalInfo: { a: { means: { acc: 0.75 } } }, attempts: 1, reason: null },
+      { runIndex: 0, params: {}, status: "ok", finalInfo: { a: { means: { acc: 0.5 } } }, attempts: 1, reason: null, description: "" },
+      { runIndex: 1, params: { lr: 1, width: 8 }, status: "ok", finalInfo: { a: { means: { acc: 0.75 } } }, attempts: 1, reason: null, description: "" },
     ],
     plots: { "acc.png": "i1/acc.png" },
     notes: "",

@@ -10,6 +10,8 @@ export const paper: Payload<"paper.drafted"> = {
   path: "i1/paper.md",
   pdf: null,
   latexStatus: "not compiled",
+  textArtifact: null,
+  provenance: null,
   evidence: {
     primaryMetric: "acc",
     higherIsBetter: true,

@@ -33,6 +33,9 @@ export const areaChair: RoleDefinition<AreaChairConfig> = {
         scores,
         metaReview,
         reviews: input.reviews,
+        failedSeats: [],
+        provenance: input.paper.provenance,
+        overruled: null,
       };
       await context.services.artifacts.put(`${input.paper.ideaId}/review.json`, JSON.stringify(decided, null, 2));
       return decided;

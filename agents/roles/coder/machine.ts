@@ -255,6 +255,7 @@ function runResult(context: Ctx, outcome: "ok" | "failed"): RunResult {
     finalInfo: outcome === "ok" ? r?.finalInfo ?? null : null,
     attempts: context.current!.attempt,
     reason: outcome === "ok" ? null : context.lastFailure?.reason ?? r?.reason ?? null,
+    description: context.plan.find((p) => p.runIndex === context.current!.runIndex)?.note ?? (context.current!.runIndex === 0 ? "baseline" : ""),
   };
 }
 

@@ -14,9 +14,9 @@ const study: Payload<"study.completed"> = {
   params: { width: 64 },
   baseline: info(0.8123, 0.4),
   runs: [
-    { runIndex: 0, params: {}, status: "ok", finalInfo: info(0.8123, 0.4), attempts: 1, reason: null },
-    { runIndex: 1, params: { width: 64 }, status: "ok", finalInfo: info(0.90012345, 1e-7), attempts: 1, reason: null },
-    { runIndex: 2, params: { width: 128 }, status: "error", finalInfo: null, attempts: 4, reason: "exit 1: loss_nan & 100%" },
+    { runIndex: 0, params: {}, status: "ok", finalInfo: info(0.8123, 0.4), attempts: 1, reason: null, description: "" },
+    { runIndex: 1, params: { width: 64 }, status: "ok", finalInfo: info(0.90012345, 1e-7), attempts: 1, reason: null, description: "" },
+    { runIndex: 2, params: { width: 128 }, status: "error", finalInfo: null, attempts: 4, reason: "exit 1: loss_nan & 100%", description: "" },
   ],
   plots: { "val_acc.png": "i1/val_acc.png", "curves.svg": "i1/curves.svg", "odd name.png": "i1/odd name.png" },
   notes: "",

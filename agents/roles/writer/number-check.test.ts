@@ -9,9 +9,9 @@ const study: Payload<"study.completed"> = {
   params: { lr: 1 },
   baseline: { moons: { means: { acc: 0.8123, loss: 0.4 }, stds: { acc: 0.01 } } },
   runs: [
-    { runIndex: 0, params: {}, status: "ok", finalInfo: { moons: { means: { acc: 0.8123, loss: 0.4 } } }, attempts: 1, reason: null },
-    { runIndex: 1, params: { lr: 1 }, status: "ok", finalInfo: { moons: { means: { acc: 0.9001, loss: 0.2 }, stds: { acc: 0.02 } } }, attempts: 1, reason: null },
-    { runIndex: 2, params: { lr: 2 }, status: "error", finalInfo: null, attempts: 4, reason: "boom" },
+    { runIndex: 0, params: {}, status: "ok", finalInfo: { moons: { means: { acc: 0.8123, loss: 0.4 } } }, attempts: 1, reason: null, description: "" },
+    { runIndex: 1, params: { lr: 1 }, status: "ok", finalInfo: { moons: { means: { acc: 0.9001, loss: 0.2 }, stds: { acc: 0.02 } } }, attempts: 1, reason: null, description: "" },
+    { runIndex: 2, params: { lr: 2 }, status: "error", finalInfo: null, attempts: 4, reason: "boom", description: "" },
   ],
   plots: {},
   notes: "",

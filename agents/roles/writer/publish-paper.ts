@@ -9,7 +9,7 @@ import type { Draft } from "./rules-paper.ts";
 
 type Study = Payload<"study.completed">;
 /** paper.drafted before the LaTeX step adds what became of the PDF. */
-export type CheckedPaper = Omit<Payload<"paper.drafted">, "pdf" | "latexStatus">;
+export type CheckedPaper = Omit<Payload<"paper.drafted">, "pdf" | "latexStatus" | "textArtifact" | "provenance">;
 
 /** Every successful run's stored final_info.json: the truth each printed number is checked against. */
 export async function loadFinalInfos(artifacts: Pick<ArtifactStore, "getText">, study: Study): Promise<Record<number, FinalInfo>> {
