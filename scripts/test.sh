@@ -5,9 +5,18 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --for-tests
 mkdir -p test-results
 set +e
+# Types and lint are part of the suite: a type error or a floating promise fails it like a test.
+echo "test: type check (tsc --noEmit)"
+npx tsc --noEmit -p .
+types=$?
+echo "test: lint (eslint)"
+npx eslint .
+lint=$?
 npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json "$@"
 status=$?
 set -e
+[ $types -eq 0 ] || { echo "test: the type check failed (see above)"; status=1; }
+[ $lint -eq 0 ] || { echo "test: lint failed (see above)"; status=1; }
 # One plain closing line that any log reader understands.
 node -e '
 const r = require("./test-results/vitest.json");

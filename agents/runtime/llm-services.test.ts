@@ -4,7 +4,8 @@ import { loadConfig } from "../../config/index.ts";
 import { isLlmError, requestHash, scriptedProvider } from "../llm/index.ts";
 import { useTestBus } from "../../tests/support/nats.ts";
 import { createLlmServices } from "./llm-services.ts";
-import { readLedger } from "./llm-stores.ts";
+import { readLedger, WarningStore } from "./llm-stores.ts";
+import pino from "pino";
 import { silentLogger } from "./logger.ts";
 
 const ask = (content: string) => ({ system: "sys", messages: [{ role: "user" as const, content }] });
@@ -63,6 +64,26 @@ describe("the model service: budget, ledger, recording and replay (real NATS)", 
       firstMiss: { hash: requestHash("m", ask("a prompt that changed")), kind: "model", role: "novelty", idea: "i9" },
     });
     expect(provider.requests).toHaveLength(2);
+  });
+
+  it("sends the model layer's warnings to the log and counts them for report.json", async () => {
+    const run = "r-warnings-1";
+    const lines: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => void lines.push(line) });
+    const provider = scriptedProvider([
+      { text: "a", warnings: ["output truncated at the token limit"] },
+      { text: "b", warnings: ["output truncated at the token limit", "structured output needed 1 repair round(s)"] },
+      { text: "c" },
+    ]);
+    const llm = createLlmServices({ bus: testBus.bus, run, config: config({}), logger, baseProvider: () => provider });
+    await llm.model("writer", "i1").generate(ask("one"));
+    await llm.model("writer", "i1").generate(ask("two"));
+    await llm.model("reviewer", "i1").generate(ask("three"));
+    expect(lines.filter((l) => l.includes("output truncated at the token limit"))).toHaveLength(2);
+    expect(await new WarningStore(testBus.bus.kv.ledger, run).read()).toEqual([
+      { role: "writer", model: "m", warning: "output truncated at the token limit", count: 2 },
+      { role: "writer", model: "m", warning: "structured output needed 1 repair round(s)", count: 1 },
+    ]);
   });
 
   it("refuses to start without a key for a real provider, naming the variable", () => {

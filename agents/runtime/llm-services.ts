@@ -17,7 +17,7 @@ import {
   type PriceTable,
   type Usage,
 } from "../llm/index.ts";
-import { kvRecordingStore, LedgerStore } from "./llm-stores.ts";
+import { kvRecordingStore, LedgerStore, WarningStore } from "./llm-stores.ts";
 
 /** The seed's sampling temperature for most prompts; the coder edits code greedily (aider's default). */
 const defaultTemperature: Record<string, number> = { coder: 0 };
@@ -82,6 +82,7 @@ export function createLlmServices(options: {
     throw new ConfigError("CONFIG_INVALID", `the llm policy needs an API key for the ${llm.provider} provider: set ${variable} (or use --replay <run-id>)`, { key: "llm.provider" });
   }
   const ledger = new LedgerStore(bus.kv.ledger, run, priceTable(config, logger));
+  const warningStore = new WarningStore(bus.kv.ledger, run);
   const budget = { ...(llm.budget.maxUsd !== null && { maxUsd: llm.budget.maxUsd }), ...(llm.budget.maxTokens !== null && { maxTokens: llm.budget.maxTokens }) };
   const status: ReplayStatus | null = replayOf ? { from: replayOf, answered: 0, misses: 0, firstMiss: null } : null;
   const providers = new Map<string, ModelProvider>();
@@ -172,6 +173,11 @@ export function createLlmServices(options: {
           try {
             const result = await inner.generate({ ...request, maxTokens: request.maxTokens ?? llm.maxTokens });
             await ledger.record({ role, ...(idea !== null && { idea }), model, usage: result.usage });
+            if (result.warnings.length > 0) {
+              // Structured-output fallbacks, truncation and repair rounds change what a paper rests on: keep them.
+              logger.warn({ role, idea, model, warnings: result.warnings }, `model warnings: ${result.warnings.join("; ")}`);
+              await warningStore.record(role, model, result.warnings);
+            }
             return result;
           } catch (error) {
             // Invalid output still cost tokens: the repair rounds were billed, so the ledger sees them.

@@ -62,3 +62,41 @@ export function kvRecordingStore(kv: KV, run: string, kind: "model" | "literatur
     },
   };
 }
+
+/** Counts of the model layer's warnings for one run, by role, model and text, in the ledger bucket (CAS-updated). */
+export class WarningStore {
+  constructor(
+    private readonly kv: KV,
+    private readonly run: string,
+  ) {}
+
+  private key(): string {
+    return kvKey(this.run, "warnings");
+  }
+
+  async read(): Promise<Array<{ role: string; model: string; warning: string; count: number }>> {
+    const entry = await this.kv.get(this.key());
+    if (!entry || entry.operation !== "PUT" || entry.length === 0) return [];
+    return entry.json<Array<{ role: string; model: string; warning: string; count: number }>>();
+  }
+
+  async record(role: string, model: string, warnings: readonly string[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const entry = await this.kv.get(this.key());
+      const has = entry && entry.operation === "PUT" && entry.length > 0;
+      const lines = has ? entry.json<Array<{ role: string; model: string; warning: string; count: number }>>() : [];
+      for (const warning of warnings) {
+        const line = lines.find((l) => l.role === role && l.model === model && l.warning === warning);
+        if (line) line.count++;
+        else lines.push({ role, model, warning, count: 1 });
+      }
+      try {
+        if (!has) await this.kv.create(this.key(), JSON.stringify(lines));
+        else await this.kv.update(this.key(), JSON.stringify(lines), entry.revision);
+        return;
+      } catch (error) {
+        if (attempt >= CAS_ATTEMPTS) throw error;
+      }
+    }
+  }
+}

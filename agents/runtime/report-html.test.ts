@@ -24,8 +24,8 @@ const report: RunReport = {
     { id: "idea-3", name: "dup", title: "dup", novel: false, status: "not-novel", reason: "identical settings archived", params: {} },
   ],
   papers: [
-    { id: "paper-1", idea: "idea-1", path: "idea-1/paper.md", pdf: "idea-1/paper.pdf", latexStatus: "ok", decision: "Accept", overall: 7, scores: { Overall: 7 }, metaReview: "Accepted: the effect exceeds the spread.", reviews: [review(7, "Accept")] },
-    { id: "paper-2", idea: "idea-2", path: "idea-2/paper.md", pdf: null, latexStatus: "compile 1 failed (error): exit code 12 — ! Undefined control sequence.", decision: "Reject", overall: 4, scores: { Overall: 4 }, metaReview: "Rejected.", reviews: [review(4, "Reject")] },
+    { id: "paper-1", idea: "idea-1", path: "idea-1/paper.md", pdf: "idea-1/paper.pdf", latexStatus: "ok", decision: "Accept", overall: 7, scores: { Overall: 7 }, metaReview: "Accepted: the effect exceeds the spread.", reviews: [review(7, "Accept")], provenance: { checked: 41, supported: 41, unsupported: 0, artifact: "idea-1/provenance.json" }, overruled: null, failedSeats: [] },
+    { id: "paper-2", idea: "idea-2", path: "idea-2/paper.md", pdf: null, latexStatus: "compile 1 failed (error): exit code 12 — ! Undefined control sequence.", decision: "Reject", overall: 4, scores: { Overall: 4 }, metaReview: "Rejected.", reviews: [review(4, "Reject")], provenance: { checked: 30, supported: 28, unsupported: 2, artifact: "idea-2/provenance.json" }, overruled: "2 unsupported claims", failedSeats: [{ seat: 3, reason: "[LLM_INVALID_OUTPUT] no review" }] },
   ],
   stages: { novelty: { ideas: 3, meanSeconds: 1.5 }, total: { ideas: 2, meanSeconds: 20 } },
   deadLetters: [],
@@ -51,6 +51,13 @@ describe("the offline run report (index.html)", () => {
     expect(html).toContain("Width matters");
     expect(html).toContain("Accepted: the effect exceeds the spread.");
     expect(html).toContain("skeptic");
+  });
+
+  it("shows per paper the claims checked, supported and unsupported, why it was overruled and which seats failed", () => {
+    expect(html).toContain("claims: 41 checked, 41 supported, <strong>0 unsupported</strong>");
+    expect(html).toContain('<a href="idea-2/provenance.json">provenance.json</a>');
+    expect(html).toContain("<strong>overruled</strong>: 2 unsupported claims");
+    expect(html).toContain("failed seats: 3 ([LLM_INVALID_OUTPUT] no review)");
   });
 
   it("links each compiled PDF and says why a paper has none", () => {

@@ -89,6 +89,16 @@ function reviewsTable(reviews: Array<{ seat: number | null; persona: string | nu
   return table(["seat", "persona", "overall", "confidence", "orig/qual/clar/sig", "sound/pres/contrib", "decision", "review"], rows);
 }
 
+/** Claims checked / supported / unsupported, linked to provenance.json, and why a paper was overruled. */
+function provenanceLine(paper: RunReport["papers"][number]): string {
+  const p = paper.provenance;
+  const claims = p
+    ? `claims: ${p.checked} checked, ${p.supported} supported, <strong>${p.unsupported} unsupported</strong>${p.artifact ? ` · <a href="${hrefOf(p.artifact)}">provenance.json</a>` : ""}`
+    : '<span class="muted">claims not checked</span>';
+  const failed = paper.failedSeats.length ? ` · failed seats: ${paper.failedSeats.map((f) => `${escapeHtml(f.seat)} (${escapeHtml(f.reason)})`).join("; ")}` : "";
+  return `<p>${claims}${paper.overruled ? ` · <strong>overruled</strong>: ${escapeHtml(paper.overruled)}` : ""}${failed}</p>`;
+}
+
 /** The PDF when it compiled; otherwise why not (the Markdown paper stands). */
 function pdfLink(paper: RunReport["papers"][number]): string {
   if (paper.pdf) return `<a href="${hrefOf(paper.pdf)}">PDF</a>`;
@@ -105,6 +115,7 @@ function papersSection(report: RunReport, facts: StreamFacts): string {
 <h3>${escapeHtml(facts.titles.get(paper.id) ?? paper.id)}</h3>
 <p><span class="decision ${paper.decision}">${paper.decision}</span> overall ${escapeHtml(paper.overall)} · idea <a href="#${escapeHtml(paper.idea)}">${escapeHtml(paper.idea)}</a> · <a href="${hrefOf(paper.path)}">${escapeHtml(paper.path)}</a> · ${pdfLink(paper)}</p>
 <p class="muted">${scores}</p>
+${provenanceLine(paper)}
 ${reviewsTable(reviews)}
 <p><strong>Meta-review</strong></p><div class="meta">${escapeHtml(paper.metaReview)}</div>
 ${plots.length ? `<div class="plots">${plots.map((p) => `<a href="${hrefOf(p)}"><img src="${hrefOf(p)}" alt="${escapeHtml(p)}"></a>`).join("")}</div>` : ""}
@@ -121,6 +132,9 @@ function costsSection(report: RunReport): string {
     const line = (name: string, c: { calls: number; tokens: number; usd: number }) => [escapeHtml(name), escapeHtml(c.calls), escapeHtml(c.tokens), escapeHtml(`$${c.usd.toFixed(4)}`)];
     const rows = [line("total", report.costs.total), ...Object.entries(report.costs.byRole).map(([k, v]) => line(`role ${k}`, v)), ...Object.entries(report.costs.byModel).map(([k, v]) => line(`model ${k}`, v))];
     parts.push(table(["", "calls", "tokens", "usd"], rows));
+  }
+  if (report.modelWarnings?.length) {
+    parts.push("<p><strong>Model warnings</strong></p>", table(["role", "model", "warning", "count"], report.modelWarnings.map((w) => [escapeHtml(w.role), escapeHtml(w.model), escapeHtml(w.warning), escapeHtml(w.count)])));
   }
   return `<h2>Costs</h2>${parts.length ? parts.join("") : '<p class="muted">no model calls (rules policies)</p>'}`;
 }

@@ -61,6 +61,12 @@ export interface RunReport {
     scores: Record<string, number>;
     metaReview: string;
     reviews: Payload<"paper.decided">["reviews"][number]["review"][];
+    /** The claim check of the paper: claims checked, supported, unsupported (null: not checked). */
+    provenance: { checked: number; supported: number; unsupported: number; artifact: string | null } | null;
+    /** Why the area chair did not accept a paper its scores would accept (unsupported claims), else null. */
+    overruled: string | null;
+    /** Review seats that failed; the decision rests on the others. */
+    failedSeats: Payload<"paper.decided">["failedSeats"];
   }[];
   /** Seconds per stage, from the stream's timestamps (mean over ideas that reached the stage). */
   stages: Record<string, { ideas: number; meanSeconds: number }>;
@@ -72,6 +78,15 @@ export interface RunReport {
   budgetExhausted?: Payload<"budget.exhausted">;
   /** `--replay` runs: calls answered from the recording and the first request that was not in it. */
   replay?: ReplayStatus;
+  /** What the model layer warned about (structured-output fallback, truncation, repair rounds), by role (llm runs). */
+  modelWarnings?: ModelWarning[];
+}
+
+export interface ModelWarning {
+  role: string;
+  model: string;
+  warning: string;
+  count: number;
 }
 
 const STAGES: Array<[string, string, string]> = [
@@ -123,7 +138,22 @@ export function buildReport(stored: StoredEnvelope[], meta: { run: string; templ
       const idea = ideas.get(x.ideaId);
       if (idea) idea.status = "decided";
       const draft = drafts.get(x.paperId);
-      papers.push({ id: x.paperId, idea: x.ideaId, path: x.path, pdf: draft?.pdf ?? null, latexStatus: draft?.latexStatus ?? "not compiled", decision: x.decision, overall: x.overall, scores: x.scores, metaReview: x.metaReview, reviews: x.reviews.map((r) => r.review) });
+      const checked = x.provenance ?? draft?.provenance ?? null;
+      papers.push({
+        id: x.paperId,
+        idea: x.ideaId,
+        path: x.path,
+        pdf: draft?.pdf ?? null,
+        latexStatus: draft?.latexStatus ?? "not compiled",
+        decision: x.decision,
+        overall: x.overall,
+        scores: x.scores,
+        metaReview: x.metaReview,
+        reviews: x.reviews.map((r) => r.review),
+        provenance: checked && { checked: checked.checked, supported: checked.supported, unsupported: checked.unsupported, artifact: checked.artifact },
+        overruled: x.overruled ?? null,
+        failedSeats: x.failedSeats ?? [],
+      });
     } else if (e.type === "run.completed") {
       completion = e.payload as Payload<"run.completed">;
     } else if (e.type === "budget.exhausted") {

@@ -55,6 +55,9 @@ export type ActorImplementations = Record<string, AnyActorLogic>;
  * A role is a value (STYLE.md item 1): what it consumes and emits, its config schema, its pure machine, and the
  * named actors (effects and policy decisions) injected into that machine.
  */
+// `any` by default: a registry holds roles of different config types, and policies take their config
+// contravariantly, so no narrower default (unknown) admits them all.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface RoleDefinition<C = any> {
   name: string;
   description: string;

@@ -22,7 +22,7 @@ import { ensureNats } from "./local-nats.ts";
 import type { RegistryLike } from "./registry-like.ts";
 import type { ModelProvider } from "../llm/index.ts";
 import type { ReplayStatus } from "./llm-services.ts";
-import { readLedger } from "./llm-stores.ts";
+import { readLedger, WarningStore } from "./llm-stores.ts";
 import { buildReport, costsOf, type RunReport } from "./report.ts";
 import { renderReportHtml } from "./report-html.ts";
 import { createServices } from "./services.ts";
@@ -127,6 +127,8 @@ export async function finishRun(options: { bus: BusConnection; run: string; conf
   const report = buildReport(stored, { run, template: options.templateName, policy: config.run.policy, startedAt: options.startedAt, endedAt: new Date().toISOString() });
   const ledger = await readLedger(bus.kv.ledger, run);
   if (ledger) report.costs = costsOf(ledger);
+  const warnings = await new WarningStore(bus.kv.ledger, run).read();
+  if (warnings.length > 0) report.modelWarnings = warnings;
   if (options.replay) report.replay = options.replay;
   const runDir = join(config.run.outDir, run);
   await mkdir(runDir, { recursive: true });
