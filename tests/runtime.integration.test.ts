@@ -53,6 +53,8 @@ function pingRole(effects: Map<string, number>, fail: Set<string>): RoleDefiniti
         work: fromPromise<string, string>(async ({ input }) => {
           effects.set(input, (effects.get(input) ?? 0) + 1);
           if (fail.has(input)) throw new Error(`ping ${input} always fails`);
+          // A machine bug on purpose: a number where pong.sent's schema wants a string.
+          if (input === "emits-invalid") return 42 as unknown as string;
           return input;
         }),
       }),
@@ -133,6 +135,19 @@ describe("the runtime on a real nats-server", () => {
     const reasons = seen.filter((e) => e.type === "message.deadlettered").map((e) => (e.payload as { reason: string }).reason);
     expect(reasons.some((r) => r.startsWith("not JSON"))).toBe(true);
     expect(reasons.some((r) => r.includes("invalid ping.sent payload: n:"))).toBe(true);
+  });
+
+  it("a machine that emits an invalid payload does not wedge its actor: the step is dead-lettered once and the next message is handled", async () => {
+    await publishEnvelope(bus.js, ping("emits-invalid", "wobbly"));
+    const dead = await collectUntil(bus, run, (e) => e.type === "message.deadlettered" && e.correlation === "wobbly");
+    const letter = dead.find((e) => e.type === "message.deadlettered" && e.correlation === "wobbly")!;
+    expect((letter.payload as { reason: string }).reason).toMatch(/^\[RUNTIME_INVALID_OUTBOUND\] role pinger emitted invalid pong.sent payload: n:/);
+    // Terminated after one delivery: not retried up to maxDeliver, so the effect ran once.
+    expect((letter.payload as { deliveries: number }).deliveries).toBe(1);
+    expect(effects.get("emits-invalid")).toBe(1);
+    await publishEnvelope(bus.js, ping("fine-after", "wobbly"));
+    const seen = await collectUntil(bus, run, (e) => e.type === "pong.sent" && (e.payload as { n: string }).n === "fine-after");
+    expect(seen.filter((e) => e.type === "pong.sent" && e.correlation === "wobbly")).toHaveLength(1);
   });
 
   it("a message whose handling keeps failing is dead-lettered after maxDeliver attempts", async () => {

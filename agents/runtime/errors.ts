@@ -5,7 +5,8 @@ export type RuntimeErrorCode =
   | "RUNTIME_BAD_ROLE_CONFIG"
   | "RUNTIME_MACHINE_FAILED"
   | "RUNTIME_UNKNOWN_POLICY"
-  | "RUNTIME_STORE_IN_USE";
+  | "RUNTIME_STORE_IN_USE"
+  | "RUNTIME_INVALID_OUTBOUND";
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;

@@ -15,15 +15,36 @@ import { runMachineStep } from "./run-machine.ts";
 import { transitionMessages } from "./actor-transitions.ts";
 import type { Outbound, RoleContext, RoleDefinition } from "./role.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
+import { RuntimeError } from "./errors.ts";
 
 /** What KV holds per actor: its settled snapshot, recently handled message ids, and outputs not yet confirmed sent. */
 interface ActorRecord {
   snapshot: Snapshot<unknown> | null;
   processed: string[];
   outbox: Envelope[];
+  /** The last step that failed without changing the actor (an invalid outbound message), for the operator. */
+  lastError?: { message: string; code: string; at: string } | null;
+}
+
+/** Why a step's outbox may not be saved: a payload its schema rejects, or a type the role does not declare. */
+export function outboundProblem(role: Pick<RoleDefinition, "name" | "emits">, outbox: readonly Envelope[]): string | null {
+  for (const out of outbox) {
+    if (out.type !== "actor.transitioned" && !role.emits.includes(out.type)) {
+      return `role ${role.name} emitted ${out.type}, which is not in its emits (${role.emits.join(", ")})`;
+    }
+    try {
+      validateEnvelope(out);
+    } catch (error) {
+      return `role ${role.name} emitted ${(error as Error).message}`;
+    }
+  }
+  return null;
 }
 
 const PROCESSED_KEPT = 500;
+/** Publishes of fresh steps that JetStream called duplicates, in this process (logged with each one). */
+let unexpectedDuplicates = 0;
+export const duplicatePublishes = (): number => unexpectedDuplicates;
 const CAS_ATTEMPTS = 8;
 
 export interface HandlerDeps {
@@ -40,14 +61,19 @@ export interface HandlerDeps {
   signal: AbortSignal;
 }
 
-/** Wraps what a machine emitted into envelopes with deterministic ids (same cause → same ids → no duplicates). */
-export function toEnvelopes(cause: Envelope, outbox: Outbound[], agentId: string, now: Date): Envelope[] {
+/**
+ * Wraps what a machine emitted into envelopes with deterministic ids (same cause → same ids → no duplicates). The id
+ * names the sending role and actor, never the replica: every replica re-running a step agrees on it, while two roles
+ * (or two actors) emitting one type from one cause get distinct ids instead of the second being dropped as a duplicate.
+ */
+export function toEnvelopes(cause: Envelope, outbox: Outbound[], agentId: string, now: Date, actorKey: string = cause.correlation): Envelope[] {
   const counts = new Map<string, number>();
+  const sender = agentId.split("/")[0];
   return outbox.map((out) => {
     const n = counts.get(out.type) ?? 0;
     counts.set(out.type, n + 1);
     return {
-      id: deterministicId(cause.id, out.type, out.seat ?? n, cause.run),
+      id: deterministicId(cause.id, out.type, `${sender}|${actorKey}|${out.seat ?? n}`, cause.run),
       type: out.type,
       run: cause.run,
       from: agentId,
@@ -102,7 +128,25 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
         // The actor's state changes go before what it emitted: a trace reads "entered closed, sent run.completed",
         // and run.completed stays the last message of a run, where followers stop reading.
         const transitions = transitionMessages(step.transitions, { role: role.name, agent: agentId, actorKey, machine: deps.machine.id });
-        const outbox = toEnvelopes(envelope, [...transitions, ...step.outbox], agentId, deps.context.services.now());
+        const outbox = toEnvelopes(envelope, [...transitions, ...step.outbox], agentId, deps.context.services.now(), actorKey);
+        const problem = outboundProblem(role, outbox);
+        if (problem !== null) {
+          // Checked before the save: a saved invalid outbox would be re-published (and fail) before every later
+          // message, wedging the actor for good. The step is dropped, the actor keeps its state and stays usable.
+          const failed: ActorRecord = {
+            ...record,
+            processed: [...record.processed, envelope.id].slice(-PROCESSED_KEPT),
+            outbox: [],
+            lastError: { code: "RUNTIME_INVALID_OUTBOUND", message: problem, at: deps.context.services.now().toISOString() },
+          };
+          try {
+            await deps.snapshots.save(key, failed, stored?.revision ?? 0);
+          } catch (error) {
+            if (isBusError(error, "BUS_CAS_CONFLICT") && attempt < CAS_ATTEMPTS) continue;
+            throw error;
+          }
+          throw new RuntimeError("RUNTIME_INVALID_OUTBOUND", problem, { retryable: false });
+        }
         const next: ActorRecord = {
           snapshot: step.snapshot,
           processed: [...record.processed, envelope.id].slice(-PROCESSED_KEPT),
@@ -118,7 +162,14 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
           }
           throw error;
         }
-        for (const out of outbox) await publishEnvelope(bus.js, out);
+        for (const out of outbox) {
+          // A fresh step's id was never published: a duplicate means another sender produced the same id.
+          const { duplicate } = await publishEnvelope(bus.js, out);
+          if (duplicate) {
+            unexpectedDuplicates++;
+            log.warn({ id: out.id, type: out.type, unexpectedDuplicates }, "publish answered as a duplicate where none was expected");
+          }
+        }
         // Best effort: a failed clear only means the outbox is republished (and deduplicated) next time.
         await deps.snapshots.save(key, { ...next, outbox: [] }, revision).catch(() => undefined);
         log.debug({ emitted: outbox.map((o) => o.type) }, "handled");
@@ -129,6 +180,12 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
   } catch (error) {
     if (deps.signal.aborted) return; // shutting down: leave it un-acked for a live replica
     const reason = (error as Error).message;
+    if (error instanceof RuntimeError && error.code === "RUNTIME_INVALID_OUTBOUND") {
+      // Handling it again would emit the same invalid message: terminate now, with the reason in the trace.
+      log.error({ err: error }, "the machine emitted an invalid message; the step was dropped");
+      await deadLetter(bus, envelope.run, agentId, consumer, msg, `[RUNTIME_INVALID_OUTBOUND] ${reason}`, envelope);
+      return;
+    }
     log.error({ err: error, delivery: msg.info.deliveryCount }, "handling failed; will be redelivered");
     if (msg.info.deliveryCount >= deps.maxDeliver) {
       await deadLetter(bus, envelope.run, agentId, consumer, msg, `failed ${msg.info.deliveryCount} times; last error: ${reason}`, envelope);
