@@ -6,7 +6,8 @@ export type RuntimeErrorCode =
   | "RUNTIME_MACHINE_FAILED"
   | "RUNTIME_UNKNOWN_POLICY"
   | "RUNTIME_STORE_IN_USE"
-  | "RUNTIME_INVALID_OUTBOUND";
+  | "RUNTIME_INVALID_OUTBOUND"
+  | "RUNTIME_UNCOVERED_ACTOR";
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { AnyStateMachine } from "xstate";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import {
@@ -35,6 +36,17 @@ export function parseRoleConfig(role: RoleDefinition, raw: Record<string, unknow
     throw new RuntimeError("RUNTIME_BAD_ROLE_CONFIG", `invalid config for role ${role.name}: ${text}`);
   }
   return parsed.data;
+}
+
+/**
+ * The machine's injected placeholders (see roles/shared `injected`) that neither the role's effects nor the chosen
+ * policy provide: hosting such a role would fail its first message deep inside a run, so boot refuses it.
+ */
+export function uncoveredActors(machine: AnyStateMachine, provided: Record<string, unknown>): string[] {
+  const actors = (machine.implementations?.actors ?? {}) as Record<string, unknown>;
+  return Object.entries(actors)
+    .filter(([name, logic]) => typeof (logic as { injectedPlaceholder?: unknown }).injectedPlaceholder === "string" && !(name in provided))
+    .map(([name]) => name);
 }
 
 /** Resolves which roles this process hosts, from config, validating every name against the registry. */
@@ -98,7 +110,15 @@ export async function startAgentHost(options: {
       const agentId = `${role.name}/${prefix}-${i}`;
       const agentLogger = logger.child({ agent: agentId, run });
       const context: RoleContext = { run, agentId, role: role.name, config: roleConfig, swarm: config, services: options.services, logger: agentLogger };
-      const machine = role.machine.provide({ actors: { ...(role.effects?.(context) ?? {}), ...policyFactory(context) } } as never);
+      const provided = { ...(role.effects?.(context) ?? {}), ...policyFactory(context) };
+      const missing = uncoveredActors(role.machine, provided);
+      if (missing.length > 0) {
+        throw new RuntimeError(
+          "RUNTIME_UNCOVERED_ACTOR",
+          `role ${role.name} (${hosted.policy} policy) does not provide the actor(s) its machine invokes: ${missing.join(", ")}`,
+        );
+      }
+      const machine = role.machine.provide({ actors: provided } as never);
       const replicaMutex = new KeyedMutex(); // one message at a time per replica
       agents.push(agentId);
       for (const consumer of consumers) {

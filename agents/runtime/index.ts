@@ -5,7 +5,7 @@ export type { RegistryLike } from "./registry-like.ts";
 export { RuntimeError, type RuntimeErrorCode } from "./errors.ts";
 export { runMachineStep, type MachineStep } from "./run-machine.ts";
 export { handleDelivery, toEnvelopes } from "./handler.ts";
-export { startAgentHost, hostedRolesFrom, parseRoleConfig, type AgentHost, type HostedRole } from "./host.ts";
+export { startAgentHost, hostedRolesFrom, parseRoleConfig, uncoveredActors, type AgentHost, type HostedRole } from "./host.ts";
 export { KeyedMutex } from "./keyed-mutex.ts";
 export { runSwarm, finishRun, cliAgentId, type SwarmRunResult } from "./swarm-run.ts";
 export { buildReport, type RunReport } from "./report.ts";

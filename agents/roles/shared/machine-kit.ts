@@ -4,9 +4,11 @@ import type { Outbound } from "../../runtime/index.ts";
 
 /** Placeholder for an injected actor: a machine used without providing it fails loudly, naming the actor. */
 export function injected<TOutput, TInput>(name: string) {
-  return fromPromise<TOutput, TInput>(async () => {
+  const logic = fromPromise<TOutput, TInput>(async () => {
     throw new Error(`actor ${name} was not provided to the machine`);
   });
+  // Marked so the runtime can check at boot that effects + policy provide every placeholder (uncoveredActors).
+  return Object.assign(logic, { injectedPlaceholder: name });
 }
 
 /** The emitted event the runtime turns into an outbound message. */
