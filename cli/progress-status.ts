@@ -40,6 +40,7 @@ export class RunTally {
       case "review.requested":
         this.reviewsRequested.set(paper, (this.reviewsRequested.get(paper) ?? 0) + 1);
         break;
+      case "review.failed": // a failed seat is no longer in flight
       case "review.submitted":
         this.reviewsSubmitted.set(paper, (this.reviewsSubmitted.get(paper) ?? 0) + 1);
         break;

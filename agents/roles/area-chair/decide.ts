@@ -1,7 +1,10 @@
 import type { Payload, Review } from "../../../bus/index.ts";
+import { describeUnsupported } from "../reviewer/paper-facts.ts";
 
+type Drafted = Payload<"paper.drafted">;
 type Decided = Payload<"paper.decided">;
 export type SeatReview = Decided["reviews"][number];
+export type FailedSeat = Decided["failedSeats"][number];
 
 const NUMERIC = ["Originality", "Quality", "Clarity", "Significance", "Soundness", "Presentation", "Contribution", "Overall", "Confidence"] as const;
 
@@ -16,8 +19,23 @@ export function aggregate(reviews: SeatReview[], threshold: number): { scores: R
   return { scores, overall, decision: overall >= threshold ? "Accept" : "Reject" };
 }
 
+/**
+ * The panel's decision: the seed's aggregation, except that a paper with claims its provenance check could not
+ * trace cannot be accepted. Its scores stay the rounded means; `overruled` says why the threshold's Accept did not
+ * stand. A paper with no provenance check (null: not written by this swarm) is decided on its scores alone.
+ */
+export function panelDecision(paper: Drafted, reviews: SeatReview[], threshold: number) {
+  const { scores, overall, decision } = aggregate(reviews, threshold);
+  const unsupported = describeUnsupported(paper);
+  if (decision === "Accept" && unsupported) {
+    return { scores, overall, decision: "Reject" as const, overruled: `${unsupported}. A paper with unsupported claims cannot be accepted (its Overall ${overall} reaches the threshold ${threshold}).` };
+  }
+  return { scores, overall, decision, overruled: null };
+}
+
 /** Rules meta-review: the panel's verdicts and the points most reviewers raised. */
-export function metaReviewRules(title: string, reviews: SeatReview[], overall: number, decision: string, threshold: number): string {
+export function metaReviewRules(paper: Drafted, reviews: SeatReview[], failed: FailedSeat[], threshold: number): string {
+  const { overall, decision, overruled } = panelDecision(paper, reviews, threshold);
   const tally = (pick: (r: Review) => string[]) => {
     const counts = new Map<string, number>();
     for (const r of reviews) for (const item of pick(r.review)) counts.set(item, (counts.get(item) ?? 0) + 1);
@@ -25,9 +43,18 @@ export function metaReviewRules(title: string, reviews: SeatReview[], overall: n
   };
   const verdicts = reviews.map((r) => `${r.persona}: ${r.review.Overall} (${r.review.Decision})`).join("; ");
   return [
-    `Meta-review of "${title}" by a panel of ${reviews.length} (rules policy, no language model).`,
+    `Meta-review of "${paper.title}" by a panel of ${reviews.length} (rules policy, no language model).`,
+    ...(failed.length ? [`Seats that could not review: ${failed.map((f) => `seat ${f.seat} (${f.reason})`).join("; ")}.`] : []),
     `Scores: ${verdicts}. Rounded mean Overall ${overall} against a threshold of ${threshold}: ${decision}.`,
+    ...(overruled ? [`Overruled: ${overruled}`] : []),
+    ...provenanceLine(paper),
     `Strengths most often raised: ${tally((r) => r.Strengths).join(" ") || "none"}`,
     `Weaknesses most often raised: ${tally((r) => r.Weaknesses).join(" ") || "none"}`,
   ].join("\n");
+}
+
+export function provenanceLine(paper: Drafted): string[] {
+  const p = paper.provenance;
+  if (!p) return [];
+  return [`Provenance: ${p.supported} of ${p.checked} checked claims traced to the runs, settings or bibliography; ${describeUnsupported(paper) ?? "no unsupported claims"}.`];
 }

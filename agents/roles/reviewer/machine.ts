@@ -6,8 +6,8 @@ import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "
 type Requested = Payload<"review.requested">;
 
 /**
- * One review seat. A review that cannot be produced is retried through redelivery (the error propagates) and
- * then dead-lettered; the area chair decides on the reviews it has when the run's deadline comes.
+ * One review seat. A seat that cannot review (model error, invalid output after the repair rounds, budget, an
+ * unreadable paper) says so with `review.failed`: the area chair then decides on the seats that answered.
  */
 export const reviewerMachine = setup({
   types: {} as { context: { request: Requested | null }; events: MessageEvent; emitted: PublishEvent },
@@ -30,13 +30,12 @@ export const reviewerMachine = setup({
             seat: context.request.seat,
           })),
         },
-        // A review that cannot be produced (e.g. the model budget ran out) fails the idea with the reason, so the
-        // run ends cleanly instead of waiting for a panel that can never complete.
+        // The panel must not wait for a seat that can never answer: the reason goes to the area chair.
         onError: {
           target: "done",
           actions: emitMessage(({ context, event }) => ({
-            type: "idea.failed",
-            payload: { ideaId: context.request.ideaId, stage: "reviewer", reason: `seat ${context.request.seat} could not review: ${errorText(event.error)}` },
+            type: "review.failed",
+            payload: { paperId: context.request.paperId, ideaId: context.request.ideaId, seat: context.request.seat, persona: context.request.persona, reason: errorText(event.error) },
             seat: context.request.seat,
           })),
         },

@@ -10,9 +10,9 @@ import { reviewRules } from "./rules-review.ts";
 /** Fills the NeurIPS review form for one seat; replicas compete, so seats are reviewed in parallel. */
 export const reviewer: RoleDefinition<ReviewerConfig> = {
   name: "reviewer",
-  description: "reviews a drafted paper on the NeurIPS form from one persona's point of view",
+  description: "reviews a drafted paper, as written, on the NeurIPS form from one persona's point of view; a seat that cannot review says why (review.failed)",
   consumes: ["review.requested"],
-  emits: ["review.submitted", "idea.failed"],
+  emits: ["review.submitted", "review.failed"],
   configSchema: reviewerConfigSchema,
   machine: reviewerMachine,
   // One actor per seat: seats of one paper must not serialise on a shared snapshot.
