@@ -1,22 +1,20 @@
-// The seed's coder prompts (perform_experiments.py), which drive aider: plan up to max_runs runs, implement each as
-// SEARCH/REPLACE edits, read each run's results (or its error) and continue, reply ALL_COMPLETED when finished,
-// edit plot.py's `labels` for the plots and notes.txt for the writeup. Each writeCode call is one fresh conversation
-// rebuilt from stored state (the files, the plan, notes with every run's results), so any replica can continue.
+// The seed's coder prompts (perform_experiments.py), which drive aider: coder_prompt (plan, with the baseline's
+// results, then implement run 1), next_prompt after each run ("Run i completed. Here are the results: ... decide if
+// you need to re-plan ... ALL_COMPLETED"), the error prompts, then plot.py ("Great job! ...") and notes.txt.
+// Each call is one fresh conversation rebuilt from stored state (the files, the model's plan, every run with its
+// results), so any replica can continue an idea.
 import { z } from "zod";
-import type { Idea } from "../../../bus/index.ts";
+import type { FinalInfo, Idea, RunResult } from "../../../bus/index.ts";
 import type { Failure } from "./types.ts";
 
-export const planReplySchema = z
-  .object({
-    thought: z.string(),
-    runs: z.array(z.object({ description: z.string().min(1) }).strict()).min(1).describe("one entry per run, run_1 first"),
-  })
-  .strict();
-
+// One reply shape for every coder call (runs, plot.py, notes.txt). plan and description default to "" when parsed,
+// yet the wire schema (zod's output view) lists them as required, so a model is asked for them in strict mode.
 export const editReplySchema = z
   .object({
     thought: z.string(),
-    edits: z.string().describe("SEARCH/REPLACE blocks, each preceded by the file name; or ALL_COMPLETED when finished"),
+    plan: z.string().default("").describe("your list of planned experiments for the remaining runs, revised when the results call for it"),
+    description: z.string().default("").describe("what the run you are implementing now changes, in one or two sentences (empty otherwise)"),
+    edits: z.string().describe("SEARCH/REPLACE blocks, each preceded by the file name; or ALL_COMPLETED when finished with experiments"),
   })
   .strict();
 export type EditReply = z.infer<typeof editReplySchema>;
@@ -39,80 +37,168 @@ Keep SEARCH sections small: include just the changing lines and a few surroundin
 To append to a file, use an empty SEARCH section.
 Put the blocks, and nothing else, in the "edits" field of your JSON reply; explain yourself in "thought".`;
 
-export function planPrompt(idea: Idea, maxRuns: number): string {
-  return `Your goal is to implement the following idea: ${idea.Title}.
-The proposed experiment is as follows: ${idea.Experiment}.
-You are given a total of up to ${maxRuns} runs to complete the necessary experiments. You do not need to use all ${maxRuns}.
-
-First, plan the list of experiments you would like to run. For example, if you are sweeping over a specific hyperparameter, plan each value you would like to test for each run.
-
-Note that we already provide the vanilla baseline results (run_0), so you do not need to re-run it.
-
-After you complete each change, we will run the command \`python experiment.py --out_dir=run_i' where i is the run number and evaluate the results.
-YOUR PROPOSED CHANGE MUST USE THIS COMMAND FORMAT, DO NOT ADD ADDITIONAL COMMAND LINE ARGS.
-
-Reply with a JSON object: "thought" (your reasoning) and "runs" (one short description per run, run_1 first, at most ${maxRuns}).`;
+/** The seed's results view: `{dataset: means}`. */
+export function meansOf(info: FinalInfo | null): string {
+  if (!info) return "(no results)";
+  return JSON.stringify(Object.fromEntries(Object.entries(info).map(([k, v]) => [k, v.means])));
 }
 
-export interface CodeState {
+export interface RunState {
   idea: Idea;
   maxRuns: number;
-  plan: string[];
+  /** The model's plan as it last wrote it ("" before run 1). */
+  plan: string;
   files: Record<string, string>;
-  /** notes.txt as the swarm records it: every run so far with its results. */
-  history: string;
+  baseline: FinalInfo | null;
+  /** Every run finished so far (run_0 first). */
+  runs: RunResult[];
   runIndex: number;
   attempt: number;
   lastFailure: Failure | null;
   timeoutSeconds: number;
 }
 
-function filesBlock(files: Record<string, string>): string {
-  return EDITABLE.map((name) => `${name}\n\`\`\`\n${files[name] ?? ""}\n\`\`\``).join("\n\n");
+function filesBlock(files: Record<string, string>, names: readonly string[] = EDITABLE): string {
+  return names.map((name) => `${name}\n\`\`\`\n${files[name] ?? ""}\n\`\`\``).join("\n\n");
 }
 
-function instruction(s: CodeState): string {
-  const run = s.runIndex;
-  const command = `python experiment.py --out_dir=run_${run}`;
-  const last = run >= s.plan.length;
-  const finishing = last
-    ? `\nThis is the last planned run: also modify \`plot.py\` to generate the most relevant plots for the final writeup. In particular, be sure to fill in the "labels" dictionary with the correct names for each run that you want to plot (run_0 to run_${run}). Only the runs in the \`labels\` dictionary will be plotted.`
-    : "";
-  if (s.attempt > 1 && s.lastFailure) {
-    const f = s.lastFailure;
-    const what = f.status === "timeout" ? `Run timed out after ${s.timeoutSeconds} seconds` : `Run failed with the following error ${f.stderrTail || f.reason || f.status}`;
-    return `${what}\n\nFix the code so that \`${command}' succeeds (attempt ${s.attempt}).`;
-  }
-  if (run === 1) {
-    return `Implement run_1 of your plan now. We will then run the command \`${command}'.\nYOUR PROPOSED CHANGE MUST USE THIS COMMAND FORMAT, DO NOT ADD ADDITIONAL COMMAND LINE ARGS.${finishing}`;
-  }
-  return `Run ${run - 1} completed (its results are in the run history above).
-
-Decide if you need to re-plan your experiments given the result (you often will not need to).
-
-Someone else will be using \`notes.txt\` to perform a writeup on this in the future.
-Please include *all* relevant information for the writeup on Run ${run - 1}, including an experiment description and the run number. Be as verbose as necessary.
-
-Then, implement the next thing on your list.
-We will then run the command \`${command}'.
-YOUR PROPOSED CHANGE MUST USE THIS COMMAND FORMAT, DO NOT ADD ADDITIONAL COMMAND LINE ARGS.
-If you are finished with experiments, respond with '${ALL_COMPLETED}' in "edits" (you may put plot.py and notes.txt blocks before it).${finishing}`;
+function historyBlock(runs: RunResult[]): string {
+  const lines = runs
+    .filter((r) => r.runIndex > 0)
+    .map((r) => `- run_${r.runIndex} (${r.status}${r.status === "ok" ? "" : `: ${r.reason ?? "no reason"}`}): ${r.description || "(no description)"}${r.finalInfo ? `\n  results: ${meansOf(r.finalInfo)}` : ""}`);
+  return lines.length ? lines.join("\n") : "(none yet)";
 }
 
-export function codePrompt(s: CodeState): string {
+const commandOf = (run: number) => `python experiment.py --out_dir=run_${run}`;
+const COMMAND_RULE = "YOUR PROPOSED CHANGE MUST USE THIS COMMAND FORMAT, DO NOT ADD ADDITIONAL COMMAND LINE ARGS.";
+const FILE_REPLY = `Reply with a JSON object: "thought" and "edits" ("plan" and "description" may stay empty).`;
+const REPLY = `Reply with a JSON object: "thought", "plan" (your plan for the remaining runs), "description" (what this run changes) and "edits".`;
+
+/** coder_prompt, for run 1: plan with the baseline's results in view, then implement the first run. */
+function firstRun(s: RunState): string {
   return `Your goal is to implement the following idea: ${s.idea.Title}.
 The proposed experiment is as follows: ${s.idea.Experiment}.
-You are given a total of up to ${s.maxRuns} runs; your plan:
-${s.plan.map((p, i) => `- run_${i + 1}: ${p}`).join("\n")}
+You are given a total of up to ${s.maxRuns} runs to complete the necessary experiments. You do not need to use all ${s.maxRuns}.
 
-The run history so far (run_0 is the vanilla baseline):
-${s.history || "(no runs recorded yet)"}
+First, plan the list of experiments you would like to run. For example, if you are sweeping over a specific hyperparameter, plan each value you would like to test for each run.
+
+Note that we already provide the vanilla baseline results, so you do not need to re-run it.
+
+For reference, the baseline results are as follows:
+
+${meansOf(s.baseline)}
+
+After you complete each change, we will run the command \`python experiment.py --out_dir=run_i' where i is the run number and evaluate the results.
+${COMMAND_RULE}
+You can then implement the next thing on your list.
 
 The current files:
 
 ${filesBlock(s.files)}
 
-${instruction(s)}`;
+Implement run_1 now. ${REPLY}`;
+}
+
+/** Context every later prompt starts from: the idea, the baseline, the model's plan and what each run did. */
+function recap(s: RunState): string {
+  return `Your goal is to implement the following idea: ${s.idea.Title}.
+The proposed experiment is as follows: ${s.idea.Experiment}.
+You are given a total of up to ${s.maxRuns} runs (run_1 to run_${s.maxRuns}); the baseline run_0's results: ${meansOf(s.baseline)}
+
+Your plan, as you last wrote it:
+${s.plan || "(no plan written)"}
+
+The runs so far:
+${historyBlock(s.runs)}
+
+The current files:
+
+${filesBlock(s.files)}`;
+}
+
+/** next_prompt: the previous run's outcome, then the next run or ALL_COMPLETED. */
+function nextRun(s: RunState): string {
+  const prev = s.runs.at(-1);
+  const n = s.runIndex - 1;
+  const outcome =
+    prev?.status === "ok"
+      ? `Run ${n} completed. Here are the results:\n${meansOf(prev.finalInfo)}`
+      : `Run ${n} failed after ${prev?.attempts ?? 0} attempt(s) and was not repaired: ${prev?.reason ?? "no reason"}`;
+  const last = s.runIndex >= s.maxRuns ? `\nThis is your last run (run_${s.runIndex} of ${s.maxRuns}).` : "";
+  return `${recap(s)}
+
+${outcome}
+
+Decide if you need to re-plan your experiments given the result (you often will not need to).
+
+Someone else will be using \`notes.txt\` to perform a writeup on this in the future.
+Please include *all* relevant information for the writeup on Run ${n}, including an experiment description and the run number. Be as verbose as necessary.
+
+Then, implement the next thing on your list.
+We will then run the command \`${commandOf(s.runIndex)}'.
+${COMMAND_RULE}
+If you are finished with experiments, respond with '${ALL_COMPLETED}' in "edits" (notes.txt blocks may come before it).${last}
+${REPLY}`;
+}
+
+function retry(s: RunState): string {
+  const f = s.lastFailure!;
+  const what = f.status === "timeout" ? `Run timed out after ${s.timeoutSeconds} seconds` : `Run failed with the following error ${f.stderrTail || f.reason || f.status}`;
+  return `${recap(s)}
+
+${what}
+
+Fix the code so that \`${commandOf(s.runIndex)}' succeeds (run_${s.runIndex}, attempt ${s.attempt}). ${REPLY}`;
+}
+
+export function runPrompt(s: RunState): string {
+  if (s.attempt > 1 && s.lastFailure) return retry(s);
+  return s.runIndex === 1 ? firstRun(s) : nextRun(s);
+}
+
+export interface PlotState {
+  idea: Idea;
+  /** plot.py and notes.txt, editable; experiment.py as the last run left it, for reference. */
+  files: Record<string, string>;
+  runs: RunResult[];
+  lastFailure: Failure | null;
+  timeoutSeconds: number;
+}
+
+/** The seed's plot prompt before the first plot; its error prompt after a failed one. */
+export function plotPrompt(s: PlotState): string {
+  const head = `Your idea: ${s.idea.Title}.\n\nThe runs made (run_0 is the baseline):\n${historyBlock(s.runs)}\n\nThe current files:\n\n${filesBlock(s.files, ["experiment.py", "plot.py", "notes.txt"])}\n\nYou may edit plot.py and notes.txt.`;
+  const f = s.lastFailure;
+  if (f) {
+    const what = f.status === "timeout" ? `Plotting timed out after ${s.timeoutSeconds} seconds` : `Plotting failed with the following error ${f.stderrTail || f.reason || f.status}`;
+    return `${head}\n\n${what}\n\nFix \`plot.py\` so that \`python plot.py\` succeeds. ${FILE_REPLY}`;
+  }
+  return `${head}
+
+Great job! Please modify \`plot.py\` to generate the most relevant plots for the final writeup.
+
+In particular, be sure to fill in the "labels" dictionary with the correct names for each run that you want to plot.
+
+Only the runs in the \`labels\` dictionary will be plotted, so make sure to include all relevant runs.
+
+We will be running the command \`python plot.py\` to generate the plots.
+${FILE_REPLY} Empty "edits" keep plot.py as it is.`;
+}
+
+/** The seed's last coder prompt: describe each figure in notes.txt. */
+export function notesPrompt(idea: Idea, files: Record<string, string>, figures: string[]): string {
+  return `Your idea: ${idea.Title}.
+
+The figures plot.py wrote: ${figures.join(", ")}
+
+The current files:
+
+${filesBlock(files, ["plot.py", "notes.txt"])}
+
+Please modify \`notes.txt\` with a description of what each plot shows along with the filename of the figure. Please do so in-depth.
+
+Somebody else will be using \`notes.txt\` to write a report on this in the future.
+${FILE_REPLY}`;
 }
 
 export function noBlocksPrompt(): string {

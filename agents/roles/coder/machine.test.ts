@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { fromPromise } from "xstate";
 import { MachineHarness, tinyTemplate } from "../../../tests/support/machine-harness.ts";
 import { coderMachine } from "./machine.ts";
-import { coderRulesPolicy, planRules, writeCodeRules } from "./rules-policy.ts";
+import { fakeArtifacts } from "../../../tests/support/llm-context.ts";
+import { coderRulesPolicy, fixPlotRules, planRules, writeCodeRules } from "./rules-policy.ts";
+import type { FixPlotInput, WriteCodeInput, WriteCodeOutput } from "./types.ts";
 
 const idea = { Name: "lr_1", Title: "lr = 1", Experiment: "Try lr 1.", Interestingness: 5, Feasibility: 9, Novelty: 7 };
 const info = (acc: number) => ({ moons: { means: { acc } } });
@@ -17,6 +19,8 @@ function harness(runs = 2) {
         notes.push("n");
         return `notes ${notes.length}`;
       }),
+      fixPlot: fromPromise(async ({ input }: { input: FixPlotInput }) => fixPlotRules(input)),
+      describePlots: fromPromise(async ({ input }: { input: { notes: string; plotStatus: string } }) => `${input.notes}\n[plots: ${input.plotStatus}]`),
     } as never,
   });
   return new MachineHarness(machine, { maxAttempts: 4, timeoutMs: 1000, plotTimeoutMs: 500, plotScript: "print(1)" });
@@ -132,5 +136,165 @@ describe("rules coder with an idea that has no settings", () => {
     const out = await h.send("idea.assessed", { ...assessed(true), params: {} }, "i1");
     expect(out.map((o) => o.type)).toEqual(["idea.failed"]);
     expect((out[0]!.payload as { reason: string }).reason).toContain("has none");
+  });
+});
+
+describe("coder machine: plots", () => {
+  function plotHarness(fixPlot: (input: FixPlotInput) => { giveUp: string | null; plotScript: string }, maxAttempts = 3) {
+    const fixes: FixPlotInput[] = [];
+    const described: Array<{ notes: string; plotStatus: string; plots: Record<string, string> }> = [];
+    const machine = coderMachine.provide({
+      actors: {
+        planStudy: fromPromise(async ({ input }: { input: { params: Record<string, number> } }) => planRules(tinyTemplate, input.params, 1)),
+        writeCode: fromPromise(async ({ input }) => writeCodeRules(tinyTemplate, input as never)),
+        recordRun: fromPromise(async () => "run notes"),
+        fixPlot: fromPromise(async ({ input }: { input: FixPlotInput }) => {
+          fixes.push(input);
+          return fixPlot(input);
+        }),
+        describePlots: fromPromise(async ({ input }: { input: { notes: string; plotStatus: string; plots: Record<string, string> } }) => {
+          described.push(input);
+          return `${input.notes}\n## Plots\n${input.plotStatus}`;
+        }),
+      } as never,
+    });
+    const h = new MachineHarness(machine, { maxAttempts, timeoutMs: 1000, plotTimeoutMs: 500, plotScript: "print(1)" });
+    return { h, fixes, described };
+  }
+  const plotFailed = (attempt: number) => ({ ...finished(0, attempt, "error", null, "plot"), stderrTail: `Traceback ...\nKeyError: 'run_9' (attempt ${attempt})`, artifacts: {} });
+
+  it("sends a failed plot's stderr tail back to the coder, plots its fixed plot.py, then completes the study", async () => {
+    const { h, fixes, described } = plotHarness((input) => ({ giveUp: null, plotScript: input.lastFailure ? "print('fixed')" : input.plotScript }));
+    await h.send("idea.assessed", assessed(true), "i1");
+    await h.send("experiment.finished", finished(0, 1, "ok", 0.5), "i1");
+    const [plot1] = await h.send("experiment.finished", finished(1, 1, "ok", 0.7), "i1");
+    expect(plot1?.payload).toMatchObject({ kind: "plot", attempt: 1, files: { "plot.py": "print(1)" } });
+    expect(fixes[0]).toMatchObject({ attempt: 1, lastFailure: null });
+    const [plot2] = await h.send("experiment.finished", plotFailed(1), "i1");
+    expect(fixes[1]).toMatchObject({ attempt: 2, lastFailure: { status: "error", stderrTail: expect.stringContaining("KeyError: 'run_9' (attempt 1)") } });
+    expect(plot2?.payload).toMatchObject({ kind: "plot", attempt: 2, files: { "plot.py": "print('fixed')" } });
+    // A late result of the first attempt is not the second's.
+    expect(await h.send("experiment.finished", plotFailed(1), "i1")).toEqual([]);
+    const [study] = await h.send("experiment.finished", finished(0, 2, "ok", null, "plot"), "i1");
+    expect(study?.type).toBe("study.completed");
+    expect(study?.payload).toMatchObject({ plots: { "acc.png": "i1/acc.png" }, plotStatus: "ok" });
+    expect(described[0]).toMatchObject({ plotStatus: "ok", plots: { "acc.png": "i1/acc.png" } });
+  });
+
+  it("stops after maxAttempts plot attempts and completes the study without plots, the reason kept", async () => {
+    const { h, fixes } = plotHarness((input) => ({ giveUp: null, plotScript: `print(${input.attempt})` }), 2);
+    await h.send("idea.assessed", assessed(true), "i1");
+    await h.send("experiment.finished", finished(0, 1, "ok", 0.5), "i1");
+    await h.send("experiment.finished", finished(1, 1, "ok", 0.7), "i1");
+    await h.send("experiment.finished", plotFailed(1), "i1");
+    const [study] = await h.send("experiment.finished", plotFailed(2), "i1");
+    expect(fixes).toHaveLength(2);
+    expect(study?.type).toBe("study.completed");
+    const payload = study!.payload as { plots: object; plotStatus: string; notes: string };
+    expect(payload.plots).toEqual({});
+    expect(payload.plotStatus).toMatch(/plot\.py failed after 2 attempt\(s\).*KeyError: 'run_9' \(attempt 2\).*no attempts left/);
+    expect(payload.notes).toContain(payload.plotStatus);
+  });
+
+  it("rules: records a plot.py failure it cannot repair, and the study completes without plots", async () => {
+    const artifacts = fakeArtifacts();
+    const policy = coderRulesPolicy({ services: { template: tinyTemplate, artifacts }, config: { maxRuns: 5, maxAttempts: 4, rulesRuns: 1 } } as never);
+    const machine = coderMachine.provide({ actors: { ...policy, recordRun: fromPromise(async () => "# Notes\n## Run 1: ok") } as never });
+    const h = new MachineHarness(machine, { maxAttempts: 4, timeoutMs: 1000, plotTimeoutMs: 500, plotScript: "print(1)" });
+    await h.send("idea.assessed", assessed(true), "i1");
+    await h.send("experiment.finished", finished(0, 1, "ok", 0.5), "i1");
+    await h.send("experiment.finished", finished(1, 1, "ok", 0.7), "i1");
+    const out = await h.send("experiment.finished", plotFailed(1), "i1");
+    expect(out.map((o) => o.type)).toEqual(["study.completed"]); // one attempt: rules cannot edit plot.py
+    const payload = out[0]!.payload as { plots: object; plotStatus: string; notes: string };
+    expect(payload.plotStatus).toContain("the rules coder cannot edit plot.py (error: boom)");
+    expect(payload.plotStatus).toContain("KeyError: 'run_9'");
+    expect(payload.notes).toContain("## Plots\nno plots: plot.py failed after 1 attempt(s)");
+    expect(artifacts.files.get("i1/notes.txt")).toBe(payload.notes);
+  });
+
+  it("rules: a plot killed from outside runs again unchanged", () => {
+    const input = { ideaId: "i1", idea, attempt: 2, plotScript: "print(1)", code: null, runs: [], lastFailure: { status: "killed", reason: "engine restarted", stderrTail: "" } };
+    expect(fixPlotRules(input)).toEqual({ giveUp: null, plotScript: "print(1)" });
+  });
+});
+
+describe("coder machine: runs decided one at a time (llm)", () => {
+  it("asks for each run after the earlier runs' results exist, and ALL_COMPLETED stops before maxRuns", async () => {
+    const asked: WriteCodeInput[] = [];
+    const machine = coderMachine.provide({
+      actors: {
+        // The llm policy's open plan: up to maxRuns runs, each decided when it is written.
+        planStudy: fromPromise(async () => [1, 2, 3, 4].map((runIndex) => ({ runIndex, params: {}, note: "" }))),
+        writeCode: fromPromise(async ({ input }: { input: WriteCodeInput }): Promise<WriteCodeOutput> => {
+          asked.push(structuredClone(input));
+          if (input.runIndex === 0) return writeCodeRules(tinyTemplate, input);
+          if (input.runIndex === 3) return { giveUp: null, files: { "plot.py": "print('labels')" }, command: [], cacheKey: null, allCompleted: true };
+          return { giveUp: null, files: { "experiment.py": `# run ${input.runIndex}` }, command: ["python3", "experiment.py", `--out_dir=run_${input.runIndex}`], cacheKey: null, description: `lr x${input.runIndex}`, changes: `+1 -1 (${input.runIndex})` };
+        }),
+        recordRun: fromPromise(async () => "notes"),
+        fixPlot: fromPromise(async ({ input }: { input: FixPlotInput }) => ({ giveUp: null, plotScript: input.plotScript })),
+        describePlots: fromPromise(async ({ input }: { input: { notes: string } }) => input.notes),
+      } as never,
+    });
+    const h = new MachineHarness(machine, { maxAttempts: 2, timeoutMs: 1000, plotTimeoutMs: 500, plotScript: "print(1)" });
+    await h.send("idea.assessed", { ...assessed(true), params: {} }, "i1");
+    const [run1] = await h.send("experiment.finished", finished(0, 1, "ok", 0.5), "i1");
+    expect(run1?.payload).toMatchObject({ runIndex: 1 });
+    expect(asked.map((a) => a.runIndex)).toEqual([0, 1]); // run_2 is not decided before run_1 has a result
+    expect(asked[1]!.baseline).toEqual(info(0.5));
+    const [run2] = await h.send("experiment.finished", finished(1, 1, "ok", 0.7), "i1");
+    expect(run2?.payload).toMatchObject({ runIndex: 2 });
+    expect(asked[2]!.runs.map((r) => [r.runIndex, r.finalInfo])).toEqual([[0, info(0.5)], [1, info(0.7)]]);
+    expect(asked[2]!.runs[1]!.description).toBe("lr x1");
+    const [plot] = await h.send("experiment.finished", finished(2, 1, "ok", 0.9), "i1");
+    expect(asked.map((a) => a.runIndex)).toEqual([0, 1, 2, 3]);
+    expect(plot?.payload).toMatchObject({ kind: "plot", files: { "plot.py": "print('labels')" } });
+    const [study] = await h.send("experiment.finished", finished(0, 1, "ok", null, "plot"), "i1");
+    const runs = (study!.payload as { runs: Array<{ runIndex: number; description: string }> }).runs;
+    expect(runs.map((r) => [r.runIndex, r.description])).toEqual([[0, "baseline"], [1, "lr x1"], [2, "lr x2"]]);
+  });
+});
+
+describe("the baseline's cache key", () => {
+  const input = { ideaId: "i1", idea, runIndex: 0, attempt: 1, params: {}, lastFailure: null, previousCode: null, runs: [], baseline: null };
+  const withWorkspace = (extra: Record<string, string>) => ({
+    ...tinyTemplate,
+    workspace: { ...tinyTemplate.workspace, ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, new TextEncoder().encode(v)])) },
+  });
+
+  it("hashes every file of the run's work dir and its command, not experiment.py alone", () => {
+    const a = writeCodeRules(withWorkspace({ "helpers.py": "K = 1\n", "data.bin": "\u0000\u0001" }), input).cacheKey;
+    expect(a).toMatch(/^baseline-[0-9a-f]{16}$/);
+    expect(writeCodeRules(withWorkspace({ "helpers.py": "K = 1\n", "data.bin": "\u0000\u0001" }), input).cacheKey).toBe(a);
+    expect(writeCodeRules(withWorkspace({ "helpers.py": "K = 2\n", "data.bin": "\u0000\u0001" }), input).cacheKey).not.toBe(a);
+    expect(writeCodeRules(withWorkspace({ "helpers.py": "K = 1\n", "data.bin": "\u0000\u0002" }), input).cacheKey).not.toBe(a);
+    // An override the template's prepareRun adds (a wrapper's settings file, a flag) is part of the run too.
+    const flagged = { ...withWorkspace({ "helpers.py": "K = 1\n", "data.bin": "\u0000\u0001" }), prepareRun: (_p: object, i: number) => ({ files: { "experiment.py": "x", "scientist_settings.json": "{}" }, command: ["python3", "experiment.py", `--out_dir=run_${i}`, "--seed=1"] }) };
+    const other = { ...flagged, prepareRun: (_p: object, i: number) => ({ files: { "experiment.py": "x", "scientist_settings.json": '{"a": 1}' }, command: ["python3", "experiment.py", `--out_dir=run_${i}`, "--seed=1"] }) };
+    expect(writeCodeRules(flagged, input).cacheKey).not.toBe(writeCodeRules(other, input).cacheKey);
+    expect(writeCodeRules(flagged, input).changes).toContain("Command: python3 experiment.py --out_dir=run_0 --seed=1");
+  });
+
+  it("is not set for runs after the baseline", () => {
+    expect(writeCodeRules(tinyTemplate, { ...input, runIndex: 1, params: { lr: 1, width: 8 } }).cacheKey).toBeNull();
+  });
+});
+
+describe("coder machine: finished before any run", () => {
+  it("fails the idea saying no run was made when the policy says ALL_COMPLETED at run 1", async () => {
+    const machine = coderMachine.provide({
+      actors: {
+        planStudy: fromPromise(async () => [{ runIndex: 1, params: {}, note: "" }]),
+        writeCode: fromPromise(async ({ input }: { input: WriteCodeInput }): Promise<WriteCodeOutput> =>
+          input.runIndex === 0 ? writeCodeRules(tinyTemplate, input) : { giveUp: null, files: {}, command: [], cacheKey: null, allCompleted: true }),
+        recordRun: fromPromise(async () => "notes"),
+      } as never,
+    });
+    const h = new MachineHarness(machine, { maxAttempts: 2, timeoutMs: 1000, plotTimeoutMs: 500, plotScript: "" });
+    await h.send("idea.assessed", assessed(true), "i1");
+    const out = await h.send("experiment.finished", finished(0, 1, "ok", 0.5), "i1");
+    expect(out.map((o) => o.type)).toEqual(["idea.failed"]);
+    expect((out[0]!.payload as { reason: string }).reason).toContain("before any run after the baseline");
   });
 });

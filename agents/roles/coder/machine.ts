@@ -1,8 +1,10 @@
 import { assign, setup } from "xstate";
-import type { Payload, RunResult } from "../../../bus/index.ts";
+import type { Payload } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
+import { isBudgetExhausted } from "../shared/llm-kit.ts";
 import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "../shared/machine-kit.ts";
-import type { CoderContext, PlannedRun, WriteCodeInput, WriteCodeOutput } from "./types.ts";
+import { failureOf, nothingToWriteUp, plotFailed, plotsOf, runResult } from "./study-results.ts";
+import type { CoderContext, DescribePlotsInput, FixPlotInput, FixPlotOutput, PlannedRun, WriteCodeInput, WriteCodeOutput } from "./types.ts";
 
 type Assessed = Payload<"idea.assessed">;
 type Finished = Payload<"experiment.finished">;
@@ -18,13 +20,18 @@ type Ctx = CoderContext & CoderInput;
 
 const isBaseline = (c: Ctx) => c.current?.runIndex === 0;
 
-/** Turns a novel idea into a baseline run, planned runs (each with bounded attempts), a plot, and a study. */
+/**
+ * Turns a novel idea into a baseline run, runs decided one after another (each with bounded attempts), plots
+ * (plot.py failures go back to the policy, bounded the same way), notes describing the plots, and a study.
+ */
 export const coderMachine = setup({
   types: {} as { context: Ctx; events: MessageEvent; input: CoderInput; emitted: PublishEvent },
   actors: {
     planStudy: injected<PlannedRun[], { ideaId: string; idea: Assessed["idea"]; params: Assessed["params"] }>("planStudy"),
     writeCode: injected<WriteCodeOutput, WriteCodeInput>("writeCode"),
     recordRun: injected<string, { context: CoderContext; result: Finished; code: string | null }>("recordRun"),
+    fixPlot: injected<FixPlotOutput, FixPlotInput>("fixPlot"),
+    describePlots: injected<string, DescribePlotsInput>("describePlots"),
   },
   guards: {
     novel: ({ event }) => payloadOf<Assessed>(event).novel,
@@ -32,7 +39,10 @@ export const coderMachine = setup({
       const r = payloadOf<Finished>(event);
       return r.kind === "experiment" && r.runIndex === context.current?.runIndex && r.attempt === context.current?.attempt;
     },
-    isPlot: ({ event }) => payloadOf<Finished>(event).kind === "plot",
+    isCurrentPlot: ({ context, event }) => {
+      const r = payloadOf<Finished>(event);
+      return r.kind === "plot" && r.attempt === context.plotAttempt;
+    },
     lastOk: ({ context }) => context.lastResult?.status === "ok",
     canRetry: ({ context }) => (context.current?.attempt ?? 0) < context.maxAttempts,
     baselineFailed: ({ context }) => isBaseline(context),
@@ -58,6 +68,11 @@ export const coderMachine = setup({
     plots: {},
     notes: "",
     failure: null,
+    runDescriptions: {},
+    runChanges: {},
+    plotAttempt: 1,
+    plotFailure: null,
+    plotStatus: "ok",
   }),
   states: {
     idle: {
@@ -91,6 +106,8 @@ export const coderMachine = setup({
           params: context.plan.find((p) => p.runIndex === context.current!.runIndex)?.params ?? {},
           lastFailure: context.lastFailure,
           previousCode: context.currentCode,
+          runs: context.runs,
+          baseline: context.baseline,
         }),
         onDone: [
           {
@@ -110,10 +127,15 @@ export const coderMachine = setup({
           {
             target: "awaiting",
             actions: [
-              assign({
-                currentCode: ({ event }) => event.output.files["experiment.py"] ?? null,
-                // A policy that edits plot.py (the llm coder fills its labels) has its version plotted.
-                plotScript: ({ context, event }) => event.output.files["plot.py"] ?? context.plotScript,
+              assign(({ context, event }) => {
+                const key = String(context.current!.runIndex);
+                return {
+                  currentCode: event.output.files["experiment.py"] ?? null,
+                  // A policy that edits plot.py (the llm coder fills its labels) has its version plotted.
+                  plotScript: event.output.files["plot.py"] ?? context.plotScript,
+                  runDescriptions: { ...context.runDescriptions, [key]: event.output.description ?? context.runDescriptions[key] ?? "" },
+                  runChanges: { ...context.runChanges, [key]: event.output.changes ?? "" },
+                };
               }),
               emitMessage(({ context, event }) => ({
                 type: "experiment.requested",
@@ -132,7 +154,11 @@ export const coderMachine = setup({
             ],
           },
         ],
-        onError: { target: "runFailed", actions: assign({ lastFailure: ({ event }) => ({ status: "error", reason: `the coder failed: ${errorText(event.error)}`, stderrTail: "" }) }) },
+        onError: [
+          // No later run can be written once the budget is spent: end the idea now, with the reason.
+          { guard: ({ event }) => isBudgetExhausted(event.error), target: "failing", actions: assign({ failure: ({ event }) => `the coder failed: ${errorText(event.error)}` }) },
+          { target: "runFailed", actions: assign({ lastFailure: ({ event }) => ({ status: "error", reason: `the coder failed: ${errorText(event.error)}`, stderrTail: "" }) }) },
+        ],
       },
     },
     awaiting: {
@@ -168,15 +194,10 @@ export const coderMachine = setup({
           target: "coding",
           actions: assign(({ context }) => ({
             current: { runIndex: context.current!.runIndex, attempt: context.current!.attempt + 1 },
-            lastFailure: { status: context.lastResult!.status, reason: context.lastResult!.reason, stderrTail: context.lastResult!.stderrTail },
+            lastFailure: failureOf(context.lastResult!),
           })),
         },
-        {
-          target: "runFailed",
-          actions: assign(({ context }) => ({
-            lastFailure: { status: context.lastResult!.status, reason: context.lastResult!.reason, stderrTail: context.lastResult!.stderrTail },
-          })),
-        },
+        { target: "runFailed", actions: assign(({ context }) => ({ lastFailure: failureOf(context.lastResult!) })) },
       ],
     },
     runFailed: {
@@ -202,9 +223,25 @@ export const coderMachine = setup({
             lastResult: null,
           }),
         },
-        { guard: ({ context }) => !context.runs.some((r) => r.runIndex > 0 && r.status === "ok"), target: "failing", actions: assign({ failure: ({ context }) => `every planned run failed; nothing to write up (last: ${context.runs.at(-1)?.reason ?? "no run was made"})` }) },
-        { target: "plotting" },
+        { guard: ({ context }) => !context.runs.some((r) => r.runIndex > 0 && r.status === "ok"), target: "failing", actions: assign({ failure: ({ context }) => nothingToWriteUp(context.runs) }) },
+        { target: "fixingPlot" },
       ],
+    },
+    // Before the first plot (the seed's "Great job! Please modify plot.py ...") and after each failed one.
+    fixingPlot: {
+      invoke: {
+        src: "fixPlot",
+        input: ({ context }) => ({ ideaId: context.ideaId!, idea: context.idea!, attempt: context.plotAttempt, plotScript: context.plotScript, code: context.currentCode, lastFailure: context.plotFailure, runs: context.runs }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.giveUp !== null,
+            target: "describing",
+            actions: assign({ plotStatus: ({ context, event }) => plotFailed(context.plotFailure, context.plotAttempt - 1, `it was not repaired: ${event.output.giveUp}`) }),
+          },
+          { target: "plotting", actions: assign({ plotScript: ({ event }) => event.output.plotScript }) },
+        ],
+        onError: { target: "describing", actions: assign({ plotStatus: ({ context, event }) => plotFailed(context.plotFailure, context.plotAttempt - 1, `writing plot.py failed: ${errorText(event.error)}`) }) },
+      },
     },
     plotting: {
       entry: emitMessage(({ context }) => ({
@@ -213,7 +250,7 @@ export const coderMachine = setup({
           ideaId: context.ideaId,
           kind: "plot",
           runIndex: 0,
-          attempt: 1,
+          attempt: context.plotAttempt,
           files: { "plot.py": context.plotScript },
           inputs: context.runArtifacts,
           command: ["python3", "plot.py"],
@@ -221,7 +258,30 @@ export const coderMachine = setup({
           cacheKey: null,
         },
       })),
-      on: { "experiment.finished": { guard: "isPlot", target: "completed", actions: assign({ plots: ({ event }) => plotsOf(payloadOf<Finished>(event)) }) } },
+      on: { "experiment.finished": { guard: "isCurrentPlot", target: "plotted", actions: assign({ lastResult: ({ event }) => payloadOf<Finished>(event) }) } },
+    },
+    plotted: {
+      always: [
+        { guard: "lastOk", target: "describing", actions: assign({ plots: ({ context }) => plotsOf(context.lastResult!), plotFailure: null, plotStatus: "ok" }) },
+        {
+          guard: ({ context }) => context.plotAttempt < context.maxAttempts,
+          target: "fixingPlot",
+          actions: assign(({ context }) => ({ plotAttempt: context.plotAttempt + 1, plotFailure: failureOf(context.lastResult!) })),
+        },
+        {
+          target: "describing",
+          actions: assign(({ context }) => ({ plotFailure: failureOf(context.lastResult!), plotStatus: plotFailed(failureOf(context.lastResult!), context.plotAttempt, "no attempts left") })),
+        },
+      ],
+    },
+    // After the plots, notes.txt describes each one (the seed's last coder prompt); failures keep the study going.
+    describing: {
+      invoke: {
+        src: "describePlots",
+        input: ({ context }) => ({ ideaId: context.ideaId!, idea: context.idea!, notes: context.notes, plots: context.plots, plotStatus: context.plotStatus }),
+        onDone: { target: "completed", actions: assign({ notes: ({ event }) => event.output }) },
+        onError: { target: "completed", actions: assign({ notes: ({ context, event }) => `${context.notes}\n\nThe plots could not be described in notes.txt: ${errorText(event.error)}\n` }) },
+      },
     },
     completed: {
       entry: emitMessage(({ context }) => ({
@@ -235,6 +295,7 @@ export const coderMachine = setup({
           plots: context.plots,
           notes: context.notes,
           evidence: context.evidence,
+          plotStatus: context.plotStatus,
         },
       })),
       type: "final",
@@ -245,21 +306,3 @@ export const coderMachine = setup({
     },
   },
 });
-
-function runResult(context: Ctx, outcome: "ok" | "failed"): RunResult {
-  const r = context.lastResult;
-  return {
-    runIndex: context.current!.runIndex,
-    params: context.plan.find((p) => p.runIndex === context.current!.runIndex)?.params ?? {},
-    status: r?.status ?? "error",
-    finalInfo: outcome === "ok" ? r?.finalInfo ?? null : null,
-    attempts: context.current!.attempt,
-    reason: outcome === "ok" ? null : context.lastFailure?.reason ?? r?.reason ?? null,
-    description: context.plan.find((p) => p.runIndex === context.current!.runIndex)?.note ?? (context.current!.runIndex === 0 ? "baseline" : ""),
-  };
-}
-
-function plotsOf(result: Finished): Record<string, string> {
-  if (result.status !== "ok") return {};
-  return Object.fromEntries(Object.entries(result.artifacts).filter(([path]) => /\.(png|svg|pdf|jpe?g)$/i.test(path)));
-}

@@ -5,10 +5,10 @@ import { recordRunActor } from "./record-run.ts";
 import { coderLlmPolicy } from "./llm-policy.ts";
 import { coderRulesPolicy } from "./rules-policy.ts";
 
-/** Turns a novel idea into experiments: the baseline, up to maxRuns runs of maxAttempts each, then plots. */
+/** Turns a novel idea into experiments: the baseline, up to maxRuns runs of maxAttempts each, then plots and notes. */
 export const coder: RoleDefinition<CoderConfig> = {
   name: "coder",
-  description: "plans runs for a novel idea, writes each run's code, retries failures with the stderr tail, requests plots",
+  description: "runs a novel idea's baseline, then decides and writes each run (retrying failures with the stderr tail), requests plots (plot.py failures go back to the policy) and writes notes.txt",
   consumes: ["idea.assessed", "experiment.finished"],
   emits: ["experiment.requested", "study.completed", "idea.failed"],
   configSchema: coderConfigSchema,

@@ -1,9 +1,10 @@
-import { createHash } from "node:crypto";
 import { fromPromise } from "xstate";
 import type { Params } from "../../../bus/index.ts";
 import type { RoleContext, TemplateInfo } from "../../runtime/index.ts";
 import type { CoderConfig } from "./config.ts";
-import type { PlannedRun, WriteCodeInput, WriteCodeOutput } from "./types.ts";
+import { describe, plotsSection } from "./notes-text.ts";
+import { runChanges, runFingerprint } from "./run-files.ts";
+import type { DescribePlotsInput, FixPlotInput, FixPlotOutput, PlannedRun, WriteCodeInput, WriteCodeOutput } from "./types.ts";
 
 /** Orders a knob's values by closeness to `target` (log scale for positive numbers). */
 function byCloseness(values: Array<string | number | boolean>, target: string | number | boolean) {
@@ -32,10 +33,6 @@ export function planRules(template: TemplateInfo, params: Params, runs: number):
   return plan;
 }
 
-export function describe(params: Params): string {
-  const entries = Object.entries(params);
-  return entries.length === 0 ? "baseline settings" : entries.map(([k, v]) => `${k}=${String(v)}`).join(", ");
-}
 
 /** Statuses where running the same code again can succeed (the run was cut short from outside). */
 const TRANSIENT = new Set(["killed"]);
@@ -47,11 +44,28 @@ export function writeCodeRules(template: TemplateInfo, input: WriteCodeInput): W
     // Rules cannot edit code; re-running deterministic code that failed would fail the same way.
     return { giveUp: `rules coder cannot repair a ${input.lastFailure.status} run: ${input.lastFailure.reason ?? "no reason"}`, files: {}, command: [], cacheKey: null };
   }
-  const code = input.runIndex === 0 ? source : template.applyParams(source, input.params);
-  const command = ["python3", "experiment.py", `--out_dir=run_${input.runIndex}`];
-  // Identical baseline code gives an identical result, so ideas of one run share a single run_0.
-  const cacheKey = input.runIndex === 0 ? `baseline-${createHash("sha256").update(code).digest("hex").slice(0, 16)}` : null;
-  return { giveUp: null, files: { "experiment.py": code }, command, cacheKey };
+  // The baseline is the template as given; a run applies its settings the template's way (block, flags or wrapper).
+  const { files, command } = template.prepareRun(input.runIndex === 0 ? {} : input.params, input.runIndex);
+  return { giveUp: null, files, command, cacheKey: baselineKey(template, input.runIndex, files, command), changes: runChanges(template, files, command, input.runIndex) };
+}
+
+/** Identical baselines (every file that defines the run, and the command) give one result, shared by a run's ideas. */
+export function baselineKey(template: TemplateInfo, runIndex: number, files: Record<string, string>, command: string[]): string | null {
+  return runIndex === 0 ? `baseline-${runFingerprint(template, files, command)}` : null;
+}
+
+/** Rules cannot edit plot.py: the template's script runs as given, again only when it was cut short from outside. */
+export function fixPlotRules(input: FixPlotInput): FixPlotOutput {
+  const f = input.lastFailure;
+  if (f && !TRANSIENT.has(f.status)) return { giveUp: `the rules coder cannot edit plot.py (${f.status}: ${f.reason ?? "no reason"})`, plotScript: input.plotScript };
+  return { giveUp: null, plotScript: input.plotScript };
+}
+
+/** Rules notes name each figure (no model to say what it shows) or record why there are none. */
+export async function describePlotsRules(context: RoleContext<CoderConfig>, input: DescribePlotsInput): Promise<string> {
+  const notes = `${input.notes.trimEnd()}\n\n${plotsSection(input.plots, input.plotStatus)}`;
+  await context.services.artifacts.put(`${input.ideaId}/notes.txt`, notes);
+  return notes;
 }
 
 export function coderRulesPolicy(context: RoleContext<CoderConfig>) {
@@ -66,5 +80,7 @@ export function coderRulesPolicy(context: RoleContext<CoderConfig>) {
       return planRules(template, input.params, runs);
     }),
     writeCode: fromPromise<WriteCodeOutput, WriteCodeInput>(async ({ input }) => writeCodeRules(template, input)),
+    fixPlot: fromPromise<FixPlotOutput, FixPlotInput>(async ({ input }) => fixPlotRules(input)),
+    describePlots: fromPromise<string, DescribePlotsInput>(async ({ input }) => describePlotsRules(context, input)),
   };
 }

@@ -4,6 +4,7 @@ import { limitsFromSettings, type SandboxLimits, type SandboxRunResult } from ".
 import type { RoleContext } from "../../runtime/index.ts";
 import type { ExperimenterConfig } from "./config.ts";
 import { LATEX_COMMAND, LATEX_OUTPUTS, latexLogTail, latexRequestProblem } from "./latex-compile.ts";
+import { NOT_AN_OUTPUT, workspaceFor } from "./workspace.ts";
 
 type Requested = Payload<"experiment.requested">;
 type Finished = Payload<"experiment.finished">;
@@ -48,22 +49,25 @@ async function execute(context: RoleContext<ExperimenterConfig>, request: Reques
     const problem = latexRequestProblem(request.files, request.inputs);
     if (problem) throw new Error(problem);
   }
-  const files: Record<string, string | Uint8Array> = { ...request.files };
-  for (const [artifact, path] of Object.entries(request.inputs)) files[path] = await artifacts.get(artifact);
+  const limits = limitsFor(context);
+  const files = await workspaceFor(context.services.template, request, (name) => artifacts.get(name), limits.artifactBytes);
   const { image, cap, command } = shapeOf(context, request);
+  const prefix = request.kind === "experiment" ? `run_${request.runIndex}/` : "";
   const result = await sandbox.run({
     image,
     files,
     command,
-    limits: limitsFor(context),
+    limits,
     timeoutMs: Math.min(request.timeoutMs, cap),
+    // An experiment's results are its run dir; only that comes out (and counts against the artifact caps).
+    ...(prefix && { collect: [prefix] }),
     signal,
   });
   const stored: Record<string, string> = {};
-  const prefix = request.kind === "experiment" ? `run_${request.runIndex}/` : "";
   for (const [path, bytes] of Object.entries(result.files)) {
-    if (path in files) continue; // inputs are not outputs
+    if (path in files) continue; // inputs are not outputs, even when the run rewrote them
     if (prefix && !path.startsWith(prefix)) continue;
+    if (NOT_AN_OUTPUT.test(path)) continue;
     if (request.kind === "latex" && !LATEX_OUTPUTS.has(path)) continue;
     stored[path] = await artifacts.put(`${request.ideaId}/${path}`, bytes);
   }

@@ -1,3 +1,4 @@
+// Shared by the coder (experiment.py, plot.py, notes.txt) and the writer (paper.md claim fixes and citations, paper.tex LaTeX fixes).
 // aider's SEARCH/REPLACE edit blocks, the format the seed's coder edits experiment.py, plot.py and notes.txt in:
 //
 //   experiment.py
