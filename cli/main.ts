@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerAgent } from "./commands/agent.ts";
 import { registerDoctor } from "./commands/doctor.ts";
 import { registerRoles } from "./commands/roles.ts";
+import { registerReviewBench } from "./commands/review-bench.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerSandbox } from "./commands/sandbox.ts";
 import { registerTrace } from "./commands/trace.ts";
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerUi(program);
   registerDoctor(program);
   registerSandbox(program);
+  registerReviewBench(program);
   return program;
 }
 
