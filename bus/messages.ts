@@ -115,6 +115,8 @@ const paperDraftedSchema = z.object({
           best: z.number(),
           delta: z.number(),
           spread: z.number(),
+          /** false: the run recorded no seed spread (no stds), so `spread` (0) is unknown, not zero; absent: not said. */
+          spreadKnown: z.boolean().optional(),
           runIndex: z.number().int(),
         }),
       ),
@@ -146,6 +148,8 @@ export const payloadSchemas = {
     policy: z.enum(["rules", "llm"]),
     ideas: z.number().int().min(0),
     maxInFlightIdeas: z.number().int().min(1),
+    /** The run's fixed settings (config run.settings, --set), so agents hosted elsewhere apply the same ones. */
+    settings: paramsSchema.default({}),
   }),
   "idea.proposed": z.object({
     ideaId: z.string(),
@@ -202,6 +206,8 @@ export const payloadSchemas = {
     plots: z.record(z.string(), z.string()),
     notes: z.string(),
     evidence: z.array(evidenceSchema),
+    /** "ok", or why the study has no plots (plot.py failed and was not repaired); absent means "ok". */
+    plotStatus: z.string().optional(),
   }),
   "idea.failed": z.object({ ideaId: z.string(), stage: z.string(), reason: z.string() }),
   "paper.drafted": paperDraftedSchema,

@@ -3,7 +3,7 @@ import { createActor, toPromise } from "xstate";
 import type { Sandbox, SandboxRunRequest, SandboxRunResult } from "../../../sandbox/index.ts";
 import { fakeArtifacts, llmContext } from "../../../tests/support/llm-context.ts";
 import { scriptedProvider } from "../../llm/index.ts";
-import { LATEX_COMMAND, latexLogTail, latexRequestProblem } from "./latex-compile.ts";
+import { firstTexError, LATEX_COMMAND, LATEX_SCRIPT, latexLogTail, latexRequestProblem } from "./latex-compile.ts";
 import { runExperimentActor } from "./run-experiment.ts";
 
 const LOG = `${"This is pdfTeX, Version 3.141592653\n".repeat(80)}! Undefined control sequence.\nl.42 \\badmacro\n              {x}\nHere is how much of TeX's memory you used:\n`;
@@ -34,14 +34,24 @@ function experimenter(answer: Partial<SandboxRunResult>) {
 }
 
 describe("experimenter: compiling a paper (kind latex)", () => {
-  it("runs the fixed latexmk command (never -shell-escape) in the latex image under the latex time limit, and keeps paper.pdf and paper.log", async () => {
-    const { run, seen, artifacts, context } = experimenter({ files: { "paper.pdf": bytes("%PDF-1.5"), "paper.log": bytes("ok"), "paper.aux": bytes("aux") } });
+  it("runs the fixed script (chktex, latexmk without rc files or shell escape, pdftotext) in the latex image, and keeps the paper, its log, chktex's warnings and its text", async () => {
+    const { run, seen, artifacts, context } = experimenter({
+      files: { "paper.pdf": bytes("%PDF-1.5"), "paper.log": bytes("ok"), "paper.aux": bytes("aux"), "chktex.log": bytes("Warning 8 in paper.tex line 3"), "paper.txt": bytes("Title") },
+    });
     const result = await run();
     expect(seen[0]).toMatchObject({ image: "latex", command: [...LATEX_COMMAND], timeoutMs: context.swarm.sandbox.latexTimeoutMs });
-    expect(seen[0]!.command).not.toContain("-shell-escape");
+    expect(seen[0]!.command).toEqual(["sh", "-c", LATEX_SCRIPT]);
+    expect(LATEX_SCRIPT).toContain("chktex -q -n2 -n24 -n13 -n1 paper.tex > chktex.log");
+    expect(LATEX_SCRIPT).toContain("latexmk -norc -pdf -no-shell-escape -interaction=nonstopmode -halt-on-error paper.tex");
+    expect(LATEX_SCRIPT).toContain("pdftotext -enc UTF-8 paper.pdf paper.txt");
+    expect(LATEX_SCRIPT).not.toMatch(/(?<!no)-shell-escape|\$\(|`/);
     expect(Object.keys(seen[0]!.files).sort()).toEqual(["acc.png", "paper.tex", "references.bib"]);
-    expect(result).toMatchObject({ kind: "latex", status: "ok", artifacts: { "paper.pdf": "i1/paper.pdf", "paper.log": "i1/paper.log" } });
-    expect(Object.keys(result.artifacts)).toHaveLength(2);
+    expect(result).toMatchObject({
+      kind: "latex",
+      status: "ok",
+      artifacts: { "paper.pdf": "i1/paper.pdf", "paper.log": "i1/paper.log", "chktex.log": "i1/chktex.log", "paper.txt": "i1/paper.txt" },
+    });
+    expect(Object.keys(result.artifacts)).toHaveLength(4);
     expect(artifacts.files.get("i1/paper.pdf")).toBe("%PDF-1.5");
   });
 
@@ -57,13 +67,24 @@ describe("experimenter: compiling a paper (kind latex)", () => {
     expect(await run()).toMatchObject({ status: "error", reason: "latexmk exited 0 but wrote no paper.pdf", stderrTail: "no pages of output" });
   });
 
-  it("refuses a request that would send a latexmkrc (it could switch shell escape on)", async () => {
+  it("refuses a request that would send a latexmkrc (it could switch shell escape on), and admits the template's .sty, .bst and .cls", async () => {
     expect(latexRequestProblem({ "paper.tex": "x", ".latexmkrc": "$pdflatex = 'pdflatex -shell-escape %O %S';" }, {})).toMatch(/not \.latexmkrc/);
+    expect(latexRequestProblem({ "paper.tex": "x", "latexmkrc": "" }, {})).toMatch(/not latexmkrc/);
+    expect(latexRequestProblem({ "paper.tex": "x", "sub/natbib.sty": "" }, {})).toMatch(/not sub\/natbib\.sty/);
+    expect(latexRequestProblem({ "paper.tex": "x", "run.sh": "" }, {})).toMatch(/not run\.sh/);
+    expect(latexRequestProblem({ "paper.tex": "x", "iclr2024_conference.sty": "", "iclr2024_conference.bst": "", "fancyhdr.sty": "", "natbib.sty": "", "llncs.cls": "" }, {})).toBeNull();
     expect(latexRequestProblem({ "paper.tex": "x" }, { a: "../../etc/x.png" })).toMatch(/not \.\.\/\.\.\/etc\/x\.png/);
     expect(latexRequestProblem({ "paper.tex": "x", "references.bib": "" }, { a: "val_acc.png" })).toBeNull();
     const { run, seen } = experimenter({});
-    await expect(run({ files: { "paper.tex": "x", latexmkrc: "" } })).rejects.toThrow(/only \.tex\/\.bib files/);
+    await expect(run({ files: { "paper.tex": "x", latexmkrc: "" } })).rejects.toThrow(/only \.tex\/\.bib\/\.sty\/\.bst\/\.cls files/);
     expect(seen).toHaveLength(0);
+  });
+
+  it("names the first TeX error with the line that locates it, not latexmk's last line", () => {
+    expect(firstTexError(LOG)).toBe("! Undefined control sequence. (l.42 \\badmacro)");
+    expect(firstTexError(`${LOG}! Emergency stop.\n<*> paper.tex\n`)).toBe("! Undefined control sequence. (l.42 \\badmacro)");
+    expect(firstTexError("! LaTeX Error: File `foo.sty' not found.\n\nType X to quit")).toBe("! LaTeX Error: File `foo.sty' not found.");
+    expect(firstTexError("Latexmk: Errors, so I did not complete making targets")).toBeNull();
   });
 
   it("keeps the log's plain tail when it holds no TeX error line", () => {

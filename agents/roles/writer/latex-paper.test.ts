@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Payload } from "../../../bus/index.ts";
 import { tinyTemplate } from "../../../tests/support/machine-harness.ts";
-import { renderLatexPaper } from "./latex-paper.ts";
+import { readFileSync } from "node:fs";
+import { renderLatexPaper, templateSupportFiles } from "./latex-paper.ts";
 import { checkLatexTableNumbers, latexResultsTable } from "./latex-table.ts";
-import { escapeLatex, inlineLatex } from "./latex-text.ts";
+import { blockLatex, escapeLatex, inlineLatex, proseLatex } from "./latex-text.ts";
 import { TABLE_BEGIN, TABLE_END } from "./number-check.ts";
 import { RULES_DISCLAIMER, writeRulesPaper } from "./rules-paper.ts";
 
@@ -33,12 +34,33 @@ const render = (s = study) => renderLatexPaper(skeleton, { study: s, draft: writ
 describe("LaTeX paper rendering", () => {
   it("escapes every LaTeX special in prose, so text cannot run a macro or open math mode", () => {
     expect(escapeLatex("a_b & 50% $x$ #1 {y} ~ ^ \\input")).toBe("a\\_b \\& 50\\% \\$x\\$ \\#1 \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}input");
-    expect(escapeLatex("a — b “c” α")).toBe("a --- b ``c'' ?");
+    expect(escapeLatex("a — b “c” α")).toBe("a --- b ``c'' $\\alpha$");
     expect(inlineLatex("use `lr_1` and **bold_x**, see [2]", (n) => (n === 2 ? "kingma2015adam" : null))).toBe("use \\texttt{lr\\_1} and \\textbf{bold\\_x}, see \\cite{kingma2015adam}");
     const { tex } = render();
     expect(tex).toContain("\\title{50\\% wider nets \\& a\\_b \\{x\\} \\$5 \\#1 \\textasciitilde{} \\textasciicircum{} \\textbackslash{} --- better?}");
     expect(tex).toContain("exit 1: loss\\_nan \\& 100\\%");
     expect(tex).not.toMatch(/[^\\]\$5/);
+  });
+
+  it("keeps math as written ($…$, \\(…\\), \\[…\\], $$…$$, equation environments) and escapes everything around it", () => {
+    expect(proseLatex("with $\\alpha_t = 0.5$ and \\(x_1\\), a_b")).toBe("with $\\alpha_t = 0.5$ and \\(x_1\\), a\\_b");
+    expect(proseLatex("\\[ y = W x \\] and $$E = mc^2$$ 50%")).toBe("\\[ y = W x \\] and $$E = mc^2$$ 50\\%");
+    // Not math: a lone dollar, prices, a dollar followed by a space.
+    expect(proseLatex("costs $5 and $10, or $ 3 $")).toBe("costs \\$5 and \\$10, or \\$ 3 \\$");
+    expect(inlineLatex("**gain $\\Delta$** in `lr_x` [@kingma2015adam; @lu2024]", () => null)).toBe("\\textbf{gain $\\Delta$} in \\texttt{lr\\_x} \\cite{kingma2015adam,lu2024}");
+    const block = blockLatex("Loss is\n\\begin{equation}\n  L = \\sum_i (y_i - \\hat{y}_i)^2\n\\end{equation}\nwhere y_i is 100% known.", () => null);
+    expect(block).toContain("\\begin{equation}\n  L = \\sum_i (y_i - \\hat{y}_i)^2\n\\end{equation}");
+    expect(block).toContain("where y\\_i is 100\\% known.");
+    // An environment left open is text, not a lone \\begin that would break the compile.
+    expect(blockLatex("\\begin{align}\nx = 1", () => null)).toBe("\\textbackslash{}begin\\{align\\}\nx = 1");
+  });
+
+  it("maps common Unicode to LaTeX and keeps accented Latin letters for utf8 input", () => {
+    expect(escapeLatex("≤ ≥ ± × − – — “x” it’s … é ü ł")).toBe("$\\leq$ $\\geq$ $\\pm$ $\\times$ $-$ -- --- ``x'' it's \\ldots{} é ü ł");
+    expect(escapeLatex("α β γ Δ Σ ω μ ∞ ≈ → °")).toBe("$\\alpha$ $\\beta$ $\\gamma$ $\\Delta$ $\\Sigma$ $\\omega$ $\\mu$ $\\infty$ $\\approx$ $\\rightarrow$ \\textdegree{}");
+    expect(escapeLatex("Α Β ο")).toBe("A B o");
+    // pdflatex has no glyph for these: a visible "?" instead of a failed compile.
+    expect(escapeLatex("中文 😀")).toBe("?? ?");
   });
 
   it("fills every placeholder of the seed's template with the seed's sections, disclaimer included", () => {
@@ -48,7 +70,6 @@ describe("LaTeX paper rendering", () => {
     }
     expect(tex).toContain(escapeLatex(RULES_DISCLAIMER));
     expect(tex).toContain("\\item run\\_2: \\texttt{width=128}");
-    expect(tex).not.toContain("filecontents");
     expect(tex).toContain("\\graphicspath{{./}}");
   });
 
@@ -71,20 +92,53 @@ describe("LaTeX paper rendering", () => {
     expect(render({ ...study, plots: {} }).tex).toContain("No figures: the plot step produced none.");
   });
 
-  it("builds references.bib from the novelty evidence (archive entries left out) and cites it", () => {
-    const { tex, bib } = render();
-    expect(bib).toContain("@inproceedings{lovelace2019warm,");
-    expect(bib).toContain("author = {Lovelace, Ada and Turing, Alan}");
-    expect(bib).toContain("title = {Warm\\_up \\& schedules}");
-    expect(bib).toContain("@misc{kingma2015adam,");
-    expect(bib).not.toContain("archived");
+  it("appends the cited works' entries to the template's filecontents block, as the seed does, and cites them", () => {
+    const { tex, bib, bibliography } = render();
+    expect(bib).toBeNull(); // the bib lives in paper.tex: filecontents writes references.bib at compile time
+    const block = /\\begin\{filecontents\}\{references\.bib\}([\s\S]*?)\\end\{filecontents\}/.exec(tex)![1]!;
+    expect(block).toContain("@book{goodfellow2016deep,"); // the template's own entries stay
+    expect(block).toContain("@inproceedings{lovelace2019warm,");
+    expect(block).toContain("author = {Lovelace, Ada and Turing, Alan}");
+    expect(block).toContain("title = {Warm\\_up \\& schedules}");
+    expect(block).toContain("@misc{kingma2015adam,");
+    expect(block).not.toContain("archived");
+    expect(bibliography).toBe(block);
     expect(tex).toContain("\\cite{lovelace2019warm} Warm\\_up \\& schedules, ICML 2019.");
-    expect(tex).toMatch(/\\nocite\{\*\}\n\\bibliographystyle\{plainnat\}\n\\bibliography\{references\}/);
+    expect(tex).not.toContain("\\nocite");
+    expect(tex).toMatch(/\\bibliographystyle\{plainnat\}\n\\bibliography\{references\}/);
   });
 
   it("leaves the bibliography out when the paper cites nothing (bibtex stops on an empty one)", () => {
     const { tex, bib } = render({ ...study, evidence: [] });
     expect(bib).toBeNull();
     expect(tex).not.toContain("\\bibliography");
+  });
+
+  it("sends references.bib beside paper.tex for a template without a filecontents block", () => {
+    const plain = skeleton.replace(/\\begin\{filecontents\}[\s\S]*?\\end\{filecontents\}\n/, "");
+    const paper = renderLatexPaper(plain, { study, draft: writeRulesPaper(tinyTemplate, study, 6), tableMarkers: [TABLE_BEGIN, TABLE_END] });
+    expect(paper.bib).toContain("@inproceedings{lovelace2019warm,");
+    expect(paper.bibliography).toBe(paper.bib);
+  });
+
+  it("fills the original's template.tex (seir: iclr2024_conference style, natbib, its own bib entries) in place", () => {
+    const dir = "/work/shared/seed-templates/seir/latex";
+    let seed: string;
+    try {
+      seed = readFileSync(`${dir}/template.tex`, "utf8");
+    } catch {
+      console.warn(`\n!!! ${dir} is absent: the seed-template fill test is SKIPPED !!!\n`);
+      return;
+    }
+    const files = templateSupportFiles({ "latex/template.tex": seed, "latex/iclr2024_conference.sty": "sty", "latex/iclr2024_conference.bst": "bst", "latex/fancyhdr.sty": "f", "latex/natbib.sty": "n", "latex/notes.txt": "x", "experiment.py": "" });
+    expect(Object.keys(files).sort()).toEqual(["fancyhdr.sty", "iclr2024_conference.bst", "iclr2024_conference.sty", "natbib.sty"]);
+    const { tex } = renderLatexPaper(seed, { study, draft: writeRulesPaper(tinyTemplate, study, 6), tableMarkers: [TABLE_BEGIN, TABLE_END] }, files);
+    for (const marker of ["TITLE HERE", "ABSTRACT HERE", "INTRO HERE", "RESULTS HERE", "CONCLUSIONS HERE", "PLEASE FILL IN CAPTION", "seir_plot_run_0.png"]) expect(tex).not.toContain(marker);
+    expect(tex).toContain("\\usepackage{iclr2024_conference,times}");
+    expect(tex).toContain("@article{lu2024aiscientist,");
+    expect(tex).toMatch(/@inproceedings\{lovelace2019warm,[\s\S]*\\end\{filecontents\}/);
+    expect(tex).toContain("\\citep{lu2024aiscientist}");
+    expect(tex).toContain("\\bibliographystyle{iclr2024_conference}");
+    expect(tex).toContain("\\graphicspath{{./}}");
   });
 });

@@ -1,10 +1,11 @@
-// paper.tex from the template's latex/template.tex (the seed's skeleton): the checked Markdown paper's title,
-// abstract and sections go into the template's placeholders with all prose escaped, the results table is the
-// same checked numbers as a tabular, the figures are the plot step's, and references.bib comes from the works
-// the paper cites (toBibliography).
+// paper.tex from the template's latex/template.tex (the seed's skeleton), filled the way the seed fills it: the
+// checked Markdown paper's title, abstract and sections go into the template's placeholders (prose escaped, math
+// kept), the results table is the same checked numbers as a tabular, the figures are the plot step's, and the
+// cited works' BibTeX is appended to the template's own filecontents block for references.bib (or, for a template
+// without one, sent as references.bib). The template's .sty/.bst/.cls files travel with it.
 import type { Payload } from "../../../bus/index.ts";
-import { toBibliography, type Paper } from "../../literature/index.ts";
-import { blockLatex, escapeLatex } from "./latex-text.ts";
+import { bibliographyOf, filecontentsBib } from "./bibliography.ts";
+import { blockLatex, escapeLatex, inlineLatex } from "./latex-text.ts";
 import { latexResultsTable } from "./latex-table.ts";
 import type { Draft, Reference } from "./rules-paper.ts";
 
@@ -26,10 +27,26 @@ export const FIGURE_NAME = /^[A-Za-z0-9_.-]+\.(png|jpe?g|pdf)$/i;
 
 export interface LatexPaper {
   tex: string;
-  /** references.bib, or null when the paper cites nothing (bibtex fails on an empty citation list). */
+  /** references.bib to send beside paper.tex, or null: the bib lives in paper.tex's filecontents block, or the paper cites nothing. */
   bib: string | null;
+  /** The bibliography as compiled (template entries and the cited works'), "" when there is none. */
+  bibliography: string;
   /** Plot artifacts to copy into the work dir: artifact name -> file name there. */
   inputs: Record<string, string>;
+  /** The template's own style files (latex/*.sty, .bst, .cls) by file name. */
+  files: Record<string, string>;
+  /** The provenance check's unsupported claims in this .tex ("kind:text"), so a fix cannot add any. */
+  unsupported: string[];
+}
+
+/** The template's latex/ support files a compile needs beside paper.tex. */
+export function templateSupportFiles(files: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, text] of Object.entries(files)) {
+    const m = /^latex\/([A-Za-z0-9_-]+\.(sty|bst|cls))$/.exec(path);
+    if (m) out[m[1]!] = text;
+  }
+  return out;
 }
 
 /** The Markdown paper's preface (quotes above the first section) and its sections' bodies, by heading. */
@@ -78,16 +95,17 @@ export interface LatexInput {
   tableMarkers: [string, string];
 }
 
-export function renderLatexPaper(template: string, { study, draft, tableMarkers }: LatexInput): LatexPaper {
+const FILECONTENTS_END = /\\end\{filecontents\*?\}/;
+
+export function renderLatexPaper(template: string, { study, draft, tableMarkers }: LatexInput, files: Record<string, string> = {}): LatexPaper {
   const references: Reference[] = draft.references ?? [];
-  const papers: Paper[] = references.map((r) => ({ id: r.id, title: r.title, abstract: "", authors: r.authors, venue: r.venue, year: r.year, citations: null, source: "writer", score: 0 }));
-  const { keys, bibtex } = toBibliography(papers);
+  const { keys, bibtex } = bibliographyOf(references);
   const cite = (n: number) => (references[n - 1] ? keys.get(references[n - 1]!.id) ?? null : null);
   const { preface, sections } = splitMarkdown(draft.markdown);
   const figures = Object.keys(study.plots).filter((f) => FIGURE_NAME.test(f) && f !== "paper.pdf");
   let tex = template;
-  tex = fill(tex, "TITLE HERE", escapeLatex(draft.title));
-  tex = fill(tex, "ABSTRACT HERE", [escapeLatex(draft.abstract), blockLatex(preface, cite)].filter(Boolean).join("\n\n"));
+  tex = fill(tex, "TITLE HERE", inlineLatex(draft.title, cite));
+  tex = fill(tex, "ABSTRACT HERE", [inlineLatex(draft.abstract, cite), blockLatex(preface, cite)].filter(Boolean).join("\n\n"));
   for (const [section, marker] of Object.entries(PLACEHOLDERS)) {
     let body = blockLatex(withoutTable(sections.get(section) ?? "", ...tableMarkers), cite);
     if (section === "Results") {
@@ -98,19 +116,28 @@ export function renderLatexPaper(template: string, { study, draft, tableMarkers 
   }
   // The example figure of the seed's template names a file the plot step may not have made.
   tex = tex.replace(/% EXAMPLE FIGURE[^\n]*\n\\begin\{figure\}[\s\S]*?\\end\{figure\}\n?/, "");
-  // references.bib travels as its own file; the template's inline copy would only shadow it.
-  tex = tex.replace(/\\begin\{filecontents\}\{references\.bib\}[\s\S]*?\\end\{filecontents\}\n?/, "");
   // Figures sit beside paper.tex in the sandbox's work dir, not one folder up as in the seed's layout.
   tex = tex.replace(/\\graphicspath\{\{\.\.\/\}\}/, () => "\\graphicspath{{./}}");
   // Runs of unbreakable \texttt settings (`width=32`, ...) would otherwise overrun the margin.
   tex = tex.replace(/\\begin\{document\}/, () => "\\setlength{\\emergencystretch}{3em}\n\\begin{document}");
-  // No references: no bibliography (bibtex stops on a paper without citations). Otherwise every work the paper
-  // rests on is listed, cited in the prose or not, as in the Markdown paper's reference list.
-  if (!references.length) tex = tex.replace(/^\\bibliographystyle\{[^}]*\}\n?|^\\bibliography\{[^}]*\}\n?/gm, "");
-  else tex = tex.replace(/^\\bibliographystyle\{/m, () => "\\nocite{*}\n\\bibliographystyle{");
+  // As the seed: the cited works' entries go at the end of the template's filecontents block for references.bib.
+  let bib: string | null = null;
+  let bibliography = bibtex;
+  const block = filecontentsBib(tex);
+  if (block !== null) {
+    if (bibtex) tex = tex.replace(FILECONTENTS_END, (end) => `${bibtex}${end}`);
+    bibliography = filecontentsBib(tex)!;
+  } else if (bibtex) {
+    bib = bibtex;
+  }
+  // Nothing cited: no bibliography (bibtex stops on a paper without citations).
+  if (!/\\(no)?cite[a-z]*\*?(\[[^\]]*\])*\{/.test(tex.replace(/^%.*$/gm, ""))) tex = tex.replace(/^\\bibliographystyle\{[^}]*\}\n?|^\\bibliography\{[^}]*\}\n?/gm, "");
   return {
     tex,
-    bib: references.length ? bibtex : null,
+    bib,
+    bibliography: bibliography.trim() ? bibliography : "",
     inputs: Object.fromEntries(figures.map((f) => [study.plots[f]!, f])),
+    files,
+    unsupported: [],
   };
 }

@@ -1,10 +1,13 @@
 import { fromPromise } from "xstate";
 import type { z } from "zod";
-import type { Evidence, Payload } from "../../../bus/index.ts";
+import type { Payload } from "../../../bus/index.ts";
 import type { ChatMessage } from "../../llm/index.ts";
 import type { RoleContext } from "../../runtime/index.ts";
 import { ask, modelFor } from "../shared/llm-kit.ts";
+import { bibliographyOf } from "./bibliography.ts";
 import type { WriterConfig } from "./config.ts";
+import { citationRounds } from "./llm-citations.ts";
+import { llmClaimFix } from "./llm-claim-fix.ts";
 import { contextBlock, refinementPrompt, sectionPrompt, SECTIONS, sectionReplySchema, titlePrompt, titleReplySchema, writerSystem, type Section } from "./llm-prompts.ts";
 import { resultsTable, TABLE_BEGIN, TABLE_END } from "./number-check.ts";
 import type { Draft, Reference } from "./rules-paper.ts";
@@ -14,30 +17,26 @@ type Study = Payload<"study.completed">;
 /** The model's prose may not carry table markers: the one results table is the code's, and the check reads it. */
 const clean = (text: string) => text.split(TABLE_BEGIN).join("").split(TABLE_END).join("").trim();
 
-interface Numbered extends Reference {
-  n: number;
-}
-
-/** Works the paper may cite: the novelty check's evidence, then a search for the idea's title, deduplicated. */
-async function referencesFor(context: RoleContext<WriterConfig>, study: Study, signal: AbortSignal): Promise<Numbered[]> {
-  const found: Array<Pick<Evidence, "id" | "title" | "venue" | "year" | "authors">> = study.evidence.filter((e) => e.source !== "archive");
-  const literature = context.services.literature;
-  if (literature && context.config.citationRounds > 0) found.push(...(await literature.search(study.idea.Title, { limit: 10, signal })));
-  const seen = new Set<string>();
-  const refs: Numbered[] = [];
-  for (const p of found) {
-    if (seen.has(p.id) || refs.length >= context.config.relatedWork + 10) continue;
-    seen.add(p.id);
-    refs.push({ n: refs.length + 1, id: p.id, title: p.title, authors: p.authors ?? [], venue: p.venue, year: p.year });
+/** Works the paper starts from: the novelty check's evidence (a literature answer), deduplicated; citation rounds add more. */
+function startingReferences(context: RoleContext<WriterConfig>, study: Study): Reference[] {
+  const refs: Reference[] = [];
+  for (const e of study.evidence) {
+    if (e.source === "archive" || refs.some((r) => r.id === e.id) || refs.length >= context.config.relatedWork) continue;
+    refs.push({ id: e.id, title: e.title, authors: e.authors ?? [], venue: e.venue, year: e.year, source: e.source });
   }
   return refs;
 }
 
-const refLine = (r: Numbered) => `[${r.n}] ${r.title}${r.venue ? `, ${r.venue}` : ""}${r.year ? ` ${r.year}` : ""}.`;
+/** "[@key] Title, venue year." for each work, keys as references.bib has them. */
+function referenceList(refs: Reference[]): string {
+  const { keys } = bibliographyOf(refs);
+  return refs.map((r) => `[@${keys.get(r.id)}] ${r.title}${r.venue ? `, ${r.venue}` : ""}${r.year ? ` ${r.year}` : ""}.`).join("\n");
+}
 
 /**
  * The llm writer: title and abstract, then each section in the seed's order, each written and then refined in a
- * two-turn exchange that shows the paper so far; the results table and the figure list come from code.
+ * two-turn exchange that shows the paper so far; the results table and the figure list come from code; then the
+ * seed's citation rounds over the whole draft.
  */
 export function writerLlmPolicy(context: RoleContext<WriterConfig>) {
   const { artifacts } = context.services;
@@ -53,8 +52,8 @@ export function writerLlmPolicy(context: RoleContext<WriterConfig>) {
         coderNotes = ""; // the coder wrote no notes of its own
       }
       const notes = [study.notes, coderNotes].filter(Boolean).join("\n\n");
-      const refs = await referencesFor(context, study, signal);
-      const citations = refs.map(refLine).join("\n");
+      const refs = startingReferences(context, study);
+      const citations = referenceList(refs);
       const parts: string[] = [];
       const frame = () =>
         contextBlock({ title: study.idea.Title, idea: study.idea.Experiment, notes, table, figures, paperSoFar: parts.join("\n\n") });
@@ -68,7 +67,7 @@ export function writerLlmPolicy(context: RoleContext<WriterConfig>) {
 
       const head = await writeAndRefine("Abstract", titlePrompt(), titleReplySchema, "title_abstract");
       const title = clean(head.title).replace(/\n+/g, " ");
-      const abstract = clean(head.abstract);
+      const abstract = clean(head.abstract).replace(/\n+/g, " ");
       parts.push(`# ${title}`, `> Written by scientist-swarm's llm policies (model ${model.model}). Every number in the results table is read from the run artifacts and checked.`, `**Abstract.** ${abstract}`);
       let number = 1;
       for (const section of SECTIONS) {
@@ -83,8 +82,12 @@ export function writerLlmPolicy(context: RoleContext<WriterConfig>) {
           parts.push(table, ...(figures.length ? figures.map((f) => `![${f.replace(/\.[a-z]+$/i, "")}](${f})`) : ["No figures: the plot step produced none."]));
         }
       }
-      if (refs.length) parts.push("## References", ...refs.map(refLine));
-      return { title, abstract, markdown: `${parts.join("\n\n")}\n`, references: refs.map(({ n: _n, ...ref }) => ref) };
+      const draft: Draft = { title, abstract, markdown: `${parts.join("\n\n")}\n`, references: refs };
+      const cited = await citationRounds(context, model, { draft, references: refs }, signal);
+      const references = cited.references;
+      const list = references.length ? `\n## References\n\n${referenceList(references)}\n` : "";
+      return { ...cited.draft, markdown: `${cited.draft.markdown.trimEnd()}\n${list}`, references };
     }),
+    fixClaims: llmClaimFix(context),
   };
 }

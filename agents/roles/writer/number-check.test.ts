@@ -31,9 +31,9 @@ describe("results table", () => {
     expect(() => checkTableNumbers(table, study, truth)).toThrow(/moons\/acc\/run_1 = 0.95 but run_1\/final_info.json has 0.9001/);
   });
 
-  it("measures the best run's effect against the baseline, counting failed runs", () => {
+  it("measures the idea's own run's effect against the baseline, counting failed runs", () => {
     const ev = measureEvidence(study, "acc", true);
-    expect(ev.effects).toEqual([{ dataset: "moons", baseline: 0.8123, best: 0.9001, delta: 0.0878, spread: 0.02, runIndex: 1 }]);
+    expect(ev.effects).toEqual([{ dataset: "moons", baseline: 0.8123, best: 0.9001, delta: 0.0878, spread: 0.02, spreadKnown: true, runIndex: 1 }]);
     expect(ev).toMatchObject({ runsAttempted: 2, runsFailed: 1 });
   });
 });
