@@ -253,7 +253,7 @@ export function checkProse(prose: Prose, sources: ProvenanceSources): Provenance
     const name = figureName(f.name);
     const known = figures?.find((k) => k === name || k.replace(/\.[a-z]+$/, "") === name);
     const v: Verdict = known ? { verdict: "supported", source: { figure: known } } : { verdict: "unsupported", reason: figures ? `figure ${f.name} is not a plot the runs produced (plots: ${figures.join(", ") || "none"})` : `figure ${f.name}: the sources list no plot files` };
-    claims.push([f.at, claim("figure", f.name, shown(f.at), locationOf(prose, f.at), v)]);
+    claims.push([f.at, claim("figure", f.name, shown(f.at) || `figure ${f.name}`, locationOf(prose, f.at), v)]);
   }
   for (const cell of prose.tableCells) {
     const truth = sources.finalInfos[cell.runIndex]?.[cell.dataset]?.means[cell.metric];
@@ -267,7 +267,7 @@ export function checkProse(prose: Prose, sources: ProvenanceSources): Provenance
   const bibClaims = [...keys.values()].map((e) => {
     const r = recorded.get(e.key);
     const v: Verdict = r ? { verdict: "supported", source: { source: r.source, id: r.id } } : { verdict: "unsupported", reason: `references.bib entry ${e.key} did not come from a literature source's recorded answer` };
-    return claim("bib-entry", e.key, e.title ?? "", "inline" in e ? `${prose.file} filecontents, entry line ${e.line}` : `references.bib line ${e.line}`, v);
+    return claim("bib-entry", e.key, (e.title ?? "").slice(0, 300), "inline" in e ? `${prose.file} filecontents, entry line ${e.line}` : `references.bib line ${e.line}`, v);
   });
   return report([...claims.map(([, c]) => c), ...bibClaims]);
 }

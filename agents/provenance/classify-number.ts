@@ -83,7 +83,7 @@ function knobVerdict(token: NumberToken, name: string, index: RecordIndex): Verd
   if (!values) return null;
   const family = new Family();
   for (const v of values) family.add(v.value, v.source);
-  const local = { ...index, direct: family, spread: family };
+  const local = { ...index, direct: family, described: new Family(), spread: family };
   const { match } = matchNumber(token, local, token.percent ? MODES.percent.slice(0, 2) : MODES.direct);
   if (match) return fromMatch(match);
   const known = [...new Set(values.map((v) => v.value))].slice(0, 12).join(", ");
@@ -104,7 +104,8 @@ export function classifyNumber(token: NumberToken, ctx: NumberContext, index: Re
   if (token.plainInteger && /^(?:st|nd|rd|th)\b/.test(after)) return supported("ordinal");
   if (token.plainInteger && /^(?:-?D\b|-dimensional)/.test(after)) return supported("dimension");
   if (token.plainInteger && [3, 4, 5, 10, 100].includes(token.value) && /(?:\d\s*\/|\bout of)\s*$/.test(before)) return supported("rating-scale");
-  const knob = /([A-Za-z_][\w.]*)\s*=\s*$/.exec(ctx.code !== null ? ctx.code : before);
+  if (token.plainInteger && /[\w\]]\[$/.test(before) && after.startsWith("]")) return supported("array-index");
+  const knob = /([A-Za-z_][\w.]*(?:\[\d+\])*)\s*=\s*$/.exec(ctx.code !== null ? ctx.code : before);
   if (knob) {
     const verdict = knobVerdict(token, knob[1]!, index);
     if (verdict) return verdict;
@@ -139,7 +140,7 @@ export function classifyNumber(token: NumberToken, ctx: NumberContext, index: Re
   if (token.plainInteger && token.value >= 1900 && token.value <= 2099 && !UNIT_AFTER.test(after)) return supported("year");
   if (ctx.inMath && token.plainInteger && token.value <= 10) return supported("formula-constant");
   if (coarse) {
-    const derived = coarse.mode.family !== "direct" && coarse.mode.family !== "spread";
+    const derived = !["direct", "described", "spread"].includes(coarse.mode.family);
     return { verdict: "unsupported", reason: `${token.text} is too coarse to trace (${token.sig} significant digit${token.sig === 1 ? "" : "s"}; nearest ${describe(coarse.candidate)}); print it with ${derived ? "at least 3 significant digits, or 2 and a decimal" : "at least 2 significant digits"}` };
   }
   const near = nearMiss(token, index, modes, ctx.filter);

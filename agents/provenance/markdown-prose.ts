@@ -5,7 +5,7 @@ import { ProseBuilder, type Prose } from "./prose.ts";
 import { MD_TABLE_BEGIN, MD_TABLE_END, markdownTableCells } from "./results-table.ts";
 
 const INLINE =
-  /!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|\[([^\]]*@[^\]]*)\]|\[(\d+(?:\s*(?:,|–|-)\s*\d+)*)\](?!\()|\[([^\]]+)\]\(([^)]*)\)|`([^`]+)`|<?(https?:\/\/[^\s>)]+)>?|<[^>]+>|\*+/g;
+  /!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|\[([^\]]*@[^\]]*)\]|(?<![\w\]])\[(\d+(?:\s*(?:,|–|-)\s*\d+)*)\](?![(\[])|\[([^\]]+)\]\(([^)]*)\)|`([^`]+)`|<?(https?:\/\/[^\s>)]+)>?|<[^>]+>|\*+/g;
 
 function expandNumbers(list: string): string[] {
   const out: string[] = [];

@@ -8,7 +8,9 @@ import { halfUnit, type NumberToken } from "./numbers.ts";
 import type { Candidate, Family, RecordIndex } from "./recorded.ts";
 
 export interface Mode {
-  family: keyof Pick<RecordIndex, "direct" | "spread" | "diff" | "ratio" | "change">;
+  family: keyof Pick<RecordIndex, "direct" | "described" | "spread" | "diff" | "ratio" | "change">;
+  /** Only an exact match counts (the coder's descriptions: a model's words are not a measurement to round). */
+  exactOnly?: boolean;
   /** Printed = recorded × scale (100: a fraction printed as a percentage). */
   scale: number;
   /** Either sign (a difference written as "improves by 0.12" is a positive number). */
@@ -60,7 +62,7 @@ function combine(filter: Filter, mode: Mode): Filter {
  * decimal ("12.5 pp", "0.69", "4.4×" trace; "17%" fits too many pairs to trace).
  */
 export function preciseEnough(token: NumberToken, mode: Mode): boolean {
-  if (mode.family === "direct" || mode.family === "spread") return token.sig >= 2;
+  if (mode.family === "direct" || mode.family === "described" || mode.family === "spread") return token.sig >= 2;
   return token.sig >= 3 || (token.sig >= 2 && token.decimals >= 1);
 }
 
@@ -74,6 +76,7 @@ export function matchNumber(token: NumberToken, index: RecordIndex, modes: Mode[
     if (!candidate) continue;
     const exact = isExact(candidate.value, target, mode.abs);
     const match = { candidate, exact, mode };
+    if (mode.exactOnly && !exact) continue;
     if (exact || preciseEnough(token, mode)) return { match, coarse: null };
     coarse ??= match;
   }
@@ -113,7 +116,7 @@ export function describe(candidate: Candidate): string {
 }
 
 export const MODES = {
-  direct: [{ family: "direct", scale: 1, abs: false }] as Mode[],
+  direct: [{ family: "direct", scale: 1, abs: false }, { family: "described", scale: 1, abs: false, exactOnly: true }] as Mode[],
   spread: [{ family: "spread", scale: 1, abs: false }] as Mode[],
   percent: [
     { family: "direct", scale: 100, abs: false, label: "as a percentage" },

@@ -1,6 +1,7 @@
 // Whole papers: honest ones (as the rules writer and a model write them) pass with no unsupported claim; the
 // dishonest sentences of issue 12 are each caught, and only they; a ten-page paper is checked in well under 100 ms.
 import { describe, expect, it } from "vitest";
+import { provenanceSummarySchema } from "../../bus/index.ts";
 import { TABLE_BEGIN, TABLE_END } from "../roles/writer/number-check.ts";
 import { TEX_TABLE_BEGIN as WRITER_TEX_BEGIN, TEX_TABLE_END as WRITER_TEX_END } from "../roles/writer/latex-table.ts";
 import { checkLatexPaper, checkMarkdownPaper, feedbackFor, MD_TABLE_BEGIN, MD_TABLE_END, summarize, TEX_TABLE_BEGIN, TEX_TABLE_END, type ProvenanceReport } from "./index.ts";
@@ -78,12 +79,14 @@ describe("the report", () => {
     expect(summary).toMatchObject({ checked: r.checked, supported: r.supported, unsupported: 3, artifact: "i1/provenance.json" });
     expect(summary.claims.map((c) => c.claim)).toEqual(["31.4%", "CIFAR-100", "nobody2024"]);
     expect(summary.claims[0]!.location).toBe("abstract (paper.tex line 9)");
+    expect(provenanceSummarySchema.parse(summary)).toEqual(summary);
   });
 
   it("caps the bus summary at 50 claims", () => {
     const many = checkMarkdownPaper(`# T\n\n## Results\n${Array.from({ length: 80 }, (_, i) => `Run ${i + 10} failed.`).join("\n")}\n`, sources());
     expect(many.unsupported).toBe(80);
     expect(summarize(many, null).claims).toHaveLength(50);
+    expect(() => provenanceSummarySchema.parse(summarize(many, null))).not.toThrow();
   });
 
   it("writes the fix-round feedback with every unsupported claim, its location and reason", () => {

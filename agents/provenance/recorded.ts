@@ -48,6 +48,8 @@ export type CountNoun = "datasets" | "runs" | "seeds" | "metrics" | "figures" | 
 
 export interface RecordIndex {
   direct: Family;
+  /** Numbers in the coder's descriptions of the runs: the model's own words, so they count only verbatim. */
+  described: Family;
   spread: Family;
   diff: Family;
   ratio: Family;
@@ -83,9 +85,19 @@ function addDerived(index: RecordIndex, a: { run: number; dataset: string; value
   }
 }
 
-/** "baseline.width", "space.width[2]", "width" -> "width": the knob a setting's name is about. */
-export function knobName(key: string): string {
-  return (key.split(".").pop() ?? key).replace(/\[\d+\]$/, "").toLowerCase();
+/**
+ * The knob names a setting answers to: "baseline.width" -> ["width"]; "space.width[2]" (the third value of the
+ * space) -> ["width[2]", "width"]; "array[0][0]" -> ["array[0][0]", "array[0]"].
+ */
+export function knobNames(key: string): string[] {
+  const last = (key.split(".").pop() ?? key).toLowerCase();
+  const stripped = last.replace(/\[\d+\]$/, "");
+  return stripped !== last && stripped ? [last, stripped] : [last];
+}
+
+/** The name a paper writes (`width=64`, `array[0][0]=6000`) as a knob lookup key. */
+export function knobName(written: string): string {
+  return (written.split(".").pop() ?? written).toLowerCase();
 }
 
 export function buildIndex(sources: ProvenanceSources): RecordIndex {
@@ -93,7 +105,7 @@ export function buildIndex(sources: ProvenanceSources): RecordIndex {
   const datasets = sources.datasets ?? [...new Set(finalInfos.flatMap(([, info]) => Object.keys(info)))];
   const metrics = sources.metrics ?? [...new Set(finalInfos.flatMap(([, info]) => Object.values(info).flatMap((e) => Object.keys(e.means ?? {}))))];
   const index: RecordIndex = {
-    direct: new Family(), spread: new Family(), diff: new Family(), ratio: new Family(), change: new Family(),
+    direct: new Family(), described: new Family(), spread: new Family(), diff: new Family(), ratio: new Family(), change: new Family(),
     knobs: new Map(), counts: new Map(), datasets, metrics, figures: sources.figures ?? null,
     runIndexes: new Set([...sources.runs.map((r) => r.runIndex), ...finalInfos.map(([r]) => r)]),
   };
@@ -126,14 +138,15 @@ export function buildIndex(sources: ProvenanceSources): RecordIndex {
   }
   const knob = (key: string, value: number, source: Record<string, unknown>) => {
     index.direct.add(value, source);
-    const name = knobName(key);
-    const list = index.knobs.get(name) ?? [];
-    list.push({ value, source });
-    index.knobs.set(name, list);
+    for (const name of knobNames(key)) {
+      const list = index.knobs.get(name) ?? [];
+      list.push({ value, source });
+      index.knobs.set(name, list);
+    }
   };
   for (const run of sources.runs) {
     for (const [name, value] of Object.entries(run.params)) if (typeof value === "number") knob(name, value, { run: run.runIndex, param: name, value });
-    for (const token of numberTokens(run.description)) index.direct.add(token.value, { run: run.runIndex, description: run.description.slice(0, 120), value: token.value });
+    for (const token of numberTokens(run.description)) index.described.add(token.value, { run: run.runIndex, description: run.description.slice(0, 120), value: token.value });
   }
   for (const [name, value] of Object.entries(sources.settings)) if (typeof value === "number") knob(name, value, { setting: name, value });
   addCounts(index, sources, finalInfos.map(([r]) => r));

@@ -124,6 +124,15 @@ describe("settings, counts and structure", () => {
     expect(verdicts(md("We train with a learning rate of 0.07."))["0.07"]).toBe("unsupported");
   });
 
+  it("takes numbers of the coder's run descriptions only as written", () => {
+    const runs = [...sources().runs, { runIndex: 4, params: {}, description: "clip gradients at 2.5 and reach 96.1% accuracy" }];
+    expect(verdicts(md("Run 4 clips gradients at 2.5.", { runs }))["2.5"]).toBe("supported");
+    expect(md("Run 4 clips gradients at 2.5.", { runs }).claims.find((c) => c.text === "2.5")?.source).toMatchObject({ run: 4, value: 2.5 });
+    // Not rounded (2.5 is no "3"), and a number the coder wrote about results is no measurement.
+    expect(verdicts(md("Run 4 clips gradients at 2.47.", { runs: [...sources().runs, { runIndex: 4, params: {}, description: "clip at 2.4651" }] }))["2.47"]).toBe("unsupported");
+    expect(verdicts(md("On moons, run 4 reaches 96.1% accuracy.", { runs }))["96.1%"]).toBe("unsupported");
+  });
+
   it("checks knob=value against that knob", () => {
     expect(verdicts(md("We set `width=64` for the idea's run."))["64"]).toBe("supported");
     const r = md("We set `width=48` for the idea's run.");
@@ -161,6 +170,16 @@ describe("settings, counts and structure", () => {
     const r = md("Run 7 is the best and run_9 the worst.");
     expect(verdicts(r)).toEqual({ "7": "unsupported", run_9: "unsupported" });
     expect(reasonOf(r, "7")).toMatch(/no run 7/);
+  });
+
+  it("reads array indices as indices, not citations, and array knobs as knobs", () => {
+    const over = { settings: { ...sources().settings, "baseline.array[0][0]": 3000 }, runs: [...sources().runs, { runIndex: 4, params: { "array[0][0]": 6000 }, description: "" }] };
+    const r = md("Setting array[0][0] = 6000 instead of 3000 moves the peak; `array[0][0]=6000` in run_4.", over);
+    expect(r.claims.filter((c) => c.kind !== "bib-entry").map((c) => [c.text, c.verdict, c.source?.category ?? c.source?.param ?? c.source?.setting])).toEqual([
+      ["0", "supported", "array-index"], ["0", "supported", "array-index"], ["6000", "supported", "array[0][0]"], ["3000", "supported", "baseline.array[0][0]"],
+      ["0", "supported", "array-index"], ["0", "supported", "array-index"], ["6000", "supported", "array[0][0]"], ["run_4", "supported", "run-index"],
+    ]);
+    expect(verdicts(md("`array[0][0]=5000` was never run.", over))["5000"]).toBe("unsupported");
   });
 
   it("takes names with digits, file names and URLs for no numbers", () => {
@@ -282,5 +301,21 @@ describe("what is prose in LaTeX", () => {
     expect(r.claims.filter((c) => c.kind === "number").map((c) => [c.text, c.verdict, c.location.split(" (")[0]])).toEqual([
       ["31%", "unsupported", "title"], ["97.8%", "supported", "section Results"], ["5", "unsupported", "section Results"],
     ]);
+  });
+});
+
+describe("fabricated numbers", () => {
+  // A deterministic stream of made-up numbers (LCG), written where a writer would put them.
+  const fabricated = (n: number, make: (u: number) => string) => {
+    let seed = 7;
+    return Array.from({ length: n }, () => make((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31));
+  };
+  const passRate = (sentences: string[]) =>
+    sentences.filter((s) => md(s).claims.find((c) => c.kind === "number" && !/run-index/.test(String(c.source?.category)))?.verdict === "supported").length / sentences.length;
+
+  it("rarely pass where the sentence says what they measure", () => {
+    expect(passRate(fabricated(120, (u) => `On moons, accuracy reaches ${(50 + u * 50).toFixed(1)}%.`))).toBeLessThan(0.03);
+    expect(passRate(fabricated(120, (u) => `On moons, accuracy improves by ${(u * 30).toFixed(1)}%.`))).toBeLessThan(0.06);
+    expect(passRate(fabricated(120, (u) => `On moons, accuracy improves by ${Math.round(u * 30)}%.`))).toBeLessThan(0.06);
   });
 });
