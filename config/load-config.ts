@@ -15,7 +15,7 @@ export interface SwarmConfig {
   /** Relative paths in the config resolve against this folder (the config file's). */
   baseDir: string;
   repoRoot: string;
-  run: { template: string; ideas: number; maxInFlightIdeas: number; policy: "rules" | "llm"; outDir: string; deadlineMs: number };
+  run: { template: string; ideas: number; maxInFlightIdeas: number; policy: "rules" | "llm"; outDir: string; deadlineMs: number; settings: Record<string, string | number | boolean> };
   nats: { url: string | null; storeDir: string; maxDeliver: number; ackWaitMs: number };
   roles: Record<string, { enabled: boolean; replicas: number; policy: "rules" | "llm" | undefined; config: Record<string, unknown> }>;
   plugins: { module: string; replicas: number; config: Record<string, unknown> }[];
@@ -43,6 +43,8 @@ export interface ConfigOverrides {
   model?: string;
   /** --replay: answer every model and literature call from this run's recording. */
   replay?: string;
+  /** --set KNOB=VALUE (repeatable): fixed settings on top of run.settings; values are read as each knob's type at boot. */
+  settings?: Record<string, string>;
 }
 
 /** Formats a zod issue as "config key a.b.c: message", naming unknown keys too. */
@@ -136,6 +138,7 @@ export function loadConfig(
       // The output folder follows the user's working directory, like any CLI output path.
       outDir: o.out ? fromCwd(o.out) : fromCwd(c.run.out),
       deadlineMs: c.run.deadlineMinutes * 60_000,
+      settings: { ...c.run.settings, ...o.settings },
     },
     nats: {
       url: o.natsUrl ?? env.SCIENTIST_NATS_URL ?? c.nats.url,

@@ -123,6 +123,8 @@ export const configSchema = z
         out: z.string().default("runs"),
         /** The run gives up (and still writes its report) after this long. */
         deadlineMinutes: z.number().positive().default(60),
+        /** Fixed settings for every run, baseline included (knob -> value; knobs from the template's space or inferred-space.yaml). */
+        settings: z.record(z.string().min(1), z.union([z.number(), z.string(), z.boolean()])).default({}),
       })
       .strict()
       .prefault({}),

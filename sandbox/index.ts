@@ -37,5 +37,6 @@ export {
   type SelftestResult,
 } from "./selftest/runner.ts";
 export { sandboxExecutor, selftestLimits, selftestLimitsConfig } from "./selftest/sandbox-executor.ts";
+export { latexSkipReason } from "./selftest/latex-availability.ts";
 export { limitsFromSettings, type LimitSettings } from "./limits.ts";
 export { dockerfileFor, buildImageFromDockerfile } from "./images/dockerfile-build.ts";

@@ -15,7 +15,17 @@ export type TemplateErrorCode =
   /** The PARAMS block is present but is not a flat dict of numbers, strings and booleans. */
   | "TEMPLATE_BAD_PARAMS"
   /** template.yaml's `space` names a knob that PARAMS does not have. */
-  | "TEMPLATE_BAD_SPACE";
+  | "TEMPLATE_BAD_SPACE"
+  /** Neither template.yaml's space, a params block nor experiment.py's code gives the rules policies anything to vary. */
+  | "TEMPLATE_NOTHING_TO_VARY"
+  /** A fixed setting (config run.settings, --set) names a knob the template does not have. */
+  | "TEMPLATE_UNKNOWN_SETTING"
+  /** A fixed setting's value does not fit its knob (not a number, not an integer, not a bool). */
+  | "TEMPLATE_BAD_SETTING"
+  /** experiment.py or plot.py imports a module that the template's sandbox image does not have. */
+  | "TEMPLATE_MISSING_MODULE"
+  /** The boot probe (probe_template.py in the sandbox) did not run or said something unreadable. */
+  | "TEMPLATE_PROBE_FAILED";
 
 export class TemplateError extends Error {
   override readonly name = "TemplateError";

@@ -21,3 +21,19 @@ export {
   type TemplateMetrics,
 } from "./template-schema.ts";
 export { TemplateError, isTemplateError, type TemplateErrorCode } from "./errors.ts";
+export { knobSchema, gridFor, inferSpace, coerceSetting, resolveSettings, inferredSpaceYaml, type Knob } from "./inferred-space.ts";
+export {
+  paramsBlockRun,
+  knobRun,
+  readWorkspace,
+  inferScript,
+  wrapperScript,
+  probeScript,
+  WORKSPACE_LIMITS,
+  WRAPPER_FILE,
+  INFER_FILE,
+  SETTINGS_FILE,
+  type PrepareRun,
+  type PreparedRun,
+} from "./run-plan.ts";
+export { chooseImage, scanImports, localModules, probeTemplate, primaryMetricOf, PROBE_TIMEOUT_MS, type ImageChoice, type ProbeResult } from "./template-probe.ts";

@@ -41,6 +41,8 @@ export interface Template {
   baselineParams: Params;
   /** True when experiment.py has a scientist:params block the rules coder can rewrite. */
   hasParamsBlock: boolean;
+  /** True when template.yaml names the sandbox image (else the image is picked from the imports at boot). */
+  imageDeclared: boolean;
   /** run_0/final_info.json when the template ships a computed baseline, else null (the swarm computes it). */
   baselineFinalInfo: FinalInfo | null;
 }
@@ -106,6 +108,7 @@ export async function loadTemplate(dir: string): Promise<Template> {
     config,
     baselineParams: params ?? {},
     hasParamsBlock: params !== null,
+    imageDeclared: declaresImage(files["template.yaml"]),
     baselineFinalInfo,
   };
 }
@@ -170,15 +173,19 @@ function readParamsWithFile(source: string): Params | null {
   }
 }
 
-/** Every knob in `space` must be a PARAMS key, with values of the baseline value's type. */
+/** Whether template.yaml (already validated) sets sandbox.image itself. */
+function declaresImage(text: string | undefined): boolean {
+  const raw = text === undefined ? null : (parseYaml(text) as { sandbox?: { image?: unknown } } | null);
+  return typeof raw?.sandbox?.image === "string";
+}
+
+/**
+ * With a params block, every knob in `space` must be a PARAMS key, with values of the baseline value's type.
+ * Without one, the knobs are experiment.py's inferred ones, checked at boot once the probe has found them.
+ */
 function checkSpace(config: TemplateYaml, params: Params | null): void {
+  if (params === null) return;
   for (const [knob, values] of Object.entries(config.space)) {
-    if (params === null) {
-      throw new TemplateError("TEMPLATE_BAD_SPACE", `template.yaml space.${knob}: experiment.py has no scientist:params block to apply it to`, {
-        key: `space.${knob}`,
-        file: "template.yaml",
-      });
-    }
     if (!(knob in params)) {
       throw new TemplateError("TEMPLATE_BAD_SPACE", `template.yaml space.${knob}: PARAMS has no "${knob}" (known: ${Object.keys(params).join(", ")})`, {
         key: `space.${knob}`,

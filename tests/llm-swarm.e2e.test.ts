@@ -79,8 +79,10 @@ describe.skipIf(!hasDocker)("the swarm in llm mode against a local OpenAI-compat
     expect(Object.keys(costs.byRole).sort()).toEqual(["area-chair", "coder", "ideator", "novelty", "reviewer", "writer"]);
     expect(costs.byModel["local-scripted"].calls).toBe(callsWhileRecording);
     expect(costs.total.usd).toBeGreaterThan(0);
-    // The stale SEARCH block was reported back once per idea: plan + 2 edit rounds for each of the 2 ideas.
-    expect(server.served.edits).toBe(4);
+    // Per idea: run_1 (a stale SEARCH block reported back, then the fix), run_2's prompt with run_1's results
+    // (ALL_COMPLETED), plot.py before the plot, notes.txt describing the plots. Nothing is planned up front.
+    expect(server.served.edits).toBe(10);
+    expect(server.served.plan).toBeUndefined();
     console.log(`tokens per paper by role: ${JSON.stringify(Object.fromEntries(Object.entries(costs.byRole).map(([role, c]) => [role, (c as { tokens: number }).tokens / 2])))}`);
   });
 

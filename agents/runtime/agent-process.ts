@@ -5,7 +5,7 @@ import { RuntimeError } from "./errors.ts";
 import { hostedRolesFrom, startAgentHost } from "./host.ts";
 import type { RegistryLike } from "./registry-like.ts";
 import { createServices } from "./services.ts";
-import { loadTemplateInfo } from "./template-info.ts";
+import { bootTemplateForRun } from "./template-info.ts";
 
 /**
  * `scientist agent`: hosts some roles for a run that another process started (any host that reaches NATS), until
@@ -27,9 +27,11 @@ export async function hostRolesForRun(options: {
   try {
     const started = (await readRun(bus.js, bus.jsm, run)).find((m) => m.envelope?.type === "run.started");
     if (!started?.envelope) throw new RuntimeError("RUNTIME_UNKNOWN_ROLE", `run ${run} has no run.started message yet; start it with 'scientist run' first`);
-    const templateName = (started.envelope.payload as Payload<"run.started">).template;
+    const startedPayload = started.envelope.payload as Payload<"run.started">;
+    const templateName = startedPayload.template;
     const dir = config.run.template.endsWith(templateName) ? config.run.template : `${config.repoRoot}/templates/${templateName}`;
-    const template = await loadTemplateInfo(dir);
+    // The run's own fixed settings (from its run.started), so every host applies the same ones.
+    const template = await bootTemplateForRun({ config, run, logger, dir, settings: startedPayload.settings ?? {}, requireSpace: false, signal: options.signal });
     const roles = hostedRolesFrom(config, options.registry, options.roles, options.plugins);
     const services = await createServices({ bus, run, config, template, logger, needSandbox: roles.some((r) => r.name === "experimenter"), needLlm: roles.some((r) => r.policy === "llm") });
     const host = await startAgentHost({ bus, run, config, registry: options.registry, roles, services, logger: logger.child({ run }) });

@@ -85,13 +85,38 @@ export interface TemplateInfo {
   dir: string;
   /** Text files of the template by relative path (experiment.py, plot.py, latex/template.tex, ...). */
   files: Record<string, string>;
+  /** Every file of the template folder (text and binary, within limits), by relative path: each run's workspace. */
+  workspace: Record<string, Uint8Array>;
   prompt: { system: string; task_description: string };
   seedIdeas: Idea[];
+  /** Every knob's value in the baseline run (fixed settings applied). */
   baselineParams: Params;
-  /** Values the rules ideator may give each knob. */
+  /** Values the rules ideator may give each knob (fixed settings are not varied). */
   space: Record<string, Array<string | number | boolean>>;
+  /** Settings every run gets, the baseline included (config run.settings, `scientist run --set`); citable facts. */
+  fixedSettings: Params;
   metrics: { primary: string; higherIsBetter: boolean };
   sandbox: { image: string | null; timeoutMs: number | null; plotTimeoutMs: number | null; memoryMb: number | null; cpus: number | null };
-  /** Rewrites experiment.py so it runs with `params` (the template's params block). */
+  /**
+   * The files and command that run experiment.py (the given source, default the template's) with `params` applied
+   * on top of the fixed settings: a params-block rewrite of experiment.py, argparse flags, or the override wrapper
+   * and its JSON. runIndex sets --out_dir.
+   */
+  prepareRun(params: Params, runIndex: number, source?: string): { files: Record<string, string>; command: string[] };
+  /** Rewrites experiment.py so it runs with `params` (the template's params block). Prefer prepareRun. */
   applyParams(source: string, params: Params): string;
+  /** How the boot chose the image and the space (absent for hand-built test templates). */
+  boot?: TemplateBoot;
+}
+
+/** What the boot found out about a template, for the run's first lines, doctor and inferred-space.yaml. */
+export interface TemplateBoot {
+  image: string;
+  imageReason: string;
+  /** Where the rules ideator's space came from. */
+  spaceSource: "template.yaml" | "inferred" | "none";
+  /** inferred-space.yaml's text for a seed-format template (null when the template has a params block). */
+  inferredSpaceYaml: string | null;
+  /** Template files left out of the workspace by its limits. */
+  skipped: string[];
 }

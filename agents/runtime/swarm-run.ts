@@ -26,7 +26,7 @@ import { readLedger, WarningStore } from "./llm-stores.ts";
 import { buildReport, costsOf, type RunReport } from "./report.ts";
 import { renderReportHtml } from "./report-html.ts";
 import { createServices } from "./services.ts";
-import { loadTemplateInfo } from "./template-info.ts";
+import { bootTemplateForRun, templateBootLines, writeInferredSpace } from "./template-info.ts";
 
 export interface SwarmRunResult {
   run: string;
@@ -76,12 +76,17 @@ export async function runSwarm(options: {
   plugins?: Record<string, { replicas: number; config: Record<string, unknown> }>;
   /** Test seam for llm runs: the provider behind the budget and the recorder, per model. */
   baseProvider?: (model: string) => ModelProvider;
+  /** The run's first lines about its template (image and why, space, fixed settings), before any message. */
+  onBoot?: (lines: string[]) => void;
 }): Promise<SwarmRunResult> {
   const { config, registry, logger } = options;
-  const template = await loadTemplateInfo(config.run.template);
+  const run = options.run ?? newRunId();
+  // Seed-format templates are probed in the sandbox at boot (image, imports, knobs): a bad one fails here, not as "0 ideas".
+  const template = await bootTemplateForRun({ config, run, logger, sandbox: options.sandbox, signal: options.signal });
+  const spacePath = await writeInferredSpace(join(config.run.outDir, run), template);
+  options.onBoot?.(templateBootLines(template, spacePath));
   const nats = await ensureNats(config);
   const bus = await connectBus(nats.url, { name: "scientist-run" });
-  const run = options.run ?? newRunId();
   const startedAt = new Date().toISOString();
   const log = logger.child({ run });
   let host: Awaited<ReturnType<typeof startAgentHost>> | null = null;
@@ -100,7 +105,7 @@ export async function runSwarm(options: {
       correlation: run,
       at: startedAt,
       v: 1,
-      payload: { template: template.name, policy: config.run.policy, ideas: config.run.ideas, maxInFlightIdeas: config.run.maxInFlightIdeas },
+      payload: { template: template.name, policy: config.run.policy, ideas: config.run.ideas, maxInFlightIdeas: config.run.maxInFlightIdeas, settings: template.fixedSettings },
     };
     log.info({ template: template.name, ideas: config.run.ideas, nats: nats.url }, "run started");
     const completion = awaitCompletion(bus, run, config.run.deadlineMs, options.onMessage ?? (() => undefined), options.signal);

@@ -3,9 +3,10 @@ import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import Dockerode from "dockerode";
 import type { Command } from "commander";
-import { dockerEngineReachable, imageTag } from "../../sandbox/index.ts";
+import { createDockerSandbox, dockerEngineReachable, imageTag, limitsFromSettings } from "../../sandbox/index.ts";
 import { corpusPath } from "../../agents/runtime/index.ts";
-import { llmKeyVariable } from "../../config/index.ts";
+import { llmKeyVariable, type SwarmConfig } from "../../config/index.ts";
+import { chooseImage, loadTemplate, probeTemplate } from "../../templates/index.ts";
 import { boot, fail } from "../boot.ts";
 
 const run = promisify(execFile);
@@ -26,14 +27,49 @@ async function version(cmd: string, args: string[]): Promise<string | null> {
   }
 }
 
+/**
+ * The run's template: which image it runs in and why (template.yaml, or its imports), whether that is built, and,
+ * when it is, the boot probe's verdict (its imports checked against the image, its knobs counted).
+ */
+async function templateImageCheck(config: SwarmConfig, docker: Dockerode | null): Promise<Check> {
+  const dir = config.run.template;
+  try {
+    const template = await loadTemplate(dir);
+    const choice = chooseImage(template, config.sandbox.image);
+    const built = docker ? await docker.getImage(imageTag(choice.image)).inspect().then(() => true, () => false) : false;
+    const how = template.hasParamsBlock ? "params block" : Object.keys(template.config.space).length ? "template.yaml space" : "space inferred at boot";
+    let probed = "";
+    if (built && docker) {
+      const sandbox = createDockerSandbox({ docker, cacheDir: config.sandbox.cacheDir });
+      try {
+        const probe = await probeTemplate(template, sandbox, choice.image, limitsFromSettings(config.sandbox));
+        probed = template.hasParamsBlock ? ", imports all present" : `, imports all present, ${probe.knobs.length} knob(s) in experiment.py`;
+      } catch (error) {
+        return { name: `template ${template.name}`, ok: false, detail: `image ${choice.image} (${choice.reason}): ${(error as Error).message}`, fix: "give the template an image with what it imports (template.yaml sandbox.image)" };
+      } finally {
+        await sandbox.close();
+      }
+    }
+    return {
+      name: `template ${template.name}`,
+      ok: built,
+      detail: `image ${choice.image} (${choice.reason}), ${built ? "built" : "missing"}; ${how}${probed}`,
+      fix: built ? null : `node bin/scientist.mjs sandbox build ${choice.image}${choice.image === "python-torch" ? " (~12 min the first time)" : ""}`,
+    };
+  } catch (error) {
+    return { name: "template", ok: false, detail: `${dir}: ${(error as Error).message}`, fix: "fix the template, or pick another with --template / run.template" };
+  }
+}
+
 export function registerDoctor(program: Command): void {
   program
     .command("doctor")
     .description("check what the swarm needs (Node, nats-server, Docker or bwrap, sandbox images, corpus) and say how to fix what is missing")
     .option("-c, --config <file>", "swarm config YAML")
-    .action(async (opts: { config?: string }) => {
+    .option("--template <name|path>", "the research template to check (which image it runs in, and why)")
+    .action(async (opts: { config?: string; template?: string }) => {
       try {
-        const { config } = await boot({ config: opts.config });
+        const { config } = await boot({ config: opts.config, overrides: { template: opts.template } });
         const checks: Check[] = [];
         const major = Number(process.versions.node.split(".")[0]);
         checks.push({ name: "node", ok: major >= 20, detail: process.version, fix: major >= 20 ? null : "install Node.js 20 or later" });
@@ -46,6 +82,7 @@ export function registerDoctor(program: Command): void {
         checks.push({ name: "bwrap", ok: bwrap !== null, detail: bwrap ?? "not found", fix: bwrap ? null : "apt-get install -y bubblewrap" });
         const image = engine.ok ? await docker.getImage(imageTag(config.sandbox.image)).inspect().then(() => true, () => false) : false;
         checks.push({ name: `image ${imageTag(config.sandbox.image)}`, ok: image, detail: image ? "built" : "missing (built automatically on first use, ~2 min)", fix: image ? null : `node bin/scientist.mjs sandbox build ${config.sandbox.image}` });
+        checks.push(await templateImageCheck(config, engine.ok ? docker : null));
         const debootstrap = await version("debootstrap", ["--version"]);
         checks.push({ name: "debootstrap", ok: debootstrap !== null, detail: debootstrap ?? "not found", fix: debootstrap ? null : "apt-get install -y debootstrap" });
         const latex = engine.ok ? await docker.getImage(imageTag("latex")).inspect().then(() => true, () => false) : false;

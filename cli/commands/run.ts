@@ -1,10 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { newRunId } from "../../bus/index.ts";
 import { createLogger, runSwarm } from "../../agents/runtime/index.ts";
 import { boot, fail } from "../boot.ts";
 import { createProgressPrinter } from "../progress-printer.ts";
+import { missingPdfLines } from "../progress-summary.ts";
 
 export function registerRun(program: Command): void {
   program
@@ -18,11 +19,12 @@ export function registerRun(program: Command): void {
     .option("--policy <name>", "rules | llm")
     .option("--model <name>", "llm policy: the model for every role (overrides llm.model and llm.models)")
     .option("--replay <run-id>", "re-run an llm run answering every model and literature call from its recording (no calls made)")
-    .action(async (opts: { config?: string; ideas?: number; out?: string; template?: string; nats?: string; policy?: "rules" | "llm"; model?: string; replay?: string }) => {
+    .option("--set <knob=value>", "a fixed setting for every run, baseline included (repeatable; knobs as in inferred-space.yaml)", collectSetting, {})
+    .action(async (opts: { config?: string; ideas?: number; out?: string; template?: string; nats?: string; policy?: "rules" | "llm"; model?: string; replay?: string; set: Record<string, string> }) => {
       try {
         const { config, registry, plugins } = await boot({
           config: opts.config,
-          overrides: { ideas: opts.ideas, out: opts.out, template: opts.template, natsUrl: opts.nats, policy: opts.replay ? "llm" : opts.policy, model: opts.model, replay: opts.replay },
+          overrides: { ideas: opts.ideas, out: opts.out, template: opts.template, natsUrl: opts.nats, policy: opts.replay ? "llm" : opts.policy, model: opts.model, replay: opts.replay, settings: opts.set },
         });
         const run = newRunId();
         const runDir = join(config.run.outDir, run);
@@ -50,6 +52,7 @@ export function registerRun(program: Command): void {
           run,
           onMessage: progress.onMessage,
           signal: stop.signal,
+          onBoot: (lines) => process.stdout.write(lines.map((line) => `${line}\n`).join("")),
         });
         progress.finish();
         const r = result.report;
@@ -59,6 +62,7 @@ export function registerRun(program: Command): void {
             (r.costs ? `model spend: ${r.costs.total.calls} calls, ${r.costs.total.tokens} tokens, $${r.costs.total.usd.toFixed(4)}\n` : "") +
             (r.budgetExhausted ? `budget exhausted: ${r.budgetExhausted.reason}\n` : "") +
             (r.replay ? `replay of ${r.replay.from}: ${r.replay.answered} calls answered, ${r.replay.misses} not recorded${r.replay.firstMiss ? `; first divergence ${r.replay.firstMiss.kind} request ${r.replay.firstMiss.hash} (${r.replay.firstMiss.role}, ${r.replay.firstMiss.idea ?? "no idea"})` : ""}\n` : "") +
+            missingPdfLines(r.papers).join("") +
             `report: ${relative(process.cwd(), result.reportPath)}\n`;
         // Exit only once stdout has drained: a pipe would otherwise lose the summary.
         process.stdout.write(summary, () => process.exit(r.completed ? 0 : 2));
@@ -66,4 +70,11 @@ export function registerRun(program: Command): void {
         fail(error);
       }
     });
+}
+
+/** `--set a=1 --set b=2` → { a: "1", b: "2" }; the value is read as the knob's type at boot. */
+function collectSetting(value: string, previous: Record<string, string>): Record<string, string> {
+  const at = value.indexOf("=");
+  if (at <= 0) throw new InvalidArgumentError(`expected KNOB=VALUE, got "${value}"`);
+  return { ...previous, [value.slice(0, at).trim()]: value.slice(at + 1).trim() };
 }

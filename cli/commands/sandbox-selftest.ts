@@ -1,11 +1,12 @@
 import { join } from "node:path";
+import Dockerode from "dockerode";
 import type { Command } from "commander";
 import { repoRoot } from "../../config/index.ts";
 import { createLogger } from "../../agents/runtime/index.ts";
 import {
   createSandbox,
   formatSelftestTable,
-  listImages,
+  latexSkipReason,
   runSelftest,
   sandboxExecutor,
   selftestLimits,
@@ -33,9 +34,9 @@ export function registerSandboxSelftest(sandbox: Command): void {
         const logger = createLogger({ level: "warn" });
         const sandbox = await createSandbox({ backend, cacheDir: config.sandbox.cacheDir, mirror: config.sandbox.mirror, logger });
         await sandbox.ensureImage("python-ml");
-        // The latex image takes minutes to build: a selftest uses it when built and says so when it is not.
-        const latex = (await listImages({ cacheDir: config.sandbox.cacheDir })).find((image) => image.name === "latex");
-        const latexBuilt = latex?.rootfs != null && !latex.stale;
+        // The latex image takes minutes to build: a selftest uses it when built (in the engine, or as the bwrap
+        // rootfs) and says so when it is not.
+        const latexSkip = await latexSkipReason({ backend: sandbox.backend, cacheDir: config.sandbox.cacheDir, docker: sandbox.backend === "docker" ? new Dockerode() : null });
         process.stdout.write(`sandbox selftest on the ${sandbox.backend} backend (limits: ${selftestLimits.memoryBytes >> 20} MiB, ${selftestLimits.pids} pids, ${selftestLimits.diskBytes >> 20} MiB disk)\n`);
         const results = await runSelftest({
           execute: sandboxExecutor(sandbox),
@@ -49,8 +50,8 @@ export function registerSandboxSelftest(sandbox: Command): void {
           skip: (testCase) =>
             opts.case !== undefined && !opts.case.includes(testCase.id)
               ? "not selected"
-              : testCase.image === "latex" && !latexBuilt
-                ? "latex image not built: scientist sandbox build latex"
+              : testCase.image === "latex"
+                ? latexSkip
                 : null,
           onResult: (result: SelftestResult) => process.stderr.write(`  ${result.id}: ${result.status}${result.contained ? "" : " NOT CONTAINED"}\n`),
         });

@@ -21,21 +21,24 @@ const pythonMl = {
   packages: ["python3", "python3-numpy", "python3-scipy", "python3-matplotlib"],
 } as const satisfies ImageRecipe;
 
+// What the original's templates import (grokking: torch; earthquake-prediction: torch, sklearn), from Debian.
+// einops (grokking) has no bookworm package: a template importing it fails at boot naming the module.
 const pythonTorch = {
   name: "python-torch",
-  description: "python-ml plus PyTorch (CPU build from Debian)",
+  description: "python-ml plus PyTorch and torchvision (CPU builds from Debian), pandas, scikit-learn and tqdm",
   suite: "bookworm",
   variant: "minbase",
-  packages: [...pythonMl.packages, "python3-torch"],
+  packages: [...pythonMl.packages, "python3-torch", "python3-torchvision", "python3-pandas", "python3-sklearn", "python3-tqdm"],
 } as const satisfies ImageRecipe;
 
 const latex = {
   name: "latex",
-  description: "TeX Live (base, recommended, extra, recommended fonts) with latexmk and chktex, to compile model-written papers",
+  description: "TeX Live (base, recommended, extra, science, recommended fonts) with latexmk, chktex and pdftotext, to compile papers",
   suite: "bookworm",
   variant: "minbase",
-  // texlive-fonts-recommended carries Times (ptm), which the seed's template.tex loads with \usepackage{times}.
-  packages: ["texlive-latex-base", "texlive-latex-recommended", "texlive-latex-extra", "texlive-fonts-recommended", "latexmk", "chktex"],
+  // Every \usepackage of the original's template.tex files: texlive-fonts-recommended carries Times (ptm),
+  // texlive-science algorithm/algorithmicx/algpseudocode; poppler-utils' pdftotext gives reviewers the PDF's text.
+  packages: ["texlive-latex-base", "texlive-latex-recommended", "texlive-latex-extra", "texlive-science", "texlive-fonts-recommended", "latexmk", "chktex", "poppler-utils"],
 } as const satisfies ImageRecipe;
 
 export const imageRecipes: ReadonlyMap<string, ImageRecipe> = new Map(

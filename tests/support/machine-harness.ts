@@ -60,5 +60,13 @@ export const tinyTemplate: TemplateInfo = {
   space: { lr: [0.01, 0.1, 1], width: [4, 8, 16] },
   metrics: { primary: "acc", higherIsBetter: true },
   sandbox: { image: "python-ml", timeoutMs: 60_000, plotTimeoutMs: 30_000, memoryMb: 512, cpus: 1 },
+  fixedSettings: {},
   applyParams: (source, params) => source.replace(/PARAMS = .*/, `PARAMS = ${JSON.stringify(params)}`),
+  prepareRun(params, runIndex, source) {
+    const code = source ?? this.files["experiment.py"]!;
+    return { files: { "experiment.py": Object.keys(params).length ? this.applyParams(code, params) : code }, command: ["python3", "experiment.py", `--out_dir=run_${runIndex}`] };
+  },
+  get workspace() {
+    return Object.fromEntries(Object.entries(this.files).map(([path, text]) => [path, new TextEncoder().encode(text)]));
+  },
 };

@@ -50,7 +50,9 @@ export function describeIdea(template: TemplateInfo, parent: Parent, knob: strin
   const params = { ...parent.params, [knob]: value };
   const name = Object.keys(params).sort().map((k) => `${k}_${token(params[k])}`).join("__");
   const metric = template.metrics.primary;
-  const onTop = parent.name ? ` on top of ${parent.name} (scored ${parent.overall ?? "n/a"})` : "";
+  // The parent's score stays out of the idea's text: the paper repeats the title, and a score is no fact of its runs
+  // (the lineage with scores is in report.json and index.html).
+  const onTop = parent.name ? ` on top of ${parent.name}` : "";
   const ratio = typeof value === "number" && typeof base === "number" && value > 0 && base > 0 ? Math.abs(Math.log10(value / base)) : 0.5;
   const sameKnob = archive.filter((e) => knob in e.params).length;
   return {
@@ -78,6 +80,8 @@ export function proposeRules(template: TemplateInfo, input: ProposeInput): Propo
   for (let slot = 0; slot < input.count; slot++) {
     let made: Proposal | null = null;
     for (const parent of parentsFrom(input.archive)) {
+      // An archived idea whose knobs the template no longer has (its experiment.py changed) cannot be built on.
+      if (Object.keys(parent.params).some((k) => !(k in template.baselineParams))) continue;
       const options: Array<[string, string | number | boolean]> = [];
       for (const [knob, values] of Object.entries(template.space)) {
         for (const value of values) {
