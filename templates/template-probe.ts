@@ -11,10 +11,10 @@ import type { Template } from "./load-template.ts";
 import { INFER_FILE, inferScript, probeScript } from "./run-plan.ts";
 
 /** Modules the python-torch recipe adds to python-ml's numpy, scipy and matplotlib. */
-const TORCH_IMAGE_MODULES = ["torch", "torchvision", "sklearn", "pandas", "tqdm"];
+const TORCH_IMAGE_MODULES = ["torch", "torchvision", "sklearn", "pandas", "tqdm", "einops"];
 /** Where a missing module can come from, for the boot error. */
 const MODULE_HINTS: Record<string, string> = {
-  einops: "Debian bookworm packages no python3-einops, so no recipe image has it: name an image that does in template.yaml (sandbox.image)",
+  einops: "the python-torch image has it (trixie's python3-einops; template.yaml sandbox.image: python-torch)",
   torch: "the python-torch image has it (template.yaml sandbox.image: python-torch)",
   torchvision: "the python-torch image has it (template.yaml sandbox.image: python-torch)",
   sklearn: "the python-torch image has it (template.yaml sandbox.image: python-torch)",

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { assign, fromPromise, setup } from "xstate";
 import type { Envelope } from "../../bus/index.ts";
 import { stateLabel, transitionMessages } from "./actor-transitions.ts";
@@ -33,6 +33,19 @@ describe("actor state changes captured through XState inspection", () => {
     const first = await runMachineStep(machine, null, {}, event("go"), new AbortController().signal);
     const second = await runMachineStep(machine, first.snapshot, {}, event("stop"), new AbortController().signal);
     expect(second.transitions).toEqual([{ from: "idle", to: "done", event: "stop" }]);
+  });
+
+  it("handles a message for an actor in a final state as a no-op, without XState's stopped-actor warning", async () => {
+    const first = await runMachineStep(machine, null, {}, event("stop"), new AbortController().signal);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const late = await runMachineStep(machine, first.snapshot, {}, event("go"), new AbortController().signal);
+      expect(late).toMatchObject({ status: "done", outbox: [], transitions: [] });
+      expect(late.snapshot).toBe(first.snapshot);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("labels nested and parallel states readably", () => {

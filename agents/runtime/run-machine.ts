@@ -23,6 +23,11 @@ export async function runMachineStep(
   event: MessageEvent,
   signal: AbortSignal,
 ): Promise<MachineStep> {
+  // An actor that reached a final state takes no more events (a late compile result for a finished study, say):
+  // the message is handled as a no-op instead of XState warning that it went to a stopped actor.
+  if (persisted && (persisted as { status?: string }).status === "done") {
+    return { snapshot: persisted, outbox: [], status: "done", transitions: [] };
+  }
   const outbox: Outbound[] = [];
   const recorder = recordTransitions(persisted);
   const actor = persisted

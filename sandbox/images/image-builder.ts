@@ -14,6 +14,7 @@ import { SandboxError, describeError } from "../errors.ts";
 import { runHostCommand } from "../host-command.ts";
 import { silentLogger, type SandboxLogger } from "../sandbox-logger.ts";
 import { engineImageIdForRecipe, exportRootfs, importRootfs, recipeHashLabel } from "./docker-image-transfer.ts";
+import { installFromNewerSuite } from "./newer-suite-packages.ts";
 import { imageRecipes, imageTag, resolveImageName, type ImageRecipe } from "./recipes.ts";
 
 export const defaultMirror = "http://deb.debian.org/debian";
@@ -56,7 +57,8 @@ export function rootfsDir(cacheDir: string, name: string): string {
 }
 
 export function recipeHash(recipe: ImageRecipe): string {
-  const canonical = JSON.stringify([recipe.suite, recipe.variant, [...recipe.packages].sort()]);
+  const extra = recipe.fromNewerSuite ? [[recipe.fromNewerSuite.suite, [...recipe.fromNewerSuite.packages].sort()]] : [];
+  const canonical = JSON.stringify([recipe.suite, recipe.variant, [...recipe.packages].sort(), ...extra]);
   return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
 }
 
@@ -194,6 +196,10 @@ async function bootstrap(
   const startedAt = Date.now();
   try {
     await runHostCommand(argv, { signal: options.signal, onOutput: (chunk) => log.write(chunk) });
+    if (recipe.fromNewerSuite) {
+      logger.info({ image: recipe.name, ...recipe.fromNewerSuite }, "adding packages from a newer Debian suite");
+      await installFromNewerSuite(building, recipe.fromNewerSuite, options.mirror ?? defaultMirror, { signal: options.signal, onOutput: (chunk) => log.write(chunk) });
+    }
   } catch (error) {
     throw new SandboxError("SANDBOX_BUILD_FAILED", `debootstrap of ${recipe.name} failed (log: ${logPath}): ${describeError(error)}`, {
       cause: error,

@@ -2,6 +2,7 @@
  * Image recipes as data: what the offline builder (debootstrap) puts into each sandbox image. Debian packages
  * only, because the only reachable registry besides npm is Debian's mirror.
  */
+import type { NewerSuitePackages } from "./newer-suite-packages.ts";
 
 export interface ImageRecipe {
   /** Short name; the Docker tag is `scientist/<name>:latest`, the rootfs lives in `<cacheDir>/images/<name>`. */
@@ -11,6 +12,8 @@ export interface ImageRecipe {
   readonly variant: "minbase";
   /** Debian packages added on top of minbase (Depends are resolved, Recommends are not). */
   readonly packages: readonly string[];
+  /** Architecture-independent packages the suite lacks, taken from a newer Debian suite (see newer-suite-packages.ts). */
+  readonly fromNewerSuite?: NewerSuitePackages;
 }
 
 const pythonMl = {
@@ -22,13 +25,14 @@ const pythonMl = {
 } as const satisfies ImageRecipe;
 
 // What the original's templates import (grokking: torch; earthquake-prediction: torch, sklearn), from Debian.
-// einops (grokking) has no bookworm package: a template importing it fails at boot naming the module.
+// einops (grokking) has no bookworm package: trixie's python3-einops is pure Python (Depends: python3:any).
 const pythonTorch = {
   name: "python-torch",
   description: "python-ml plus PyTorch and torchvision (CPU builds from Debian), pandas, scikit-learn and tqdm",
   suite: "bookworm",
   variant: "minbase",
   packages: [...pythonMl.packages, "python3-torch", "python3-torchvision", "python3-pandas", "python3-sklearn", "python3-tqdm"],
+  fromNewerSuite: { suite: "trixie", packages: ["python3-einops"] },
 } as const satisfies ImageRecipe;
 
 const latex = {
