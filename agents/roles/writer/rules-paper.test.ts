@@ -69,6 +69,16 @@ describe("rules paper: says only what its runs show", () => {
     }
   });
 
+  it("prints a small change with enough digits to trace (grokking's -0.00195, not -0.002)", async () => {
+    const { template, study } = await mlpLearningRateStudy();
+    const scale = (info: Record<string, { means: Record<string, number> }>, run: number) =>
+      Object.fromEntries(Object.entries(info).map(([d, v]) => [d, { ...v, means: { ...v.means, val_acc: run === 0 ? 0.005859375 : 0.00390625 } }]));
+    const tiny = { ...study, baseline: scale(study.baseline, 0), runs: study.runs.map((r) => (r.finalInfo ? { ...r, finalInfo: scale(r.finalInfo, r.runIndex) } : r)) };
+    const { draft, report } = check(template, tiny);
+    expect(draft.markdown).toContain("baseline 0.00586, run_1 0.00391, change -0.00195");
+    expect(unsupported(report)).toEqual([]);
+  });
+
   it("names the idea's own run: the run holding every setting of the idea, else the first run after the baseline", async () => {
     const { study } = await mlpLearningRateStudy();
     expect(ideaRunOf(study)!.runIndex).toBe(1);
