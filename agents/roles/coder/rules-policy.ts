@@ -20,6 +20,7 @@ function byCloseness(values: Array<string | number | boolean>, target: string | 
 export function planRules(template: TemplateInfo, params: Params, runs: number): PlannedRun[] {
   const full = { ...template.baselineParams, ...params };
   const plan: PlannedRun[] = [{ runIndex: 1, params: full, note: `the idea's setting: ${describe(params)}` }];
+  // The first knob is the idea's own change (the rules ideator puts it before the knobs inherited from its parent).
   const knob = Object.keys(params).find((k) => template.space[k]);
   if (knob) {
     const tried = new Set([JSON.stringify(params[knob]), JSON.stringify(template.baselineParams[knob])]);

@@ -4,6 +4,7 @@ import type { ArchiveEntry } from "../../../bus/index.ts";
 import { MachineHarness, tinyTemplate } from "../../../tests/support/machine-harness.ts";
 import { ideatorMachine } from "./machine.ts";
 import { proposeRules, parentsFrom } from "./rules-policy.ts";
+import { planRules } from "../coder/rules-policy.ts";
 import type { ProposeInput } from "./types.ts";
 
 function harness(archive: ArchiveEntry[] = []) {
@@ -85,6 +86,15 @@ describe("rules ideator policy", () => {
     expect(p?.generation).toBe(2);
     expect(p?.params.lr).toBeDefined();
     expect(JSON.stringify(p?.params)).not.toBe(JSON.stringify({ lr: 1 }));
+  });
+
+  it("puts the idea's own change first, so the rules coder sweeps that knob and not one inherited from the parent", () => {
+    const archive = [entry("strong", { lr: 1 }, 8, "decided")];
+    const made = proposeRules(tinyTemplate, { run: "r-first", count: 6, startIndex: 0, archive });
+    const changedWidth = made.find((p) => p.parent === "strong" && "width" in p.params)!;
+    expect(Object.keys(changedWidth.params)).toEqual(["width", "lr"]);
+    const plan = planRules(tinyTemplate, changedWidth.params, 3);
+    expect(plan.slice(1).every((run) => run.note.startsWith("sweep: width="))).toBe(true);
   });
 
   it("is reproducible for the same run id", () => {

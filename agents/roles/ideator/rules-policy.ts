@@ -44,10 +44,16 @@ export function parentsFrom(archive: ArchiveEntry[]): Parent[] {
   return [...decided.map(toParent), ...novel.map(toParent), { id: null, name: null, params: {}, generation: 0, overall: null }];
 }
 
+/** A parent's params with `knob` set to `value`, `knob` first (the idea's own change leads). */
+export function withKnobFirst(params: Params, knob: string, value: string | number | boolean): Params {
+  const rest = Object.fromEntries(Object.entries(params).filter(([k]) => k !== knob));
+  return { [knob]: value, ...rest };
+}
+
 /** Builds the seed-format idea text for a parameter change. */
 export function describeIdea(template: TemplateInfo, parent: Parent, knob: string, value: string | number | boolean, archive: ArchiveEntry[]): Proposal["idea"] {
   const base = template.baselineParams[knob];
-  const params = { ...parent.params, [knob]: value };
+  const params = withKnobFirst(parent.params, knob, value);
   const name = Object.keys(params).sort().map((k) => `${k}_${token(params[k])}`).join("__");
   const metric = template.metrics.primary;
   // The parent's score stays out of the idea's text: the paper repeats the title, and a score is no fact of its runs
@@ -91,7 +97,9 @@ export function proposeRules(template: TemplateInfo, input: ProposeInput): Propo
       }
       if (options.length === 0) continue;
       const [knob, value] = options[Math.floor(random() * options.length)]!;
-      const params = { ...parent.params, [knob]: value };
+      // The changed knob comes first: the rules coder sweeps the first knob of an idea's params, and it must be this
+      // one, not one inherited from the parent.
+      const params = withKnobFirst(parent.params, knob, value);
       tried.add(canonicalParams(params));
       const idea = describeIdea(template, parent, knob, value, input.archive);
       const n = input.startIndex + out.length + 1;
