@@ -4,12 +4,13 @@
  * fails with a code and the offending key instead of deep inside a run.
  */
 import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, join, relative, resolve, sep } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { finalInfoSchema, ideaSchema, type FinalInfo, type Idea } from "../bus/index.ts";
 import { TemplateError } from "./errors.ts";
+import { SKIPPED_DIRS, walkTemplateFiles } from "./template-files.ts";
 import { readParamsBlock, type Params } from "./params-block.ts";
 import { templateYamlSchema, type TemplateYaml } from "./template-schema.ts";
 
@@ -19,8 +20,6 @@ export const REQUIRED_FILES = ["experiment.py", "plot.py", "prompt.json", "seed_
 /** Larger files are not sent to the sandbox with the code; they are listed in `skipped` instead. */
 const MAX_TEXT_FILE_BYTES = 2 * 1024 * 1024;
 const BINARY_EXTENSIONS = /\.(png|jpe?g|gif|pdf|pkl|pickle|npy|npz|pt|pth|bin|gz|zip|tar|so|pyc)$/i;
-/** Run outputs (run_0, run_3 ...) and caches are results, not template source. */
-const SKIPPED_DIRS = /^(run_\d+|__pycache__|node_modules|\..*)$/;
 
 export const promptSchema = z.object({ system: z.string(), task_description: z.string() });
 export type TemplatePrompt = z.infer<typeof promptSchema>;
@@ -212,29 +211,17 @@ async function readBaseline(dir: string): Promise<FinalInfo | null> {
 async function readTextFiles(root: string): Promise<{ files: Record<string, string>; skipped: string[] }> {
   const files: Record<string, string> = {};
   const skipped: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      const rel = relative(root, path).split(sep).join("/");
-      if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.test(entry.name)) await walk(path);
-        continue;
-      }
-      if (!entry.isFile() || entry.name.startsWith(".")) continue;
-      if (BINARY_EXTENSIONS.test(entry.name) || (await stat(path)).size > MAX_TEXT_FILE_BYTES) {
-        skipped.push(rel);
-        continue;
-      }
-      const bytes = await readFile(path);
-      const text = bytes.toString("utf8");
-      // A NUL byte or an invalid UTF-8 sequence (decoded as U+FFFD) means binary content.
-      if (bytes.includes(0) || text.includes("\uFFFD")) skipped.push(rel);
-      else files[rel] = text;
+  await walkTemplateFiles(root, async (rel, path, size) => {
+    if (BINARY_EXTENSIONS.test(rel) || size > MAX_TEXT_FILE_BYTES) {
+      skipped.push(rel);
+      return;
     }
-  };
-  await walk(root);
+    const bytes = await readFile(path);
+    const text = bytes.toString("utf8");
+    // A NUL byte or an invalid UTF-8 sequence (decoded as U+FFFD) means binary content.
+    if (bytes.includes(0) || text.includes("\uFFFD")) skipped.push(rel);
+    else files[rel] = text;
+  });
   return { files, skipped };
 }
 

@@ -5,9 +5,9 @@
  * Fixed settings (config run.settings, `--set`) apply to every run, the baseline included.
  */
 import { readFileSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { readFile } from "node:fs/promises";
 import { TemplateError } from "./errors.ts";
+import { walkTemplateFiles } from "./template-files.ts";
 import type { Knob } from "./inferred-space.ts";
 import { coerceSetting } from "./inferred-space.ts";
 import { formatPythonValue, readParamsBlock, writeParamsBlock, type ParamValue, type Params } from "./params-block.ts";
@@ -106,34 +106,18 @@ export function knobRun(templateSource: string, knobs: readonly Knob[], fixed: P
 
 /** Per file and in total: a template's data rides along with every run, so it must fit the sandbox's disk. */
 export const WORKSPACE_LIMITS = { fileBytes: 64 * 1024 * 1024, totalBytes: 256 * 1024 * 1024 } as const;
-/** Run outputs (run_0, run_3 ...), caches and VCS folders are not template content. */
-const SKIPPED_DIRS = /^(run_\d+|__pycache__|node_modules|\..*)$/;
-
 /** Every file of the template folder (text and binary) by relative POSIX path; what exceeds the limits is listed. */
 export async function readWorkspace(root: string, limits = WORKSPACE_LIMITS): Promise<{ workspace: Record<string, Uint8Array>; skipped: string[] }> {
   const workspace: Record<string, Uint8Array> = {};
   const skipped: string[] = [];
   let total = 0;
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      const rel = relative(root, path).split(sep).join("/");
-      if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.test(entry.name)) await walk(path);
-        continue;
-      }
-      if (!entry.isFile() || entry.name.startsWith(".")) continue;
-      const size = (await stat(path)).size;
-      if (size > limits.fileBytes || total + size > limits.totalBytes) {
-        skipped.push(rel);
-        continue;
-      }
-      total += size;
-      workspace[rel] = new Uint8Array(await readFile(path));
+  await walkTemplateFiles(root, async (rel, path, size) => {
+    if (size > limits.fileBytes || total + size > limits.totalBytes) {
+      skipped.push(rel);
+      return;
     }
-  };
-  await walk(root);
+    total += size;
+    workspace[rel] = new Uint8Array(await readFile(path));
+  });
   return { workspace, skipped };
 }

@@ -35,7 +35,7 @@ import type { ProvenanceReport, ProvenanceSources } from "./types.ts";
 export type { Claim, ClaimKind, ProvenanceReport, ProvenanceSources } from "./types.ts";
 export { ProvenanceError, isProvenanceError, type ProvenanceErrorCode } from "./errors.ts";
 export { summarize, feedbackFor } from "./report.ts";
-export { MD_TABLE_BEGIN, MD_TABLE_END, TEX_TABLE_BEGIN, TEX_TABLE_END } from "./results-table.ts";
+export { MD_TABLE_BEGIN, MD_TABLE_END, TEX_TABLE_BEGIN, TEX_TABLE_END, unescapeTex } from "./results-table.ts";
 export { validateSources };
 
 function paperText(text: unknown, what: string): string {

@@ -3,14 +3,15 @@
 // latex-table.ts); the checker reads them too so that they count as claims, each supported by its artifact.
 import type { TableCell } from "./prose.ts";
 
-// The writer's markers (agents/roles/writer/number-check.ts TABLE_BEGIN/TABLE_END, latex-table.ts TEX_TABLE_*),
-// repeated here because the writer imports this folder, not the other way round; a test keeps them equal.
+// The markers the writer prints around its tables (number-check.ts, latex-table.ts take them from here: the writer
+// imports this folder, not the other way round).
 export const MD_TABLE_BEGIN = "<!-- results-table: every number below is read from run_<i>/final_info.json -->";
 export const MD_TABLE_END = "<!-- /results-table -->";
 export const TEX_TABLE_BEGIN = "% results-table: every number below is read from run_<i>/final_info.json";
 export const TEX_TABLE_END = "% /results-table";
 
-const unescapeTex = (cell: string) =>
+/** A LaTeX table cell as the writer escaped it, back to its text. */
+export const unescapeTex = (cell: string) =>
   cell
     .replace(/\\textbackslash\{\}/g, "\\")
     .replace(/\\textasciitilde\{\}/g, "~")

@@ -2,6 +2,7 @@
 // it picks its reply from the structured-output schema name each role asks for, and reads the prompt where the
 // reply depends on it (which ideas exist, which round this is, the code to edit). Usage is reported like OpenAI's
 // (prompt and completion tokens, ~4 characters a token), so ledgers and budgets see realistic numbers.
+import { roughTokens, writeChatCompletion } from "../../agents/llm/testing/chat-completion.ts";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -139,17 +140,7 @@ export async function startResearchServer(options: { useless?: boolean; reply?: 
     served[name] = (served[name] ?? 0) + 1;
     const content = JSON.stringify((options.reply ?? (options.useless ? uselessReply : researcherReply))(body));
     const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0);
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify({
-        id: `chatcmpl-${served[name]}`,
-        object: "chat.completion",
-        created: 0,
-        model: body.model,
-        choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content, refusal: null } }],
-        usage: { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: 0 },
-      }),
-    );
+    writeChatCompletion(res, { id: `chatcmpl-${served[name]}`, model: body.model, content, promptTokens: roughTokens(promptChars), completionTokens: roughTokens(content.length) });
   }
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));

@@ -2,6 +2,7 @@
 // paper it was shown from a cheap property of that text (its length: longer papers score higher), never from the
 // venue's decision, so the bench's figures are non-trivial and checkable. Requests are logged with the paper's
 // title and whether the prompt still held a decision tell-tale.
+import { roughTokens, writeChatCompletion } from "../../llm/testing/chat-completion.ts";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -87,17 +88,7 @@ export async function startBenchWireServer(): Promise<BenchWireServer> {
     requests.push(served);
     const content = JSON.stringify(reply);
     const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0);
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify({
-        id: `chatcmpl-${requests.length}`,
-        object: "chat.completion",
-        created: 0,
-        model: body.model,
-        choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content, refusal: null } }],
-        usage: { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: 0 },
-      }),
-    );
+    writeChatCompletion(res, { id: `chatcmpl-${requests.length}`, model: body.model, content, promptTokens: roughTokens(promptChars), completionTokens: roughTokens(content.length) });
   }
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));

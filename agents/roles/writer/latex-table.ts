@@ -1,23 +1,16 @@
 // The results table of the LaTeX paper: the same runs, rows and numbers as the Markdown table (each number printed
 // verbatim from final_info.json), as a booktabs tabular between two marker comments, and the check that re-reads it.
+import { TEX_TABLE_BEGIN, TEX_TABLE_END, unescapeTex } from "../../provenance/index.ts";
 import type { FinalInfo, Payload } from "../../../bus/index.ts";
 import { escapeLatex } from "./latex-text.ts";
 import { checkTableRows, formatNumber } from "./number-check.ts";
 
 type Study = Payload<"study.completed">;
 
-export const TEX_TABLE_BEGIN = "% results-table: every number below is read from run_<i>/final_info.json";
-export const TEX_TABLE_END = "% /results-table";
+// One source for the markers and the cell unescaping: the claim checker reads the same tables.
+export { TEX_TABLE_BEGIN, TEX_TABLE_END };
 const MISSING = "--";
-
-const unescape = (cell: string) =>
-  cell
-    .replace(/\\textbackslash\{\}/g, "\\")
-    .replace(/\\textasciitilde\{\}/g, "~")
-    .replace(/\\textasciicircum\{\}/g, "^")
-    .replace(/\\text(less|greater|bar)\{\}/g, (_, w: string) => ({ less: "<", greater: ">", bar: "|" })[w]!)
-    .replace(/\\([{}$&%#_])/g, "$1")
-    .trim();
+const unescape = unescapeTex;
 
 /** The table environment: a row per dataset and metric, a column per successful run (run_0 is the baseline). */
 export function latexResultsTable(study: Study): string {

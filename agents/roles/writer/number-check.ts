@@ -1,9 +1,11 @@
 import type { FinalInfo, Payload } from "../../../bus/index.ts";
+import { MD_TABLE_BEGIN, MD_TABLE_END } from "../../provenance/index.ts";
 
 type Study = Payload<"study.completed">;
 
-export const TABLE_BEGIN = "<!-- results-table: every number below is read from run_<i>/final_info.json -->";
-export const TABLE_END = "<!-- /results-table -->";
+// The claim checker owns the markers (it reads the same table); the writer prints them.
+export const TABLE_BEGIN = MD_TABLE_BEGIN;
+export const TABLE_END = MD_TABLE_END;
 
 /** How a number from final_info.json is printed: verbatim, so the table and the artifact agree exactly. */
 export function formatNumber(value: number): string {
