@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 // Unit tests sit beside their code and need neither NATS nor Docker; files named *.integration.test.ts or
 // *.e2e.test.ts, and everything under tests/, start a real nats-server, containers or a browser.
-const unitInclude = ["{agents,bus,sandbox,config,templates,cli}/**/*.test.ts"];
+const unitInclude = ["{agents,bus,sandbox,config,templates,cli,bench}/**/*.test.ts"];
 const slowPatterns = ["**/*.integration.test.ts", "**/*.e2e.test.ts"];
 
 export default defineConfig({
