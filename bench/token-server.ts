@@ -6,10 +6,9 @@
  * earlier request's are served from cache in 128-token steps; the structured-output schema is part of the prefix.
  */
 
-import { writeChatCompletion } from "../agents/llm/testing/chat-completion.ts";
+import { writeChatCompletion, serveLocal } from "../agents/llm/testing/chat-completion.ts";
 import { createHash, type Hash } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { encode, encodeChat } from "gpt-tokenizer/model/gpt-4o";
 import { researcherReply, type ChatRequest } from "../tests/support/scripted-research-server.ts";
 
@@ -94,23 +93,15 @@ export async function startTokenServer(options: { latencyMs: number; jitterMs: n
     await new Promise((resolve) => setTimeout(resolve, delay));
     writeChatCompletion(res, { id: `chatcmpl-bench-${tally.calls}`, model: body.model, content, promptTokens: tokens.length, completionTokens: outputTokens, cachedTokens: cached });
   }
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const local = await serveLocal(handle);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: local.url,
     bySchema,
     total: () =>
       Object.values(bySchema).reduce(
         (a, t) => ({ calls: a.calls + t.calls, inputTokens: a.inputTokens + t.inputTokens, cachedTokens: a.cachedTokens + t.cachedTokens, outputTokens: a.outputTokens + t.outputTokens }),
         { calls: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0 },
       ),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: local.close,
   };
 }

@@ -2,9 +2,8 @@
 // it picks its reply from the structured-output schema name each role asks for, and reads the prompt where the
 // reply depends on it (which ideas exist, which round this is, the code to edit). Usage is reported like OpenAI's
 // (prompt and completion tokens, ~4 characters a token), so ledgers and budgets see realistic numbers.
-import { roughTokens, writeChatCompletion } from "../../agents/llm/testing/chat-completion.ts";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { roughTokens, writeChatCompletion, serveLocal } from "../../agents/llm/testing/chat-completion.ts";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 export interface ChatRequest {
   model: string;
@@ -142,19 +141,11 @@ export async function startResearchServer(options: { useless?: boolean; reply?: 
     const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0);
     writeChatCompletion(res, { id: `chatcmpl-${served[name]}`, model: body.model, content, promptTokens: roughTokens(promptChars), completionTokens: roughTokens(content.length) });
   }
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const local = await serveLocal(handle);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: local.url,
     served,
     total: () => Object.values(served).reduce((a, b) => a + b, 0),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: local.close,
   };
 }

@@ -1,6 +1,7 @@
 // The OpenAI chat.completion reply body that the local test servers (scripted researcher, review-bench, token
 // bench) answer with: one place for the wire shape.
-import type { ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 
 export interface CompletionReply {
   id: string;
@@ -32,3 +33,20 @@ export function writeChatCompletion(res: ServerResponse, reply: CompletionReply)
 
 /** The local servers' stand-in tokenizer: about 4 characters a token. */
 export const roughTokens = (chars: number): number => Math.ceil(chars / 4);
+
+/** Serves `handle` on a random loopback port as an OpenAI-style `/v1` base URL; a failing handler answers 500. */
+export async function serveLocal(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

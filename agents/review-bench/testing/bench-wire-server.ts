@@ -2,9 +2,8 @@
 // paper it was shown from a cheap property of that text (its length: longer papers score higher), never from the
 // venue's decision, so the bench's figures are non-trivial and checkable. Requests are logged with the paper's
 // title and whether the prompt still held a decision tell-tale.
-import { roughTokens, writeChatCompletion } from "../../llm/testing/chat-completion.ts";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { roughTokens, writeChatCompletion, serveLocal } from "../../llm/testing/chat-completion.ts";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 interface ChatRequest {
   model: string;
@@ -90,18 +89,10 @@ export async function startBenchWireServer(): Promise<BenchWireServer> {
     const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0);
     writeChatCompletion(res, { id: `chatcmpl-${requests.length}`, model: body.model, content, promptTokens: roughTokens(promptChars), completionTokens: roughTokens(content.length) });
   }
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const local = await serveLocal(handle);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: local.url,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: local.close,
   };
 }
