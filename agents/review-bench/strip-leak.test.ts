@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config/index.ts";
 import { loadIclrData } from "./dataset.ts";
 import { balancedAccuracy } from "./metrics.ts";
@@ -77,10 +77,17 @@ const dataDir = loadConfig().data.iclr2022;
 if (!dataDir) console.warn("!!! leak test on the 500 ICLR 2022 texts skipped: no data (SCIENTIST_ICLR2022 or ../shared/data/iclr2022)");
 
 describe.skipIf(!dataDir)("the leak on all 500 ICLR 2022 texts", () => {
-  const data = loadIclrData(dataDir);
-  const truth = data.ratings.map((r) => r.decision === "Accept");
-  const raw = data.ratings.map((r) => data.paperText(r.id));
-  const stripped = data.ratings.map((r, i) => stripLeak(raw[i]!, r.id));
+  // Loaded in beforeAll: a skipped suite's body still runs at collection, and the data may be absent.
+  let data: ReturnType<typeof loadIclrData>;
+  let truth: boolean[];
+  let raw: string[];
+  let stripped: Array<ReturnType<typeof stripLeak>>;
+  beforeAll(() => {
+    data = loadIclrData(dataDir!);
+    truth = data.ratings.map((r) => r.decision === "Accept");
+    raw = data.ratings.map((r) => data.paperText(r.id));
+    stripped = data.ratings.map((r, i) => stripLeak(raw[i]!, r.id));
+  });
   const rule = (text: string) => !text.slice(0, 3000).includes("Anonymous authors");
   const ruleScore = (texts: string[], predict: (t: string) => boolean) => balancedAccuracy(truth, texts.map(predict))!;
 

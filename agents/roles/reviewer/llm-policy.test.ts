@@ -175,4 +175,10 @@ describe("llm reviewer policy (OpenAI wire, local server)", () => {
     expect(build(null)).toThrow(/\[REVIEWER_FEWSHOT_MISSING\].*data\.iclr2022.*is null.*SCIENTIST_ICLR2022/);
     expect(build(null, 0)).not.toThrow();
   });
+
+  it("left unset, fewShot is 1 with the ICLR data and 0 (not a boot failure) without it", () => {
+    const unset = (iclr2022: string | null) => () => reviewer({}, { swarm: (s) => ({ ...s, data: { ...s.data, iclr2022 } }) });
+    expect(unset(null)).not.toThrow();
+    expect(unset("/nonexistent/iclr2022")).toThrow(/\[REVIEWER_FEWSHOT_MISSING\].*132_automated_relational\.txt does not exist/);
+  });
 });

@@ -17,7 +17,13 @@ type Requested = Payload<"review.requested">;
  * that says "I am done".
  */
 export function reviewerLlmPolicy(context: RoleContext<ReviewerConfig>) {
-  const { reflections, fewShot, maxPaperChars } = context.config;
+  const { reflections, maxPaperChars } = context.config;
+  const fewShot = context.config.fewShot ?? (context.swarm.data.iclr2022 ? 1 : 0);
+  if (context.config.fewShot === undefined && fewShot === 0) {
+    context.logger.warn(
+      "no ICLR 2022 data configured (data.iclr2022 / SCIENTIST_ICLR2022): reviewing without few-shot examples (the seed shows 1)",
+    );
+  }
   // Checked when the policy is built (the role's boot): a missing few-shot folder fails before any paper waits.
   fewShotFiles(context.swarm.data.iclr2022, fewShot);
   let examples: Promise<FewShotExample[]> | null = null;
