@@ -4,6 +4,8 @@ import { Kvm, type KV } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";
 import { BusError } from "./errors.ts";
 import { buckets } from "./subjects.ts";
+import { redactUrl, splitUrlAuth, type BusAuth } from "./auth.ts";
+import type { TlsFiles } from "./nats-config.ts";
 
 export interface BusConnection {
   nc: NatsConnection;
@@ -14,18 +16,41 @@ export interface BusConnection {
   close(): Promise<void>;
 }
 
-export async function connectBus(servers: string | string[], options: { name?: string; timeoutMs?: number } = {}): Promise<BusConnection> {
+/** How a client proves who it is: user/password (from a creds file or the URL), TLS files, its reply prefix. */
+export interface BusAccess {
+  auth?: BusAuth | null;
+  tls?: TlsFiles | null;
+  inboxPrefix?: string;
+}
+
+export async function connectBus(servers: string | string[], options: { name?: string; timeoutMs?: number } & BusAccess = {}): Promise<BusConnection> {
   let nc: NatsConnection;
+  // User info in a URL (`nats://user:pass@host`) becomes auth, and never reaches an error message or a log.
+  const split = (Array.isArray(servers) ? servers : [servers]).map(splitUrlAuth);
+  const auth = options.auth ?? split.find((s) => s.auth)?.auth ?? null;
+  const shown = split.map((s) => redactUrl(s.url)).join(",");
   try {
-    nc = await connect({ servers, name: options.name ?? "scientist", timeout: options.timeoutMs ?? 5000, maxReconnectAttempts: -1 });
+    nc = await connect({
+      servers: split.map((s) => s.url),
+      name: options.name ?? "scientist",
+      timeout: options.timeoutMs ?? 5000,
+      maxReconnectAttempts: -1,
+      ...(auth && { user: auth.user, pass: auth.pass }),
+      ...(options.inboxPrefix && { inboxPrefix: options.inboxPrefix }),
+      ...(options.tls && {
+        tls: { ...(options.tls.ca && { caFile: options.tls.ca }), ...(options.tls.cert && { certFile: options.tls.cert }), ...(options.tls.key && { keyFile: options.tls.key }) },
+      }),
+    });
   } catch (error) {
-    throw new BusError("BUS_CONNECT_FAILED", `cannot connect to NATS at ${String(servers)}: ${(error as Error).message}`, {
-      cause: error,
-      retryable: true,
+    const message = auth?.pass ? (error as Error).message.split(auth.pass).join("***") : (error as Error).message;
+    throw new BusError("BUS_CONNECT_FAILED", `cannot connect to NATS at ${shown}${auth ? ` as ${auth.user}` : ""}: ${message}`, {
+      retryable: !/authoriz|authentic|permission/i.test(message),
     });
   }
-  const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc);
+  // KV watchers and ordered push consumers take their inbox from watcherPrefix, not the connection's inboxPrefix.
+  const jsOptions = options.inboxPrefix ? { watcherPrefix: options.inboxPrefix } : {};
+  const js = jetstream(nc, jsOptions);
+  const jsm = await jetstreamManager(nc, jsOptions);
   const kvm = new Kvm(js);
   const [snapshots, archive, effects, ledger, recordings, literature] = await Promise.all([
     kvm.create(buckets.snapshots, { history: 1 }),

@@ -9,7 +9,9 @@ export type BusErrorCode =
   | "BUS_PUBLISH_FAILED"
   | "BUS_ARTIFACT_MISSING"
   | "BUS_ARTIFACT_BAD_NAME"
-  | "BUS_RUN_NOT_FOUND";
+  | "BUS_RUN_NOT_FOUND"
+  | "BUS_CREDS_MISSING"
+  | "BUS_CREDS_CONFLICT";
 
 export class BusError extends Error {
   readonly code: BusErrorCode;

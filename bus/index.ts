@@ -4,6 +4,8 @@ export * from "./messages.ts";
 export * from "./errors.ts";
 export * from "./subjects.ts";
 export * from "./nats-server.ts";
+export * from "./nats-config.ts";
+export * from "./auth.ts";
 export * from "./connection.ts";
 export * from "./streams.ts";
 export * from "./publisher.ts";

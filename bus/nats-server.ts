@@ -33,11 +33,17 @@ export async function startNatsServer(options: {
   port?: number;
   binary?: string;
   readyTimeoutMs?: number;
+  /** A server config file (authorization, TLS: see nats-config.ts); the flags here override its listen/store. */
+  configFile?: string;
+  /** A command the server is exec'd through, e.g. `setpriv --pdeathsig TERM` so it dies with its parent. */
+  prefix?: string[];
 }): Promise<LocalNatsServer> {
   const port = options.port ?? (await freePort());
   mkdirSync(options.storeDir, { recursive: true });
   const binary = options.binary ?? "nats-server";
-  const child = spawn(binary, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", options.storeDir], {
+  const args = [...(options.configFile ? ["-c", options.configFile] : []), "-js", "-a", "127.0.0.1", "-p", String(port), "-sd", options.storeDir];
+  const [command, ...commandArgs] = [...(options.prefix ?? []), binary, ...args];
+  const child = spawn(command!, commandArgs, {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let log = "";

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { registerAgent } from "./commands/agent.ts";
+import { registerCreds } from "./commands/creds.ts";
 import { registerDoctor } from "./commands/doctor.ts";
 import { registerRoles } from "./commands/roles.ts";
 import { registerReviewBench } from "./commands/review-bench.ts";
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerAgent(program);
   registerRoles(program);
+  registerCreds(program);
   registerTrace(program);
   registerUi(program);
   registerDoctor(program);

@@ -16,7 +16,15 @@ export interface SwarmConfig {
   baseDir: string;
   repoRoot: string;
   run: { template: string; ideas: number; maxInFlightIdeas: number; policy: "rules" | "llm"; outDir: string; deadlineMs: number; settings: Record<string, string | number | boolean> };
-  nats: { url: string | null; storeDir: string; maxDeliver: number; ackWaitMs: number };
+  nats: {
+    url: string | null;
+    storeDir: string;
+    maxDeliver: number;
+    ackWaitMs: number;
+    /** Whether connections authenticate with the per-identity files in credsDir (see bus/auth.ts). */
+    auth: { enabled: boolean; credsDir: string };
+    tls: { ca: string | null; cert: string | null; key: string | null } | null;
+  };
   roles: Record<string, { enabled: boolean; replicas: number; policy: "rules" | "llm" | undefined; config: Record<string, unknown> }>;
   plugins: { module: string; replicas: number; config: Record<string, unknown> }[];
   sandbox: ParsedConfig["sandbox"] & { timeoutMs: number; plotTimeoutMs: number; latexTimeoutMs: number; cacheDir: string };
@@ -84,6 +92,36 @@ function resolveLlm(llm: ParsedConfig["llm"], o: ConfigOverrides, env: NodeJS.Pr
 }
 
 /**
+ * Auth and TLS of the bus. A nats.url with user info authenticates with it instead of creds files; a file named
+ * here that does not exist fails at boot naming its key.
+ */
+function natsAccess(n: ParsedConfig["nats"], url: string | null, fromBase: (p: string) => string): Pick<SwarmConfig["nats"], "auth" | "tls"> {
+  const credsDir = resolve(n.auth.credsDir);
+  const urlHasUser = url !== null && /^[a-z]+:\/\/[^@/]+@/i.test(url);
+  const enabled = urlHasUser ? false : n.auth.enabled ?? url === null;
+  if (enabled && url !== null && !existsSync(credsDir)) {
+    throw new ConfigError("CONFIG_INVALID", `config key nats.auth.credsDir: ${credsDir} does not exist (copy the files 'scientist creds' wrote, or set nats.auth.enabled: false)`, {
+      key: "nats.auth.credsDir",
+    });
+  }
+  let tls: SwarmConfig["nats"]["tls"] = null;
+  if (n.tls) {
+    const file = (key: "ca" | "cert" | "key") => {
+      const value = n.tls?.[key];
+      if (value === undefined) return null;
+      const path = fromBase(value);
+      if (!existsSync(path)) throw new ConfigError("CONFIG_INVALID", `config key nats.tls.${key}: file ${path} does not exist`, { key: `nats.tls.${key}` });
+      return path;
+    };
+    tls = { ca: file("ca"), cert: file("cert"), key: file("key") };
+    if ((tls.cert === null) !== (tls.key === null)) {
+      throw new ConfigError("CONFIG_INVALID", `config key nats.tls: cert and key go together (got only ${tls.cert ? "cert" : "key"})`, { key: tls.cert ? "nats.tls.key" : "nats.tls.cert" });
+    }
+  }
+  return { auth: { enabled, credsDir }, tls };
+}
+
+/**
  * Reads, validates and freezes the swarm config. The only reader of process.env in the project: `env` is
  * passed explicitly so tests can give their own.
  */
@@ -145,6 +183,7 @@ export function loadConfig(
       storeDir: fromCwd(c.nats.storeDir),
       maxDeliver: c.nats.maxDeliver,
       ackWaitMs: c.nats.ackWaitSeconds * 1000,
+      ...natsAccess(c.nats, o.natsUrl ?? env.SCIENTIST_NATS_URL ?? c.nats.url, fromBase),
     },
     roles: Object.fromEntries(Object.entries(c.roles).map(([name, r]) => [name, { ...r, policy: r.policy }])),
     plugins: c.plugins.map((p) => ({ ...p, module: fromBase(p.module) })),

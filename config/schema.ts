@@ -135,6 +135,16 @@ export const configSchema = z
         storeDir: z.string().default(".scientist/nats"),
         maxDeliver: z.number().int().min(1).max(100).default(5),
         ackWaitSeconds: positiveInt.default(30),
+        /**
+         * NATS users with per-role permissions. enabled null = on for the local server this process starts, off for
+         * a nats.url (set true when that server uses `scientist creds` files). Passwords live in credsDir, never here.
+         */
+        auth: z
+          .object({ enabled: z.boolean().nullable().default(null), credsDir: z.string().min(1).default(".scientist/creds") })
+          .strict()
+          .prefault({}),
+        /** TLS for the client connections and the local server: PEM file paths. */
+        tls: z.object({ ca: z.string().min(1).optional(), cert: z.string().min(1).optional(), key: z.string().min(1).optional() }).strict().nullable().default(null),
       })
       .strict()
       .prefault({}),

@@ -7,7 +7,9 @@ export type RuntimeErrorCode =
   | "RUNTIME_UNKNOWN_POLICY"
   | "RUNTIME_STORE_IN_USE"
   | "RUNTIME_INVALID_OUTBOUND"
-  | "RUNTIME_UNCOVERED_ACTOR";
+  | "RUNTIME_UNCOVERED_ACTOR"
+  | "RUNTIME_NATS_DOWN"
+  | "RUNTIME_RUN_NOT_FOUND";
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;

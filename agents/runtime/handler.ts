@@ -16,6 +16,8 @@ import { transitionMessages } from "./actor-transitions.ts";
 import type { Outbound, RoleContext, RoleDefinition } from "./role.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 import { RuntimeError } from "./errors.ts";
+import type { RegistryLike } from "./registry-like.ts";
+import { senderProblem } from "./sender-check.ts";
 
 /** What KV holds per actor: its settled snapshot, recently handled message ids, and outputs not yet confirmed sent. */
 interface ActorRecord {
@@ -59,6 +61,8 @@ export interface HandlerDeps {
   logger: Logger;
   mutex: KeyedMutex;
   signal: AbortSignal;
+  /** The swarm's roles, to check each envelope's sender may send its type (sender-check.ts). */
+  registry?: RegistryLike;
 }
 
 /**
@@ -101,6 +105,13 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
     const reason = isBusError(error) ? error.message : `not JSON: ${(error as Error).message}`;
     logger.warn({ subject: msg.subject, reason }, "malformed message dead-lettered");
     await deadLetter(bus, deps.context.run, agentId, consumer, msg, reason, null);
+    return;
+  }
+  const forged = deps.registry ? senderProblem(envelope, deps.registry) : null;
+  if (forged !== null) {
+    // The bus permissions stop strangers; this stops a permitted identity claiming another role's type.
+    logger.warn({ subject: msg.subject, from: envelope.from, reason: forged }, "forged message dead-lettered");
+    await deadLetter(bus, envelope.run, agentId, consumer, msg, `[RUNTIME_FORGED_SENDER] ${forged}`, envelope);
     return;
   }
   const log = logger.child({ correlation: envelope.correlation, message: envelope.id, type: envelope.type });

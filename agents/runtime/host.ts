@@ -85,6 +85,11 @@ export async function startAgentHost(options: {
   services: Services;
   logger: Logger;
   instancePrefix?: string;
+  /**
+   * A connection per role, made with that role's credentials, so its NATS permissions hold even when one process
+   * hosts every role (the caller owns and closes them). Default: every role uses `bus`.
+   */
+  busFor?: (role: string) => Promise<BusConnection>;
 }): Promise<AgentHost> {
   const { bus, run, config, registry, logger } = options;
   const controller = new AbortController();
@@ -101,9 +106,11 @@ export async function startAgentHost(options: {
     if (!policyFactory) {
       throw new RuntimeError("RUNTIME_UNKNOWN_POLICY", `role ${role.name} has no ${hosted.policy} policy (it has: ${Object.keys(role.policies).join(", ")})`);
     }
+    const roleBus = options.busFor ? await options.busFor(role.name) : bus;
+    const roleSnapshots = roleBus === bus ? snapshots : new SnapshotStore(roleBus.kv.snapshots);
     const consumers = await Promise.all(
       role.consumes.map((type) =>
-        ensureRoleConsumer(bus.jsm, run, role.name, type, { maxDeliver: config.nats.maxDeliver, ackWaitMs: config.nats.ackWaitMs }),
+        ensureRoleConsumer(roleBus.jsm, run, role.name, type, { maxDeliver: config.nats.maxDeliver, ackWaitMs: config.nats.ackWaitMs }),
       ),
     );
     for (let i = 0; i < hosted.replicas; i++) {
@@ -124,13 +131,13 @@ export async function startAgentHost(options: {
       for (const consumer of consumers) {
         loops.push(
           pullLoop(
-            bus.js,
+            roleBus.js,
             run,
             consumer,
             ({ msg }) =>
               replicaMutex.run("replica", () =>
                 handleDelivery(
-                  { bus, snapshots, role, machine, context, consumer, maxDeliver: config.nats.maxDeliver, ackWaitMs: config.nats.ackWaitMs, logger: agentLogger, mutex, signal: controller.signal },
+                  { bus: roleBus, snapshots: roleSnapshots, registry, role, machine, context, consumer, maxDeliver: config.nats.maxDeliver, ackWaitMs: config.nats.ackWaitMs, logger: agentLogger, mutex, signal: controller.signal },
                   msg,
                 ),
               ),

@@ -98,8 +98,14 @@ const STAGES: Array<[string, string, string]> = [
 ];
 
 /** Builds report.json from the run's stream alone: the stream is the record of what happened. */
-export function buildReport(stored: StoredEnvelope[], meta: { run: string; template: string; policy: string; startedAt: string; endedAt: string }): RunReport {
-  const envelopes = stored.map((s) => s.envelope).filter((e): e is Envelope => e !== null);
+export function buildReport(
+  stored: StoredEnvelope[],
+  meta: { run: string; template: string; policy: string; startedAt: string; endedAt: string },
+  /** Why an envelope's sender may not send it (sender-check.ts): such forged envelopes are left out (they are dead-lettered). */
+  forged: (e: Envelope) => string | null = () => null,
+): RunReport {
+  const envelopes = stored.map((s) => s.envelope).filter((e): e is Envelope => e !== null && (e.type === "message.deadlettered" || forged(e) === null));
+  const decidedPapers = new Set<string>();
   const ideas = new Map<string, RunReport["ideas"][number]>();
   const papers: RunReport["papers"] = [];
   const times = new Map<string, Map<string, number>>();
@@ -135,6 +141,9 @@ export function buildReport(stored: StoredEnvelope[], meta: { run: string; templ
       if (idea) idea.status = "reviewing";
     } else if (e.type === "paper.decided") {
       const x = e.payload as Payload<"paper.decided">;
+      // One decision per paper (the first in stream order), and only for an idea this run proposed.
+      if (!ideas.has(x.ideaId) || decidedPapers.has(x.paperId) || decidedPapers.has(`idea:${x.ideaId}`)) continue;
+      decidedPapers.add(x.paperId).add(`idea:${x.ideaId}`);
       const idea = ideas.get(x.ideaId);
       if (idea) idea.status = "decided";
       const draft = drafts.get(x.paperId);
@@ -155,7 +164,7 @@ export function buildReport(stored: StoredEnvelope[], meta: { run: string; templ
         failedSeats: x.failedSeats ?? [],
       });
     } else if (e.type === "run.completed") {
-      completion = e.payload as Payload<"run.completed">;
+      completion ??= e.payload as Payload<"run.completed">;
     } else if (e.type === "budget.exhausted") {
       budgetExhausted ??= e.payload as Payload<"budget.exhausted">;
     } else if (e.type === "message.deadlettered") {

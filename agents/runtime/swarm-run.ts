@@ -4,7 +4,9 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import {
   ArtifactStore,
+  busAccessFor,
   connectBus,
+  redactUrl,
   deterministicId,
   ensureRunStream,
   followRun,
@@ -19,6 +21,8 @@ import type { SwarmConfig } from "../../config/index.ts";
 import type { Sandbox } from "../../sandbox/index.ts";
 import { startAgentHost, hostedRolesFrom } from "./host.ts";
 import { ensureNats } from "./local-nats.ts";
+import { deadLetterStored, endsRun, roleBuses } from "./run-end.ts";
+import { senderProblem } from "./sender-check.ts";
 import type { RegistryLike } from "./registry-like.ts";
 import type { ModelProvider } from "../llm/index.ts";
 import type { ReplayStatus } from "./llm-services.ts";
@@ -41,7 +45,7 @@ export const cliAgentId = () => `cli/${hostname().replace(/[^a-zA-Z0-9_.-]/g, "_
  * Waits for the run's `run.completed` (or the deadline, or the caller's stop), calling `onMessage` for every
  * message as it arrives.
  */
-async function awaitCompletion(bus: BusConnection, run: string, deadlineMs: number, onMessage: (m: StoredEnvelope) => void, stop?: AbortSignal): Promise<boolean> {
+async function awaitCompletion(bus: BusConnection, run: string, deadlineMs: number, onMessage: (m: StoredEnvelope) => void, stop?: AbortSignal, isEnd: (m: StoredEnvelope) => boolean = (m) => m.envelope?.type === "run.completed"): Promise<boolean> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), deadlineMs);
   const onStop = () => controller.abort();
@@ -49,7 +53,7 @@ async function awaitCompletion(bus: BusConnection, run: string, deadlineMs: numb
   try {
     for await (const message of followRun(bus.js, run, controller.signal)) {
       onMessage(message);
-      if (message.envelope?.type === "run.completed") return true;
+      if (isEnd(message)) return true;
     }
     return false;
   } finally {
@@ -85,8 +89,9 @@ export async function runSwarm(options: {
   const template = await bootTemplateForRun({ config, run, logger, sandbox: options.sandbox, signal: options.signal });
   const spacePath = await writeInferredSpace(join(config.run.outDir, run), template);
   options.onBoot?.(templateBootLines(template, spacePath));
-  const nats = await ensureNats(config);
-  const bus = await connectBus(nats.url, { name: "scientist-run" });
+  const nats = await ensureNats(config, { roles: registry.names().map((name) => registry.get(name)) });
+  const bus = await connectBus(nats.url, { name: "scientist-run", ...busAccessFor(config.nats, "cli") });
+  const perRole = roleBuses(config, nats.url, bus);
   const startedAt = new Date().toISOString();
   const log = logger.child({ run });
   let host: Awaited<ReturnType<typeof startAgentHost>> | null = null;
@@ -95,7 +100,7 @@ export async function runSwarm(options: {
     await ensureRunStream(bus.jsm, run);
     const roles = hostedRolesFrom(config, registry, options.roles, options.plugins);
     services = await createServices({ bus, run, config, template, logger: log, needSandbox: roles.some((r) => r.name === "experimenter"), sandbox: options.sandbox, needLlm: roles.some((r) => r.policy === "llm"), ...(options.baseProvider && { baseProvider: options.baseProvider }) });
-    host = await startAgentHost({ bus, run, config, registry, roles, services, logger: log });
+    host = await startAgentHost({ bus, run, config, registry, roles, services, logger: log, ...(perRole && { busFor: perRole.busFor }) });
     const started: Envelope = {
       id: deterministicId(null, "run.started", 0, run),
       type: "run.started",
@@ -107,29 +112,37 @@ export async function runSwarm(options: {
       v: 1,
       payload: { template: template.name, policy: config.run.policy, ideas: config.run.ideas, maxInFlightIdeas: config.run.maxInFlightIdeas, settings: template.fixedSettings },
     };
-    log.info({ template: template.name, ideas: config.run.ideas, nats: nats.url }, "run started");
-    const completion = awaitCompletion(bus, run, config.run.deadlineMs, options.onMessage ?? (() => undefined), options.signal);
+    log.info({ template: template.name, ideas: config.run.ideas, nats: redactUrl(nats.url), auth: config.nats.auth.enabled }, "run started");
+    // A run.completed from a sender that may not send it does not end the run: it is dead-lettered, the run goes on.
+    const isEnd = (m: StoredEnvelope) =>
+      endsRun(m, registry, (reason) => {
+        log.warn({ seq: m.seq, from: m.envelope?.from, reason }, "forged run.completed dead-lettered; the run goes on");
+        deadLetterStored(bus, run, cliAgentId(), m, reason).catch((error: unknown) => log.error({ err: error }, "could not dead-letter a forged run.completed"));
+      });
+    const completion = awaitCompletion(bus, run, config.run.deadlineMs, options.onMessage ?? (() => undefined), options.signal, isEnd);
     await publishEnvelope(bus.js, started);
     const completed = await completion;
     if (!completed) log.warn(options.signal?.aborted ? "stopped by the user; writing the report of what happened" : "deadline reached before run.completed; writing the report of what happened");
     await host.stop();
     host = null;
-    return await finishRun({ bus, run, config, templateName: template.name, startedAt, logger: log, replay: services.llm?.replayStatus() ?? null });
+    return await finishRun({ bus, run, config, templateName: template.name, startedAt, logger: log, replay: services.llm?.replayStatus() ?? null, registry });
   } finally {
     await host?.stop();
     await services?.close();
+    await perRole?.close();
     await bus.close();
     await nats.server?.stop();
   }
 }
 
 /** Mirrors every artifact locally and writes `<out>/<run>/report.json` and `index.html` from the stream. */
-export async function finishRun(options: { bus: BusConnection; run: string; config: SwarmConfig; templateName: string; startedAt: string; logger: Logger; replay?: ReplayStatus | null }): Promise<SwarmRunResult> {
+export async function finishRun(options: { bus: BusConnection; run: string; config: SwarmConfig; templateName: string; startedAt: string; logger: Logger; replay?: ReplayStatus | null; registry?: RegistryLike }): Promise<SwarmRunResult> {
   const { bus, run, config } = options;
   const artifacts = new ArtifactStore(bus.objm, run, config.run.outDir);
   const synced = await artifacts.syncLocal();
   const stored = await readRun(bus.js, bus.jsm, run);
-  const report = buildReport(stored, { run, template: options.templateName, policy: config.run.policy, startedAt: options.startedAt, endedAt: new Date().toISOString() });
+  const registry = options.registry;
+  const report = buildReport(stored, { run, template: options.templateName, policy: config.run.policy, startedAt: options.startedAt, endedAt: new Date().toISOString() }, registry && ((e) => senderProblem(e, registry)));
   const ledger = await readLedger(bus.kv.ledger, run);
   if (ledger) report.costs = costsOf(ledger);
   const warnings = await new WarningStore(bus.kv.ledger, run).read();

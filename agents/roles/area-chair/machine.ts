@@ -46,7 +46,9 @@ export const areaChairMachine = setup({
   },
   guards: {
     newSeat: ({ context, event }) => {
-      const seat = payloadOf<{ seat: number }>(event).seat;
+      const { seat, paperId } = payloadOf<{ seat: number; paperId: string }>(event);
+      // Only the seats this area chair requested, for its paper, count: a forged extra seat (a 6th of 5) is ignored.
+      if (!Number.isInteger(seat) || seat < 0 || seat >= context.seats || paperId !== context.paper?.paperId) return false;
       return !context.reviews.some((r) => r.seat === seat) && !context.failed.some((f) => f.seat === seat);
     },
     quorumReached: ({ context }) => answered(context) >= context.seats && context.reviews.length >= context.quorum,

@@ -36,6 +36,8 @@ export function archiveEffects(context: RoleContext<IdeatorConfig>) {
           : o.kind === "failed"
             ? { status: "failed", reason: o.reason }
             : { status: "decided", overall: o.overall, decision: o.decision };
+      // An idea is decided once: a second paper.decided (a forgery, or a replay) does not overwrite the first.
+      if (o.kind === "decided" && (await archive.get(template.name, input.run, o.ideaId))?.status === "decided") return;
       await archive.update(template.name, input.run, o.ideaId, patch);
     }),
   };
