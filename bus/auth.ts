@@ -88,12 +88,21 @@ export function redactUrl(url: string): string {
 export interface BusAccessConfig {
   auth: { enabled: boolean; credsDir: string };
   tls: TlsFiles | null;
+  /** JetStream replicas of what a connection creates (config nats.replicas); carried here so every caller gets it. */
+  replicas?: number;
 }
 
-/** Connect options for one identity: its creds file and reply prefix when auth is on, TLS when configured. */
-export function busAccessFor(nats: BusAccessConfig, identity: string): { auth: BusAuth | null; tls: TlsFiles | null; inboxPrefix?: string } {
-  if (!nats.auth.enabled) return { auth: null, tls: nats.tls };
-  return { auth: readCreds(nats.auth.credsDir, identity), tls: nats.tls, inboxPrefix: inboxPrefixFor(identity) };
+/**
+ * Connect options for one identity: its creds file and reply prefix when auth is on, TLS when configured, and the
+ * configured replica count for the KV buckets and object stores the connection creates.
+ */
+export function busAccessFor(
+  nats: BusAccessConfig,
+  identity: string,
+): { auth: BusAuth | null; tls: TlsFiles | null; inboxPrefix?: string; replicas: number } {
+  const replicas = nats.replicas ?? 1;
+  if (!nats.auth.enabled) return { auth: null, tls: nats.tls, replicas };
+  return { auth: readCreds(nats.auth.credsDir, identity), tls: nats.tls, inboxPrefix: inboxPrefixFor(identity), replicas };
 }
 
 /**

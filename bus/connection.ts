@@ -1,7 +1,7 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
-import { Objm } from "@nats-io/obj";
+import { Objm, type ObjectStore, type ObjectStoreOptions } from "@nats-io/obj";
 import { BusError } from "./errors.ts";
 import { buckets } from "./subjects.ts";
 import { redactUrl, splitUrlAuth, type BusAuth } from "./auth.ts";
@@ -13,6 +13,8 @@ export interface BusConnection {
   jsm: JetStreamManager;
   kv: { snapshots: KV; archive: KV; effects: KV; ledger: KV; recordings: KV; literature: KV };
   objm: Objm;
+  /** JetStream replicas for what this connection creates (KV buckets and object stores here; the run stream too). */
+  replicas: number;
   close(): Promise<void>;
 }
 
@@ -21,12 +23,37 @@ export interface BusAccess {
   auth?: BusAuth | null;
   tls?: TlsFiles | null;
   inboxPrefix?: string;
+  /** JetStream replicas of the KV buckets and object stores this connection creates (1; 3 on a 3-node cluster). */
+  replicas?: number;
+}
+
+/**
+ * Object stores created through this one get the connection's replica count, so every store of a run (made in
+ * ArtifactStore and elsewhere) is replicated on a cluster without each caller passing it. An existing store keeps
+ * its own config (the client only adds a stream that is missing).
+ */
+class ReplicatedObjm extends Objm {
+  constructor(
+    js: JetStreamClient,
+    private readonly replicas: number,
+  ) {
+    super(js);
+  }
+
+  override create(name: string, opts: Partial<ObjectStoreOptions> = {}): Promise<ObjectStore> {
+    return super.create(name, { replicas: this.replicas, ...opts });
+  }
+}
+
+/** `nats://a:4222,nats://b:4222` (one --nats flag or config value for a cluster) is a list of servers. */
+function serverList(servers: string | string[]): string[] {
+  return (Array.isArray(servers) ? servers : [servers]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
 }
 
 export async function connectBus(servers: string | string[], options: { name?: string; timeoutMs?: number } & BusAccess = {}): Promise<BusConnection> {
   let nc: NatsConnection;
   // User info in a URL (`nats://user:pass@host`) becomes auth, and never reaches an error message or a log.
-  const split = (Array.isArray(servers) ? servers : [servers]).map(splitUrlAuth);
+  const split = serverList(servers).map(splitUrlAuth);
   const auth = options.auth ?? split.find((s) => s.auth)?.auth ?? null;
   const shown = split.map((s) => redactUrl(s.url)).join(",");
   try {
@@ -52,20 +79,23 @@ export async function connectBus(servers: string | string[], options: { name?: s
   const js = jetstream(nc, jsOptions);
   const jsm = await jetstreamManager(nc, jsOptions);
   const kvm = new Kvm(js);
+  const replicas = options.replicas ?? 1;
+  const bucket = { history: 1, replicas };
   const [snapshots, archive, effects, ledger, recordings, literature] = await Promise.all([
-    kvm.create(buckets.snapshots, { history: 1 }),
-    kvm.create(buckets.archive, { history: 1 }),
-    kvm.create(buckets.effects, { history: 1 }),
-    kvm.create(buckets.ledger, { history: 1 }),
-    kvm.create(buckets.recordings, { history: 1 }),
-    kvm.create(buckets.literature, { history: 1 }),
+    kvm.create(buckets.snapshots, bucket),
+    kvm.create(buckets.archive, bucket),
+    kvm.create(buckets.effects, bucket),
+    kvm.create(buckets.ledger, bucket),
+    kvm.create(buckets.recordings, bucket),
+    kvm.create(buckets.literature, bucket),
   ]);
   return {
     nc,
     js,
     jsm,
     kv: { snapshots, archive, effects, ledger, recordings, literature },
-    objm: new Objm(js),
+    objm: new ReplicatedObjm(js, replicas),
+    replicas,
     close: async () => {
       if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
     },

@@ -7,7 +7,12 @@ const NANOS_PER_MS = 1_000_000;
  * Creates (or reuses) the run's stream. Limits retention keeps every message because the stream is also the
  * trace; the duplicate window is long so a redelivery hours later still cannot double an effect.
  */
-export async function ensureRunStream(jsm: JetStreamManager, run: string, options: { duplicateWindowMs?: number } = {}): Promise<string> {
+export async function ensureRunStream(
+  jsm: JetStreamManager,
+  run: string,
+  /** replicas: 3 on a 3-node cluster (the stream survives one node's loss); an existing stream keeps its own. */
+  options: { duplicateWindowMs?: number; replicas?: number } = {},
+): Promise<string> {
   const name = streamName(run);
   const config = {
     name,
@@ -17,6 +22,7 @@ export async function ensureRunStream(jsm: JetStreamManager, run: string, option
     discard: DiscardPolicy.Old,
     duplicate_window: (options.duplicateWindowMs ?? 6 * 3600_000) * NANOS_PER_MS,
     max_msg_size: 4 * 1024 * 1024,
+    num_replicas: options.replicas ?? 1,
   };
   try {
     await jsm.streams.info(name);

@@ -21,6 +21,8 @@ export interface SwarmConfig {
     storeDir: string;
     maxDeliver: number;
     ackWaitMs: number;
+    /** JetStream replicas of what the swarm creates (run stream, KV buckets, object stores). */
+    replicas: number;
     /** Whether connections authenticate with the per-identity files in credsDir (see bus/auth.ts). */
     auth: { enabled: boolean; credsDir: string };
     tls: { ca: string | null; cert: string | null; key: string | null } | null;
@@ -185,6 +187,7 @@ export function loadConfig(
       ackWaitMs: c.nats.ackWaitSeconds * 1000,
       ...natsAccess(c.nats, o.natsUrl ?? env.SCIENTIST_NATS_URL ?? c.nats.url, fromBase),
     },
+      replicas: c.nats.replicas,
     roles: Object.fromEntries(Object.entries(c.roles).map(([name, r]) => [name, { ...r, policy: r.policy }])),
     plugins: c.plugins.map((p) => ({ ...p, module: fromBase(p.module) })),
     sandbox: {

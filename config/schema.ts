@@ -136,6 +136,11 @@ export const configSchema = z
         maxDeliver: z.number().int().min(1).max(100).default(5),
         ackWaitSeconds: positiveInt.default(30),
         /**
+         * JetStream replicas of the run stream, KV buckets and object stores this swarm creates: 1 on one server,
+         * 3 on a 3-node cluster (survives one node's loss), 5 at most (the NATS limit).
+         */
+        replicas: z.number().int().min(1).max(5).default(1),
+        /**
          * NATS users with per-role permissions. enabled null = on for the local server this process starts, off for
          * a nats.url (set true when that server uses `scientist creds` files). Passwords live in credsDir, never here.
          */

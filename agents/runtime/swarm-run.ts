@@ -97,7 +97,7 @@ export async function runSwarm(options: {
   let host: Awaited<ReturnType<typeof startAgentHost>> | null = null;
   let services: Awaited<ReturnType<typeof createServices>> | null = null;
   try {
-    await ensureRunStream(bus.jsm, run);
+    await ensureRunStream(bus.jsm, run, { replicas: bus.replicas });
     const roles = hostedRolesFrom(config, registry, options.roles, options.plugins);
     services = await createServices({ bus, run, config, template, logger: log, needSandbox: roles.some((r) => r.name === "experimenter"), sandbox: options.sandbox, needLlm: roles.some((r) => r.policy === "llm"), ...(options.baseProvider && { baseProvider: options.baseProvider }) });
     host = await startAgentHost({ bus, run, config, registry, roles, services, logger: log, ...(perRole && { busFor: perRole.busFor }) });
