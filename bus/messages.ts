@@ -150,6 +150,17 @@ export const payloadSchemas = {
     maxInFlightIdeas: z.number().int().min(1),
     /** The run's fixed settings (config run.settings, --set), so agents hosted elsewhere apply the same ones. */
     settings: paramsSchema.default({}),
+    /** Each role's policy in this run, so a host joining it runs the run's policies, not its own config's. */
+    rolePolicies: z.record(z.string(), z.enum(["rules", "llm"])).optional(),
+    /** The template's files as one bundle in the run's object store; joining hosts check the digest and use it. */
+    templateBundle: z
+      .object({
+        artifact: z.string().min(1),
+        digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+        bytes: z.number().int().min(0),
+        files: z.number().int().min(0),
+      })
+      .optional(),
   }),
   "idea.proposed": z.object({
     ideaId: z.string(),

@@ -1,15 +1,19 @@
 import type { Logger } from "pino";
-import { connectBus, followRun, readRun, type Payload } from "../../bus/index.ts";
+import { join } from "node:path";
+import { ArtifactStore, busAccessFor, connectBus, followRun, readRun, type Payload } from "../../bus/index.ts";
 import type { SwarmConfig } from "../../config/index.ts";
 import { RuntimeError } from "./errors.ts";
 import { hostedRolesFrom, startAgentHost } from "./host.ts";
 import type { RegistryLike } from "./registry-like.ts";
+import { endsRun, roleBuses } from "./run-end.ts";
 import { createServices } from "./services.ts";
 import { bootTemplateForRun } from "./template-info.ts";
+import { fetchTemplate, type TemplateBundleRef } from "./template-share.ts";
 
 /**
  * `scientist agent`: hosts some roles for a run that another process started (any host that reaches NATS), until
- * the run completes or `signal` aborts. The run's template is read from its `run.started` message.
+ * the run completes or `signal` aborts. The run's template (a digest-checked bundle in its object store) and its
+ * policies are taken from its `run.started` message, not from this host's disk or config.
  */
 export async function hostRolesForRun(options: {
   config: SwarmConfig;
@@ -20,28 +24,49 @@ export async function hostRolesForRun(options: {
   natsUrl: string;
   logger: Logger;
   signal: AbortSignal;
+  /** The policy the caller expects (--policy): a run of another policy is refused rather than joined differently. */
+  policy?: "rules" | "llm";
+  onTemplate?: (dir: string, ref: TemplateBundleRef) => void;
   onReady?: (agents: string[]) => void;
 }): Promise<void> {
   const { config, run, logger } = options;
-  const bus = await connectBus(options.natsUrl, { name: `scientist-agent-${options.roles.join("+")}` });
+  // With auth on, the process's own work (template, artifacts, journal) runs as the `agent` identity, and each
+  // hosted role pulls and publishes with its own role's credentials: the same permissions as in a one-process run.
+  const bus = await connectBus(options.natsUrl, { name: `scientist-agent-${options.roles.join("+")}`, ...busAccessFor(config.nats, "agent") });
+  const perRole = roleBuses(config, options.natsUrl, bus);
   try {
     const started = (await readRun(bus.js, bus.jsm, run)).find((m) => m.envelope?.type === "run.started");
     if (!started?.envelope) throw new RuntimeError("RUNTIME_UNKNOWN_ROLE", `run ${run} has no run.started message yet; start it with 'scientist run' first`);
     const startedPayload = started.envelope.payload as Payload<"run.started">;
-    const templateName = startedPayload.template;
-    const dir = config.run.template.endsWith(templateName) ? config.run.template : `${config.repoRoot}/templates/${templateName}`;
+    if (options.policy && options.policy !== startedPayload.policy) {
+      throw new RuntimeError("RUNTIME_POLICY_MISMATCH", `run ${run} runs the ${startedPayload.policy} policy; --policy ${options.policy} cannot join it (leave --policy out)`);
+    }
+    const ref = startedPayload.templateBundle;
+    if (!ref) {
+      throw new RuntimeError("RUNTIME_TEMPLATE_BUNDLE", `run ${run}'s run.started names no template bundle (started by an older 'scientist run'?); start the run again`);
+    }
+    // The run's own template, checked against run.started's digest, in this host's own folder: never its disk's copy.
+    const dir = await fetchTemplate(new ArtifactStore(bus.objm, run, null), ref, join(config.run.outDir, run, ".template"));
+    options.onTemplate?.(dir, ref);
+    logger.info({ run, template: startedPayload.template, dir, digest: ref.digest, files: ref.files }, "template from the run's bundle");
+    // The run's policies, not this host's config: every host runs a role the same way.
+    const runConfig: SwarmConfig = { ...config, run: { ...config.run, policy: startedPayload.policy } };
     // The run's own fixed settings (from its run.started), so every host applies the same ones.
-    const template = await bootTemplateForRun({ config, run, logger, dir, settings: startedPayload.settings ?? {}, requireSpace: false, signal: options.signal });
-    const roles = hostedRolesFrom(config, options.registry, options.roles, options.plugins);
-    const services = await createServices({ bus, run, config, template, logger, needSandbox: roles.some((r) => r.name === "experimenter"), needLlm: roles.some((r) => r.policy === "llm") });
-    const host = await startAgentHost({ bus, run, config, registry: options.registry, roles, services, logger: logger.child({ run }) });
+    const template = await bootTemplateForRun({ config: runConfig, run, logger, dir, settings: startedPayload.settings ?? {}, requireSpace: false, signal: options.signal });
+    const roles = hostedRolesFrom(runConfig, options.registry, options.roles, options.plugins).map((role) => ({
+      ...role,
+      policy: startedPayload.rolePolicies?.[role.name] ?? startedPayload.policy,
+    }));
+    const services = await createServices({ bus, run, config: runConfig, template, logger, needSandbox: roles.some((r) => r.name === "experimenter"), needLlm: roles.some((r) => r.policy === "llm") });
+    const host = await startAgentHost({ bus, run, config: runConfig, registry: options.registry, roles, services, logger: logger.child({ run }), ...(perRole && { busFor: perRole.busFor }) });
     options.onReady?.(host.agents);
     const stop = new AbortController();
     const abort = () => stop.abort();
     options.signal.addEventListener("abort", abort, { once: true });
     try {
       for await (const message of followRun(bus.js, run, stop.signal)) {
-        if (message.envelope?.type === "run.completed") break;
+        // A forged run.completed (a sender that may not send it) does not stop these roles; the run owner dead-letters it.
+        if (endsRun(message, options.registry, (reason) => logger.warn({ seq: message.seq, reason }, "forged run.completed ignored"))) break;
       }
     } finally {
       options.signal.removeEventListener("abort", abort);
@@ -49,6 +74,7 @@ export async function hostRolesForRun(options: {
       await services.close();
     }
   } finally {
+    await perRole?.close();
     await bus.close();
   }
 }

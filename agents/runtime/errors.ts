@@ -9,7 +9,10 @@ export type RuntimeErrorCode =
   | "RUNTIME_INVALID_OUTBOUND"
   | "RUNTIME_UNCOVERED_ACTOR"
   | "RUNTIME_NATS_DOWN"
-  | "RUNTIME_RUN_NOT_FOUND";
+  | "RUNTIME_RUN_NOT_FOUND"
+  | "RUNTIME_TEMPLATE_BUNDLE"
+  | "RUNTIME_TEMPLATE_DIGEST"
+  | "RUNTIME_POLICY_MISMATCH";
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;

@@ -16,6 +16,7 @@ export { ensureNats } from "./local-nats.ts";
 export { createLogger, silentLogger, redactPaths } from "./logger.ts";
 export { bootRoles, type BootedRoles } from "./boot.ts";
 export { hostRolesForRun } from "./agent-process.ts";
+export { packTemplate, shareTemplate, fetchTemplate, sha256, type TemplateBundleRef } from "./template-share.ts";
 export { createLlmServices, type LlmServices, type ReplayStatus } from "./llm-services.ts";
 export { LedgerStore, readLedger, kvRecordingStore } from "./llm-stores.ts";
 export { costsOf, type RunCosts, type CostLine } from "./report.ts";

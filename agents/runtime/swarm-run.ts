@@ -31,6 +31,7 @@ import { buildReport, costsOf, type RunReport } from "./report.ts";
 import { renderReportHtml } from "./report-html.ts";
 import { createServices } from "./services.ts";
 import { bootTemplateForRun, templateBootLines, writeInferredSpace } from "./template-info.ts";
+import { shareTemplate } from "./template-share.ts";
 
 export interface SwarmRunResult {
   run: string;
@@ -101,6 +102,9 @@ export async function runSwarm(options: {
     const roles = hostedRolesFrom(config, registry, options.roles, options.plugins);
     services = await createServices({ bus, run, config, template, logger: log, needSandbox: roles.some((r) => r.name === "experimenter"), sandbox: options.sandbox, needLlm: roles.some((r) => r.policy === "llm"), ...(options.baseProvider && { baseProvider: options.baseProvider }) });
     host = await startAgentHost({ bus, run, config, registry, roles, services, logger: log, ...(perRole && { busFor: perRole.busFor }) });
+    // Hosts joining the run (scientist agent) take the template and the policies from here, not from their own disk.
+    const templateBundle = await shareTemplate(new ArtifactStore(bus.objm, run, config.run.outDir), template.dir);
+    const rolePolicies = Object.fromEntries(hostedRolesFrom(config, registry, undefined, options.plugins).map((r) => [r.name, r.policy]));
     const started: Envelope = {
       id: deterministicId(null, "run.started", 0, run),
       type: "run.started",
@@ -110,7 +114,7 @@ export async function runSwarm(options: {
       correlation: run,
       at: startedAt,
       v: 1,
-      payload: { template: template.name, policy: config.run.policy, ideas: config.run.ideas, maxInFlightIdeas: config.run.maxInFlightIdeas, settings: template.fixedSettings },
+      payload: { template: template.name, policy: config.run.policy, ideas: config.run.ideas, maxInFlightIdeas: config.run.maxInFlightIdeas, settings: template.fixedSettings, rolePolicies, templateBundle },
     };
     log.info({ template: template.name, ideas: config.run.ideas, nats: redactUrl(nats.url), auth: config.nats.auth.enabled }, "run started");
     // A run.completed from a sender that may not send it does not end the run: it is dead-lettered, the run goes on.
