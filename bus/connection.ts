@@ -5,7 +5,7 @@ import { Objm, type ObjectStore, type ObjectStoreOptions } from "@nats-io/obj";
 import { BusError } from "./errors.ts";
 import { buckets } from "./subjects.ts";
 import { redactUrl, splitUrlAuth, type BusAuth } from "./auth.ts";
-import type { TlsFiles } from "./nats-config.ts";
+import { inboxPrefixFor, type TlsFiles } from "./nats-config.ts";
 
 export interface BusConnection {
   nc: NatsConnection;
@@ -56,6 +56,8 @@ export async function connectBus(servers: string | string[], options: { name?: s
   const split = serverList(servers).map(splitUrlAuth);
   const auth = options.auth ?? split.find((s) => s.auth)?.auth ?? null;
   const shown = split.map((s) => redactUrl(s.url)).join(",");
+  // Each identity may subscribe only under its own reply prefix (nats-config.ts), also when named in the URL.
+  const inboxPrefix = options.inboxPrefix ?? (auth ? inboxPrefixFor(auth.user) : undefined);
   try {
     nc = await connect({
       servers: split.map((s) => s.url),
@@ -63,7 +65,7 @@ export async function connectBus(servers: string | string[], options: { name?: s
       timeout: options.timeoutMs ?? 5000,
       maxReconnectAttempts: -1,
       ...(auth && { user: auth.user, pass: auth.pass }),
-      ...(options.inboxPrefix && { inboxPrefix: options.inboxPrefix }),
+      ...(inboxPrefix && { inboxPrefix }),
       ...(options.tls && {
         tls: { ...(options.tls.ca && { caFile: options.tls.ca }), ...(options.tls.cert && { certFile: options.tls.cert }), ...(options.tls.key && { keyFile: options.tls.key }) },
       }),
@@ -75,7 +77,7 @@ export async function connectBus(servers: string | string[], options: { name?: s
     });
   }
   // KV watchers and ordered push consumers take their inbox from watcherPrefix, not the connection's inboxPrefix.
-  const jsOptions = options.inboxPrefix ? { watcherPrefix: options.inboxPrefix } : {};
+  const jsOptions = inboxPrefix ? { watcherPrefix: inboxPrefix } : {};
   const js = jetstream(nc, jsOptions);
   const jsm = await jetstreamManager(nc, jsOptions);
   const kvm = new Kvm(js);

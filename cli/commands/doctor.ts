@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import Dockerode from "dockerode";
 import type { Command } from "commander";
 import { createDockerSandbox, dockerEngineReachable, imageTag, limitsFromSettings } from "../../sandbox/index.ts";
+import { redactUrl } from "../../bus/index.ts";
 import { corpusPath } from "../../agents/runtime/index.ts";
 import { llmKeyVariable, type SwarmConfig } from "../../config/index.ts";
 import { chooseImage, loadTemplate, probeTemplate } from "../../templates/index.ts";
@@ -74,7 +75,7 @@ export function registerDoctor(program: Command): void {
         const major = Number(process.versions.node.split(".")[0]);
         checks.push({ name: "node", ok: major >= 20, detail: process.version, fix: major >= 20 ? null : "install Node.js 20 or later" });
         const nats = await version("nats-server", ["--version"]);
-        checks.push({ name: "nats-server", ok: nats !== null || config.nats.url !== null, detail: nats ?? (config.nats.url ? `using ${config.nats.url}` : "not found"), fix: nats ? null : "apt-get install -y nats-server" });
+        checks.push({ name: "nats-server", ok: nats !== null || config.nats.url !== null, detail: nats ?? (config.nats.url ? `using ${redactUrl(config.nats.url)}` : "not found"), fix: nats ? null : "apt-get install -y nats-server" });
         const docker = new Dockerode();
         const engine = await dockerEngineReachable(docker);
         checks.push({ name: "docker engine", ok: engine.ok, detail: engine.ok ? "reachable" : engine.why, fix: engine.ok ? null : "apt-get install -y docker.io && (dockerd >/var/log/dockerd.log 2>&1 &)" });

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { connectBus, readRun, runExists, type StoredEnvelope } from "../../bus/index.ts";
+import { busAccessFor, connectBus, readRun, redactUrl, runExists, type StoredEnvelope } from "../../bus/index.ts";
 import {
   causalOrder,
   filterEntries,
@@ -41,12 +41,13 @@ export function registerTrace(program: Command): void {
       try {
         const { config } = await boot({ config: opts.config, overrides: { natsUrl: opts.nats } });
         const nats = await ensureNats(config, { reuseLive: true });
-        const bus = await connectBus(nats.url, { name: "scientist-trace" });
+        // A reader: the operator identity when auth is on (it may read runs, not send role types).
+        const bus = await connectBus(nats.url, { name: "scientist-trace", ...busAccessFor(config.nats, "operator") });
         try {
           if (opts.follow) {
             const controller = new AbortController();
             process.once("SIGINT", () => controller.abort());
-            if (!(await runExists(bus.jsm, runId))) throw new Error(`no stream for run ${runId} on ${nats.url}`);
+            if (!(await runExists(bus.jsm, runId))) throw new Error(`no stream for run ${runId} on ${redactUrl(nats.url)}`);
             const filter = { type: opts.type, agent: opts.agent, idea: opts.idea };
             const ended = await followTrace({ js: bus.js, run: runId, filter, hideStates: !opts.states, signal: controller.signal, write: (line) => process.stdout.write(`${line}\n`) });
             process.stderr.write(ended === "completed" ? `run ${runId} completed\n` : "stopped following\n");

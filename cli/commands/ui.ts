@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { connectBus, type BusConnection } from "../../bus/index.ts";
+import { busAccessFor, connectBus, redactUrl, type BusConnection } from "../../bus/index.ts";
 import { ensureNats } from "../../agents/runtime/index.ts";
 import { boot, fail } from "../boot.ts";
 import { startUiServer, type UiServer } from "../ui/server.ts";
@@ -29,13 +29,13 @@ export function registerUi(program: Command): void {
           await nats.server?.stop();
         };
         try {
-          bus = await connectBus(nats.url, { name: "scientist-ui" });
+          bus = await connectBus(nats.url, { name: "scientist-ui", ...busAccessFor(config.nats, "operator") });
           ui = await startUiServer({ bus, run: opts.run ?? null, topology: topologyOf(registry.all()), host: opts.host, port: opts.port });
         } catch (error) {
           await stop();
           throw error;
         }
-        process.stdout.write(`scientist ui: ${ui.url}${opts.run ? `?run=${opts.run}` : ""}  (NATS ${nats.url}; Ctrl-C stops)\n`);
+        process.stdout.write(`scientist ui: ${ui.url}${opts.run ? `?run=${opts.run}` : ""}  (NATS ${redactUrl(nats.url)}; Ctrl-C stops)\n`);
         const exit = () => void stop().finally(() => process.exit(0));
         process.once("SIGINT", exit);
         process.once("SIGTERM", exit);
