@@ -19,3 +19,4 @@ export function createBuiltinRegistry(): RoleRegistry {
 export { ideator, novelty, coder, experimenter, writer, reviewer, areaChair };
 export { injected, publish, emitMessage, payloadOf, type PublishEvent } from "./shared/machine-kit.ts";
 export { personas } from "./reviewer/personas.ts";
+export { RoleError, isRoleError, type RoleErrorCode } from "./errors.ts";

@@ -5,6 +5,7 @@ import type { CoderConfig } from "./config.ts";
 import { describe, plotsSection } from "./notes-text.ts";
 import { runChanges, runFingerprint } from "./run-files.ts";
 import type { DescribePlotsInput, FixPlotInput, FixPlotOutput, PlannedRun, WriteCodeInput, WriteCodeOutput } from "./types.ts";
+import { RoleError } from "../errors.ts";
 
 /** Orders a knob's values by closeness to `target` (log scale for positive numbers). */
 function byCloseness(values: Array<string | number | boolean>, target: string | number | boolean) {
@@ -76,7 +77,7 @@ export function coderRulesPolicy(context: RoleContext<CoderConfig>) {
     planStudy: fromPromise<PlannedRun[], { params: Params }>(async ({ input }) => {
       // Rules apply an idea as parameter settings; an idea without any (an llm ideator's) would silently rerun the baseline.
       if (Object.keys(input.params).length === 0) {
-        throw new Error("the rules coder applies an idea as parameter settings and this idea has none (set roles.coder.policy: llm for ideas written by a model)");
+        throw new RoleError("CODER_NO_PARAMS", "the rules coder applies an idea as parameter settings and this idea has none (set roles.coder.policy: llm for ideas written by a model)");
       }
       return planRules(template, input.params, runs);
     }),

@@ -5,6 +5,7 @@ import type { RoleContext } from "../../runtime/index.ts";
 import type { ExperimenterConfig } from "./config.ts";
 import { LATEX_COMMAND, LATEX_OUTPUTS, latexLogTail, latexRequestProblem } from "./latex-compile.ts";
 import { NOT_AN_OUTPUT, workspaceFor } from "./workspace.ts";
+import { RoleError } from "../errors.ts";
 
 type Requested = Payload<"experiment.requested">;
 type Finished = Payload<"experiment.finished">;
@@ -44,10 +45,10 @@ function shapeOf(context: RoleContext<ExperimenterConfig>, request: Requested): 
 /** Executes one request in the sandbox, stores what it produced as artifacts, and describes the outcome. */
 async function execute(context: RoleContext<ExperimenterConfig>, request: Requested, signal: AbortSignal): Promise<Finished> {
   const { sandbox, artifacts } = context.services;
-  if (!sandbox) throw new Error("no sandbox backend is configured on this host");
+  if (!sandbox) throw new RoleError("EXPERIMENTER_NO_SANDBOX", "no sandbox backend is configured on this host");
   if (request.kind === "latex") {
     const problem = latexRequestProblem(request.files, request.inputs);
-    if (problem) throw new Error(problem);
+    if (problem) throw new RoleError("EXPERIMENTER_BAD_REQUEST", problem);
   }
   const limits = limitsFor(context);
   const files = await workspaceFor(context.services.template, request, (name) => artifacts.get(name), limits.artifactBytes);
@@ -136,7 +137,7 @@ export function runExperimentActor(context: RoleContext<ExperimenterConfig>) {
       : `exp.${context.run}.${input.ideaId}.${input.kind}.${input.runIndex}.${input.attempt}`;
     // A run killed by our own shutdown is not a result: it must run again on redelivery.
     const { result, reused } = await context.services.journal.once(key, () => execute(context, input, signal), (r) => r.status !== "killed" || !signal.aborted);
-    if (signal.aborted) throw new Error("aborted");
+    if (signal.aborted) throw new RoleError("EXPERIMENTER_ABORTED", "aborted", { retryable: true });
     return reused ? adopt(context, result, input) : result;
   });
 }

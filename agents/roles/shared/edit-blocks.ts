@@ -10,6 +10,7 @@
 //
 // A block whose SEARCH text is not found is reported back to the model, never skipped: skipping would run code
 // the model believes it changed.
+import { RoleError } from "../errors.ts";
 
 export interface EditBlock {
   file: string;
@@ -41,14 +42,14 @@ export function parseEditBlocks(text: string): EditBlock[] {
       if (candidate && !FENCE.test(line.trim()) && /^[\w./-]+\.\w+$/.test(candidate)) lastName = candidate;
       continue;
     }
-    if (!lastName) throw new Error(`edit block at line ${i + 1} names no file: put the file name on the line before "<<<<<<< SEARCH"`);
+    if (!lastName) throw new RoleError("ROLE_BAD_EDIT_BLOCK", `edit block at line ${i + 1} names no file: put the file name on the line before "<<<<<<< SEARCH"`);
     const search: string[] = [];
     const replace: string[] = [];
     let j = i + 1;
     for (; j < lines.length && !DIVIDER.test(lines[j]!); j++) search.push(lines[j]!);
-    if (j >= lines.length) throw new Error(`edit block for ${lastName} at line ${i + 1} has no "=======" divider`);
+    if (j >= lines.length) throw new RoleError("ROLE_BAD_EDIT_BLOCK", `edit block for ${lastName} at line ${i + 1} has no "=======" divider`);
     for (j++; j < lines.length && !REPLACE.test(lines[j]!); j++) replace.push(lines[j]!);
-    if (j >= lines.length) throw new Error(`edit block for ${lastName} at line ${i + 1} has no ">>>>>>> REPLACE" end`);
+    if (j >= lines.length) throw new RoleError("ROLE_BAD_EDIT_BLOCK", `edit block for ${lastName} at line ${i + 1} has no ">>>>>>> REPLACE" end`);
     blocks.push({ file: lastName, search: search.join("\n"), replace: replace.join("\n") });
     i = j;
   }

@@ -3,12 +3,15 @@
 import type { z } from "zod";
 import { isLlmError, type ChatMessage, type ModelProvider } from "../../llm/index.ts";
 import type { RoleContext } from "../../runtime/index.ts";
+import { RoleError } from "../errors.ts";
+import { steeredModel } from "./steering-prompt.ts";
 
 /** The run's model for this role, on behalf of `idea`: every call is budget-checked, priced and recorded. */
 export function modelFor(context: RoleContext, idea: string | null): ModelProvider {
   const llm = context.services.llm;
-  if (!llm) throw new Error(`role ${context.role} runs the llm policy but no model service was configured`);
-  return llm.model(context.role, idea);
+  if (!llm) throw new RoleError("ROLE_NO_MODEL", `role ${context.role} runs the llm policy but no model service was configured`);
+  // The operator's notes and constraints (scientist steer) ride on every call, read when the call is made.
+  return steeredModel(llm.model(context.role, idea), context.services.steering, context.role, idea);
 }
 
 export interface Ask<T> {
@@ -33,7 +36,9 @@ export async function ask<T>(context: RoleContext, model: ModelProvider, request
     });
     return { value: result.object as T, text: result.text || JSON.stringify(result.object) };
   } catch (error) {
-    throw new Error(`${request.step}: ${describeLlmError(error)}`, { cause: error });
+    // Untagged: the message already names the model layer's code, the precise one; retryable follows it.
+    const retryable = isLlmError(error) && error.retryable;
+    throw new RoleError("ROLE_MODEL_FAILED", `${request.step}: ${describeLlmError(error)}`, { cause: error, retryable, untagged: true });
   }
 }
 

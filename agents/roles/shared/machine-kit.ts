@@ -1,11 +1,12 @@
 import { emit, fromPromise } from "xstate";
 import type { Envelope } from "../../../bus/index.ts";
 import type { Outbound } from "../../runtime/index.ts";
+import { RoleError } from "../errors.ts";
 
 /** Placeholder for an injected actor: a machine used without providing it fails loudly, naming the actor. */
 export function injected<TOutput, TInput>(name: string) {
   const logic = fromPromise<TOutput, TInput>(async () => {
-    throw new Error(`actor ${name} was not provided to the machine`);
+    throw new RoleError("ROLE_ACTOR_NOT_PROVIDED", `actor ${name} was not provided to the machine`);
   });
   // Marked so the runtime can check at boot that effects + policy provide every placeholder (uncoveredActors).
   return Object.assign(logic, { injectedPlaceholder: name });

@@ -10,6 +10,7 @@ import { checkLatexTableNumbers } from "./latex-table.ts";
 import { TABLE_BEGIN, TABLE_END } from "./number-check.ts";
 import { loadFinalInfos } from "./publish-paper.ts";
 import type { Draft } from "./rules-paper.ts";
+import { RoleError } from "../errors.ts";
 
 type Study = Payload<"study.completed">;
 
@@ -39,7 +40,7 @@ export function renderLatexActor(context: RoleContext<WriterConfig>) {
   const { artifacts, template } = context.services;
   return fromPromise<LatexPaper, { study: Study; draft: Draft }>(async ({ input }) => {
     const skeleton = template.files["latex/template.tex"];
-    if (!skeleton) throw new Error(`the template ${template.name} has no latex/template.tex`);
+    if (!skeleton) throw new RoleError("WRITER_NO_LATEX_TEMPLATE", `the template ${template.name} has no latex/template.tex`);
     const paper = renderLatexPaper(skeleton, { ...input, tableMarkers: [TABLE_BEGIN, TABLE_END] }, templateSupportFiles(template.files));
     checkLatexTableNumbers(paper.tex, await loadFinalInfos(artifacts, input.study));
     const report = await checkTex(context, input.study, input.draft, paper.tex, paper.bib);
@@ -61,7 +62,7 @@ export function storeFixedLatexActor(context: RoleContext<WriterConfig>) {
     checkLatexTableNumbers(input.tex, await loadFinalInfos(artifacts, input.study));
     const kept = new Set(figuresOf(input.tex));
     const dropped = [...new Set(figuresOf(input.paper.tex))].filter((f) => !kept.has(f));
-    if (dropped.length) throw new Error(`the fix drops figure(s) ${dropped.join(", ")} of the checked paper`);
+    if (dropped.length) throw new RoleError("WRITER_FIX_DROPS_FIGURES", `the fix drops figure(s) ${dropped.join(", ")} of the checked paper`);
     const report = await checkTex(context, input.study, input.draft ?? {}, input.tex, input.paper.bib);
     const allowed = new Map<string, number>();
     for (const key of input.paper.unsupported) allowed.set(key, (allowed.get(key) ?? 0) + 1);
@@ -73,7 +74,7 @@ export function storeFixedLatexActor(context: RoleContext<WriterConfig>) {
     }
     if (added.length) {
       const list = added.slice(0, 5).map((c) => `"${c.text}" in "${c.sentence.slice(0, 120)}" (${c.reason ?? "unsupported"})`).join("; ");
-      throw new Error(`the fix adds ${added.length} claim(s) the run artifacts do not support: ${list}`);
+      throw new RoleError("WRITER_FIX_UNSUPPORTED_CLAIMS", `the fix adds ${added.length} claim(s) the run artifacts do not support: ${list}`);
     }
     const texArtifact = await artifacts.put(`${input.study.ideaId}/paper.tex`, input.tex);
     await recordLatexCheck(context, input.study.ideaId, latexPart(texArtifact, report));

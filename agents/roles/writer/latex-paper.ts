@@ -8,6 +8,7 @@ import { bibliographyOf, filecontentsBib } from "./bibliography.ts";
 import { blockLatex, escapeLatex, inlineLatex } from "./latex-text.ts";
 import { latexResultsTable } from "./latex-table.ts";
 import type { Draft, Reference } from "./rules-paper.ts";
+import { RoleError } from "../errors.ts";
 
 type Study = Payload<"study.completed">;
 
@@ -84,7 +85,7 @@ function figureBlock(name: string): string {
 
 /** Replaces `marker` once, as a function so that `$` in the LaTeX is never read as a replacement pattern. */
 function fill(tex: string, marker: string, text: string): string {
-  if (!tex.includes(marker)) throw new Error(`latex/template.tex has no "${marker}" placeholder`);
+  if (!tex.includes(marker)) throw new RoleError("WRITER_TEMPLATE_PLACEHOLDER", `latex/template.tex has no "${marker}" placeholder`);
   return tex.replace(marker, () => text);
 }
 

@@ -4,6 +4,7 @@ import { TEX_TABLE_BEGIN, TEX_TABLE_END, unescapeTex } from "../../provenance/in
 import type { FinalInfo, Payload } from "../../../bus/index.ts";
 import { escapeLatex } from "./latex-text.ts";
 import { checkTableRows, formatNumber } from "./number-check.ts";
+import { RoleError } from "../errors.ts";
 
 type Study = Payload<"study.completed">;
 
@@ -49,11 +50,11 @@ export function latexResultsTable(study: Study): string {
 export function checkLatexTableNumbers(tex: string, finalInfos: Record<number, FinalInfo>): number {
   const start = tex.indexOf(TEX_TABLE_BEGIN);
   const end = tex.indexOf(TEX_TABLE_END);
-  if (start < 0 || end < start) throw new Error("the LaTeX paper has no results table");
+  if (start < 0 || end < start) throw new RoleError("WRITER_NO_RESULTS_TABLE", "the LaTeX paper has no results table");
   const body = tex.slice(start, end);
   const inner = body.slice(body.indexOf("\\toprule") + "\\toprule".length, body.indexOf("\\bottomrule"));
   const lines = inner.split("\n").map((l) => l.trim()).filter((l) => l.endsWith("\\\\"));
-  if (lines.length === 0) throw new Error("the LaTeX results table has no rows");
+  if (lines.length === 0) throw new RoleError("WRITER_NO_RESULTS_TABLE", "the LaTeX results table has no rows");
   const cells = (line: string) => line.slice(0, -2).split(/(?<!\\)&/).map(unescape);
   return checkTableRows(cells(lines[0]!), lines.slice(1).map(cells), finalInfos, MISSING);
 }

@@ -184,7 +184,7 @@ describe("writer: claims checked, the paper as LaTeX, compiled in the sandbox", 
     const [drafted] = await h.send("experiment.finished", compiled(1, "error", LOG), "i1");
     expect(drafted!.type).toBe("paper.drafted");
     const status = (drafted!.payload as Drafted).latexStatus;
-    expect(status).toMatch(/fix 1 was not compiled: the fix adds 2 claim\(s\) the run artifacts do not support: "CIFAR-10".*"99\.1%/);
+    expect(status).toMatch(/fix 1 was not compiled: \[WRITER_FIX_UNSUPPORTED_CLAIMS\] the fix adds 2 claim\(s\) the run artifacts do not support: "CIFAR-10".*"99\.1%/);
     expect(status).toMatch(/no fix rounds left \(1\)$/);
     expect(artifacts.files.get("i1/paper.tex")).toBe((first!.payload as Requested).files["paper.tex"]);
   });
@@ -199,7 +199,7 @@ describe("writer: claims checked, the paper as LaTeX, compiled in the sandbox", 
     await h.send("study.completed", study, "i1");
     const [drafted] = await h.send("experiment.finished", compiled(1, "error", LOG), "i1");
     const status = (drafted!.payload as Drafted).latexStatus;
-    expect(status).toContain("fix 1 was not compiled: the fix drops figure(s) acc.png of the checked paper");
+    expect(status).toContain("fix 1 was not compiled: [WRITER_FIX_DROPS_FIGURES] the fix drops figure(s) acc.png of the checked paper");
     expect(status).toMatch(/fix 2 was not compiled: .*acc\/run_1 = 0.95 but run_1\/final_info.json has 0.75/);
   });
 

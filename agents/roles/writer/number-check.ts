@@ -1,5 +1,6 @@
 import type { FinalInfo, Payload } from "../../../bus/index.ts";
 import { MD_TABLE_BEGIN, MD_TABLE_END } from "../../provenance/index.ts";
+import { RoleError } from "../errors.ts";
 
 type Study = Payload<"study.completed">;
 
@@ -37,7 +38,7 @@ export function resultsTable(study: Study): string {
 export function checkTableNumbers(markdown: string, study: Study, finalInfos: Record<number, FinalInfo>): number {
   const start = markdown.indexOf(TABLE_BEGIN);
   const end = markdown.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error("the paper has no results table");
+  if (start < 0 || end < start) throw new RoleError("WRITER_NO_RESULTS_TABLE", "the paper has no results table");
   const lines = markdown.slice(start, end).split("\n").filter((l) => l.startsWith("|"));
   const cells = (line: string) => line.split("|").slice(1, -1).map((c) => c.trim());
   void study;
@@ -58,7 +59,7 @@ export function checkTableRows(header: string[], rows: string[][], finalInfos: R
       const runIndex = runIndexes[i]!;
       const truth = finalInfos[runIndex]?.[dataset]?.means[metric];
       if (truth === undefined || cell !== formatNumber(truth)) {
-        throw new Error(`results table says ${dataset}/${metric}/run_${runIndex} = ${cell} but run_${runIndex}/final_info.json has ${truth}`);
+        throw new RoleError("WRITER_NUMBER_MISMATCH", `results table says ${dataset}/${metric}/run_${runIndex} = ${cell} but run_${runIndex}/final_info.json has ${truth}`);
       }
       checked++;
     });
