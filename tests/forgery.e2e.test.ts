@@ -206,10 +206,18 @@ describe.skipIf(!hasDocker)("a run under attack, bus auth on (real NATS, real Do
     expect(r.messageCounts["run.completed"]).toBe(1);
   });
 
-  it("dead-letters the forgeries that claim another role, with the reason", () => {
-    const forged = result.report.deadLetters.filter((d) => d.reason.startsWith("[RUNTIME_FORGED_SENDER]"));
+  it("dead-letters every stored forgery with its reason", () => {
+    const letters = result.report.deadLetters;
+    const coded = (code: string) => letters.filter((d) => d.reason.startsWith(`[${code}]`));
+    const forged = coded("RUNTIME_FORGED_SENDER");
     expect(forged.some((d) => d.subject.endsWith(".run.completed") && /area-chair\/forger/.test(d.reason))).toBe(true);
     expect(forged.some((d) => d.subject.endsWith(".review.submitted") && /area-chair\/x/.test(d.reason))).toBe(true);
+    const papers = result.report.papers.length;
+    expect(coded("RUNTIME_UNREQUESTED_SEAT").filter((d) => /seat 5/.test(d.reason))).toHaveLength(papers);
+    expect(coded("RUNTIME_DUPLICATE_DECISION")).toHaveLength(papers);
+    // Per paper: one review and one decision of the idea never proposed.
+    expect(coded("RUNTIME_UNKNOWN_IDEA").filter((d) => d.reason.includes(NEVER))).toHaveLength(2 * papers);
+    for (const d of letters) expect(d.reason).toMatch(/^\[[A-Z_]+\] /);
   });
 
   it("writes nothing forged into the persistent archive", async () => {

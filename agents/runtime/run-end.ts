@@ -1,6 +1,8 @@
+import type { Logger } from "pino";
 import { busAccessFor, connectBus, deterministicId, publishEnvelope, type BusConnection, type Envelope, type StoredEnvelope } from "../../bus/index.ts";
 import type { SwarmConfig } from "../../config/index.ts";
 import type { RegistryLike } from "./registry-like.ts";
+import { RunGuard } from "./run-guard.ts";
 import { senderProblem } from "./sender-check.ts";
 
 /**
@@ -15,7 +17,10 @@ export function endsRun(message: StoredEnvelope, registry: RegistryLike, onForge
   return false;
 }
 
-/** Dead-letters a forged message nobody consumes (run.completed is read by the run owner), so the report lists it. */
+/**
+ * Dead-letters a forged message the run owner found (a run.completed nobody else consumes, what RunGuard names), so
+ * the report lists it. `reason` starts with its code, e.g. `[RUNTIME_FORGED_SENDER] ...`.
+ */
 export async function deadLetterStored(bus: BusConnection, run: string, from: string, message: StoredEnvelope, reason: string): Promise<void> {
   const original = message.envelope;
   const envelope: Envelope = {
@@ -33,11 +38,36 @@ export async function deadLetterStored(bus: BusConnection, run: string, from: st
       streamSequence: message.seq,
       deliveries: 1,
       consumer: "run-owner",
-      reason: `[RUNTIME_FORGED_SENDER] ${reason}`.slice(0, 4000),
+      reason: reason.slice(0, 4000),
       raw: JSON.stringify(original).slice(0, 8000),
     },
   };
   await publishEnvelope(bus.js, envelope);
+}
+
+/**
+ * The run owner's reading of its run's stream: whether a message ends the run, and dead letters for forgeries only
+ * it can see (a forged run.completed, RunGuard's unrequested seats, double decisions, unknown ideas). The run goes
+ * on; `settled()` resolves when every dead letter is stored, so the report that follows lists them all.
+ */
+export function runOwnerWatch(options: { bus: BusConnection; run: string; registry: RegistryLike; from: string; logger: Logger }) {
+  const { bus, run, registry, from, logger } = options;
+  const guard = new RunGuard(registry);
+  const writes: Promise<void>[] = [];
+  const deadLetter = (m: StoredEnvelope, reason: string) => {
+    logger.warn({ seq: m.seq, from: m.envelope?.from, reason }, "forged message dead-lettered; the run goes on");
+    writes.push(deadLetterStored(bus, run, from, m, reason).catch((error: unknown) => logger.error({ err: error, seq: m.seq }, "could not dead-letter a forged message")));
+  };
+  return {
+    isEnd: (m: StoredEnvelope): boolean => {
+      const problem = m.envelope ? guard.check(m.envelope) : null;
+      if (problem !== null) deadLetter(m, problem);
+      return endsRun(m, registry, (reason) => deadLetter(m, `[RUNTIME_FORGED_SENDER] ${reason}`));
+    },
+    settled: async (): Promise<void> => {
+      await Promise.all(writes);
+    },
+  };
 }
 
 /**

@@ -21,7 +21,7 @@ import type { SwarmConfig } from "../../config/index.ts";
 import type { Sandbox } from "../../sandbox/index.ts";
 import { startAgentHost, hostedRolesFrom } from "./host.ts";
 import { ensureNats } from "./local-nats.ts";
-import { deadLetterStored, endsRun, roleBuses } from "./run-end.ts";
+import { roleBuses, runOwnerWatch } from "./run-end.ts";
 import { senderProblem } from "./sender-check.ts";
 import type { RegistryLike } from "./registry-like.ts";
 import type { ModelProvider } from "../llm/index.ts";
@@ -117,15 +117,12 @@ export async function runSwarm(options: {
       payload: { template: template.name, policy: config.run.policy, ideas: config.run.ideas, maxInFlightIdeas: config.run.maxInFlightIdeas, settings: template.fixedSettings, rolePolicies, templateBundle },
     };
     log.info({ template: template.name, ideas: config.run.ideas, nats: redactUrl(nats.url), auth: config.nats.auth.enabled }, "run started");
-    // A run.completed from a sender that may not send it does not end the run: it is dead-lettered, the run goes on.
-    const isEnd = (m: StoredEnvelope) =>
-      endsRun(m, registry, (reason) => {
-        log.warn({ seq: m.seq, from: m.envelope?.from, reason }, "forged run.completed dead-lettered; the run goes on");
-        deadLetterStored(bus, run, cliAgentId(), m, reason).catch((error: unknown) => log.error({ err: error }, "could not dead-letter a forged run.completed"));
-      });
-    const completion = awaitCompletion(bus, run, config.run.deadlineMs, options.onMessage ?? (() => undefined), options.signal, isEnd);
+    // A forged run.completed does not end the run; it and other forgeries only the owner sees are dead-lettered.
+    const watch = runOwnerWatch({ bus, run, registry, from: cliAgentId(), logger: log });
+    const completion = awaitCompletion(bus, run, config.run.deadlineMs, options.onMessage ?? (() => undefined), options.signal, watch.isEnd);
     await publishEnvelope(bus.js, started);
     const completed = await completion;
+    await watch.settled();
     if (!completed) log.warn(options.signal?.aborted ? "stopped by the user; writing the report of what happened" : "deadline reached before run.completed; writing the report of what happened");
     await host.stop();
     host = null;
