@@ -5,6 +5,7 @@ export * from "./errors.ts";
 export * from "./subjects.ts";
 export * from "./nats-server.ts";
 export * from "./nats-config.ts";
+export * from "./nats-cluster.ts";
 export * from "./auth.ts";
 export * from "./connection.ts";
 export * from "./streams.ts";
