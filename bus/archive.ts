@@ -12,7 +12,7 @@ export const archiveEntrySchema = z.object({
   params: paramsSchema,
   parent: z.string().nullable(),
   generation: z.number().int(),
-  status: z.enum(["proposed", "novel", "not-novel", "failed", "decided"]),
+  status: z.enum(["proposed", "novel", "not-novel", "failed", "decided", "stopped"]),
   novel: z.boolean().nullable(),
   overall: z.number().nullable(),
   decision: z.enum(["Accept", "Reject"]).nullable(),

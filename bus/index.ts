@@ -1,6 +1,7 @@
 /** Public surface of bus/: everything other folders may import. */
 export * from "./envelope.ts";
 export * from "./messages.ts";
+export * from "./control-messages.ts";
 export * from "./errors.ts";
 export * from "./subjects.ts";
 export * from "./nats-server.ts";

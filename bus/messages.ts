@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { controlSchemas } from "./control-messages.ts";
 
 /** The seed's idea form, unchanged (scores 1-10). */
 export const ideaSchema = z.object({
@@ -294,6 +295,8 @@ export const payloadSchemas = {
     reason: z.string(),
     raw: z.string(),
   }),
+  /** The operator's interventions (bus/control-messages.ts). */
+  ...controlSchemas,
 } as const;
 
 export type BuiltinType = keyof typeof payloadSchemas;

@@ -31,6 +31,8 @@ export interface SwarmConfig {
   plugins: { module: string; replicas: number; config: Record<string, unknown> }[];
   sandbox: ParsedConfig["sandbox"] & { timeoutMs: number; plotTimeoutMs: number; latexTimeoutMs: number; cacheDir: string };
   logging: ParsedConfig["logging"];
+  /** Caps for live budget changes (`scientist steer`). */
+  steering: ParsedConfig["steering"];
   /** The model layer; `apiKey` comes from the environment (never from a file) and is redacted from logs. */
   llm: ParsedConfig["llm"] & { apiKey: string | null; timeoutMs: number; replay: string | null };
   /** Literature sources in fallback order, with keys resolved from the environment. */
@@ -198,6 +200,7 @@ export function loadConfig(
       latexTimeoutMs: c.sandbox.latexTimeoutSeconds * 1000,
     },
     logging: c.logging,
+    steering: c.steering,
     llm: resolveLlm(c.llm, o, env),
     literature: {
       cache: c.literature.cache,

@@ -158,6 +158,21 @@ export const configSchema = z
     sandbox: sandboxSchema.prefault({}),
     llm: llmSchema.prefault({}),
     literature: literatureSchema.prefault({}),
+    /** Live budget changes (`scientist steer <run> budget KEY VALUE`) may not exceed these caps. */
+    steering: z
+      .object({
+        caps: z
+          .object({
+            ideas: z.number().int().min(0).max(10_000).default(50),
+            maxInFlightIdeas: z.number().int().min(1).max(1000).default(8),
+            /** null: the cap is llm.budget.maxUsd (a run without a USD budget cannot be given one live). */
+            usd: z.number().positive().nullable().default(null),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({ level: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info") })
       .strict()

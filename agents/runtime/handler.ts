@@ -18,6 +18,7 @@ import { KeyedMutex } from "./keyed-mutex.ts";
 import { RuntimeError } from "./errors.ts";
 import type { RegistryLike } from "./registry-like.ts";
 import { senderProblem } from "./sender-check.ts";
+import { ideaOf, type SteeringState } from "./steering-state.ts";
 
 /** What KV holds per actor: its settled snapshot, recently handled message ids, and outputs not yet confirmed sent. */
 interface ActorRecord {
@@ -63,6 +64,8 @@ export interface HandlerDeps {
   signal: AbortSignal;
   /** The swarm's roles, to check each envelope's sender may send its type (sender-check.ts). */
   registry?: RegistryLike;
+  /** The operator's steering (pauses hold deliveries, stopped ideas' messages are skipped); absent: none. */
+  steering?: SteeringState;
 }
 
 /**
@@ -125,6 +128,17 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
   // working() keeps the delivery ours while a long effect (an experiment) runs.
   const heartbeat = setInterval(() => msg.working(), Math.max(1000, Math.floor(deps.ackWaitMs / 3)));
   try {
+    if (deps.steering) {
+      // Paused: the delivery is held (the heartbeat keeps its lease), so no new work starts and nothing is lost.
+      await deps.steering.whenRunning(role.name, deps.signal);
+      if (deps.signal.aborted) return;
+      const idea = ideaOf(envelope);
+      if (!envelope.type.startsWith("control.") && deps.steering.isStopped(idea)) {
+        log.info({ idea, reason: deps.steering.stopReason(idea) }, "idea stopped by the operator; message not handled");
+        msg.ack();
+        return;
+      }
+    }
     await deps.mutex.run(key, async () => {
       for (let attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
         const stored = await deps.snapshots.load<ActorRecord>(key);

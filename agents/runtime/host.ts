@@ -15,6 +15,8 @@ import { KeyedMutex } from "./keyed-mutex.ts";
 import type { RegistryLike } from "./registry-like.ts";
 import type { RoleContext, RoleDefinition, Services } from "./role.ts";
 import { formatIssues } from "../../bus/index.ts";
+import { SteeringState } from "./steering-state.ts";
+import { watchSteering } from "./steering-watch.ts";
 
 export interface HostedRole {
   name: string;
@@ -25,6 +27,8 @@ export interface HostedRole {
 
 export interface AgentHost {
   agents: string[];
+  /** The operator's steering as this host sees it (control.* from the stream). */
+  steering: SteeringState;
   stop(): Promise<void>;
 }
 
@@ -90,6 +94,8 @@ export async function startAgentHost(options: {
    * hosts every role (the caller owns and closes them). Default: every role uses `bus`.
    */
   busFor?: (role: string) => Promise<BusConnection>;
+  /** Steering state to feed (tests await it); default a fresh one. */
+  steering?: SteeringState;
 }): Promise<AgentHost> {
   const { bus, run, config, registry, logger } = options;
   const controller = new AbortController();
@@ -97,6 +103,9 @@ export async function startAgentHost(options: {
   const mutex = new KeyedMutex();
   const loops: Promise<void>[] = [];
   const agents: string[] = [];
+  const watch = await watchSteering({ bus, run, logger, signal: controller.signal, state: options.steering ?? new SteeringState() });
+  const steering = watch.state;
+  loops.push(watch.done);
   const prefix = options.instancePrefix ?? `${hostname().replace(/[^a-zA-Z0-9_.-]/g, "_")}-${randomUUID().slice(0, 4)}`;
 
   for (const hosted of options.roles) {
@@ -116,7 +125,7 @@ export async function startAgentHost(options: {
     for (let i = 0; i < hosted.replicas; i++) {
       const agentId = `${role.name}/${prefix}-${i}`;
       const agentLogger = logger.child({ agent: agentId, run });
-      const context: RoleContext = { run, agentId, role: role.name, config: roleConfig, swarm: config, services: options.services, logger: agentLogger };
+      const context: RoleContext = { run, agentId, role: role.name, config: roleConfig, swarm: config, services: { ...options.services, steering }, logger: agentLogger };
       const provided = { ...(role.effects?.(context) ?? {}), ...policyFactory(context) };
       const missing = uncoveredActors(role.machine, provided);
       if (missing.length > 0) {
@@ -137,7 +146,7 @@ export async function startAgentHost(options: {
             ({ msg }) =>
               replicaMutex.run("replica", () =>
                 handleDelivery(
-                  { bus: roleBus, snapshots: roleSnapshots, registry, role, machine, context, consumer, maxDeliver: config.nats.maxDeliver, ackWaitMs: config.nats.ackWaitMs, logger: agentLogger, mutex, signal: controller.signal },
+                  { bus: roleBus, snapshots: roleSnapshots, registry, role, machine, context, consumer, maxDeliver: config.nats.maxDeliver, ackWaitMs: config.nats.ackWaitMs, logger: agentLogger, mutex, signal: controller.signal, steering },
                   msg,
                 ),
               ),
@@ -151,6 +160,7 @@ export async function startAgentHost(options: {
   logger.info({ run, agents }, "agents started");
   return {
     agents,
+    steering,
     stop: async () => {
       controller.abort();
       await Promise.allSettled(loops);

@@ -20,3 +20,5 @@ export { packTemplate, shareTemplate, fetchTemplate, sha256, type TemplateBundle
 export { createLlmServices, type LlmServices, type ReplayStatus } from "./llm-services.ts";
 export { LedgerStore, readLedger, kvRecordingStore } from "./llm-stores.ts";
 export { costsOf, type RunCosts, type CostLine } from "./report.ts";
+export { SteeringState, ideaOf, type SteeringView, type Intervention } from "./steering-state.ts";
+export { watchSteering } from "./steering-watch.ts";

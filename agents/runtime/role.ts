@@ -7,6 +7,7 @@ import type { Idea, Params } from "../../bus/index.ts";
 import type { LiteratureSource } from "../literature/index.ts";
 import type { SwarmConfig } from "../../config/index.ts";
 import type { LlmServices } from "./llm-services.ts";
+import type { SteeringView } from "./steering-state.ts";
 
 /** What the runtime hands a role when it builds the role's effects and policy for one replica. */
 export interface RoleContext<C = unknown> {
@@ -31,6 +32,8 @@ export interface Services {
   now: () => Date;
   /** The model, for roles whose policy is llm (null or absent when no hosted role uses it). */
   llm?: LlmServices | null;
+  /** The operator's steering as the host has seen it (notes per idea, constraints); absent outside a host. */
+  steering?: SteeringView;
 }
 
 /** An outbound message as a machine emits it; the runtime wraps it into an envelope. */

@@ -6,6 +6,7 @@ import { describe, plotsSection } from "./notes-text.ts";
 import { runChanges, runFingerprint } from "./run-files.ts";
 import type { DescribePlotsInput, FixPlotInput, FixPlotOutput, PlannedRun, WriteCodeInput, WriteCodeOutput } from "./types.ts";
 import { RoleError } from "../errors.ts";
+import { allows, knobRule } from "../shared/steering-rules.ts";
 
 /** Orders a knob's values by closeness to `target` (log scale for positive numbers). */
 function byCloseness(values: Array<string | number | boolean>, target: string | number | boolean) {
@@ -18,7 +19,9 @@ function byCloseness(values: Array<string | number | boolean>, target: string | 
  * The rules plan: run_1 applies the idea's settings; further runs sweep the knob the idea changed through its
  * nearest other values in the template's space, so the paper can show a trend, not one point.
  */
-export function planRules(template: TemplateInfo, params: Params, runs: number): PlannedRun[] {
+export function planRules(template: TemplateInfo, params: Params, runs: number, notes: readonly string[] = []): PlannedRun[] {
+  // The operator's notes for the idea restrict the sweep where they name knobs ("only change the learning rate").
+  const rule = knobRule(notes, Object.keys(template.space));
   const full = { ...template.baselineParams, ...params };
   const plan: PlannedRun[] = [{ runIndex: 1, params: full, note: `the idea's setting: ${describe(params)}` }];
   // The first knob is the idea's own change (the rules ideator puts it before the knobs inherited from its parent).
@@ -27,7 +30,7 @@ export function planRules(template: TemplateInfo, params: Params, runs: number):
     const tried = new Set([JSON.stringify(params[knob]), JSON.stringify(template.baselineParams[knob])]);
     for (const value of byCloseness(template.space[knob] ?? [], params[knob]!)) {
       if (plan.length >= runs) break;
-      if (tried.has(JSON.stringify(value))) continue;
+      if (tried.has(JSON.stringify(value)) || !allows(rule, knob, value)) continue;
       tried.add(JSON.stringify(value));
       plan.push({ runIndex: plan.length + 1, params: { ...full, [knob]: value }, note: `sweep: ${knob}=${String(value)}` });
     }
@@ -74,12 +77,12 @@ export function coderRulesPolicy(context: RoleContext<CoderConfig>) {
   const template = context.services.template;
   const runs = Math.min(context.config.rulesRuns, context.config.maxRuns);
   return {
-    planStudy: fromPromise<PlannedRun[], { params: Params }>(async ({ input }) => {
+    planStudy: fromPromise<PlannedRun[], { ideaId?: string; params: Params }>(async ({ input }) => {
       // Rules apply an idea as parameter settings; an idea without any (an llm ideator's) would silently rerun the baseline.
       if (Object.keys(input.params).length === 0) {
         throw new RoleError("CODER_NO_PARAMS", "the rules coder applies an idea as parameter settings and this idea has none (set roles.coder.policy: llm for ideas written by a model)");
       }
-      return planRules(template, input.params, runs);
+      return planRules(template, input.params, runs, input.ideaId ? context.services.steering?.notesFor(input.ideaId) ?? [] : []);
     }),
     writeCode: fromPromise<WriteCodeOutput, WriteCodeInput>(async ({ input }) => writeCodeRules(template, input)),
     fixPlot: fromPromise<FixPlotOutput, FixPlotInput>(async ({ input }) => fixPlotRules(input)),

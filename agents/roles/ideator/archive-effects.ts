@@ -35,7 +35,14 @@ export function archiveEffects(context: RoleContext<IdeatorConfig>) {
           ? { status: o.novel ? "novel" : "not-novel", novel: o.novel, reason: o.reason }
           : o.kind === "failed"
             ? { status: "failed", reason: o.reason }
+            : o.kind === "stopped"
+              ? { status: "stopped", reason: o.reason }
             : { status: "decided", overall: o.overall, decision: o.decision };
+      // The operator stops ideas still in flight: one already decided, failed or judged keeps its outcome.
+      if (o.kind === "stopped") {
+        const entry = await archive.get(template.name, input.run, o.ideaId);
+        if (!entry || ["decided", "failed", "not-novel"].includes(entry.status)) return;
+      }
       // An idea is decided once: a second paper.decided (a forgery, or a replay) does not overwrite the first.
       if (o.kind === "decided" && (await archive.get(template.name, input.run, o.ideaId))?.status === "decided") return;
       await archive.update(template.name, input.run, o.ideaId, patch);

@@ -3,7 +3,7 @@ import type { ChatMessage } from "../../llm/index.ts";
 import type { RoleContext } from "../../runtime/index.ts";
 import { ask, isBudgetExhausted, modelFor } from "../shared/llm-kit.ts";
 import type { IdeatorConfig } from "./config.ts";
-import { DONE, firstPrompt, ideaReplySchema, previousIdeas, reflectionPrompt, type IdeaReply } from "./llm-prompts.ts";
+import { DONE, firstPrompt, operatorDirections, ideaReplySchema, previousIdeas, reflectionPrompt, type IdeaReply } from "./llm-prompts.ts";
 import type { Proposal, ProposeInput } from "./types.ts";
 
 /** A Name usable in ids and folder names, whatever the model wrote. */
@@ -12,11 +12,11 @@ export function slug(name: string): string {
 }
 
 /** One idea as the seed makes it: a first proposal, then up to `reflections - 1` refinements; "I am done" ends early. */
-export async function generateIdea(context: RoleContext<IdeatorConfig>, previous: string, signal?: AbortSignal): Promise<IdeaReply> {
+export async function generateIdea(context: RoleContext<IdeatorConfig>, previous: string, signal?: AbortSignal, directions = ""): Promise<IdeaReply> {
   const { template } = context.services;
   const model = modelFor(context, null);
   const reflections = context.config.reflections;
-  const messages: ChatMessage[] = [{ role: "user", content: firstPrompt(template, previous, reflections) }];
+  const messages: ChatMessage[] = [{ role: "user", content: firstPrompt(template, previous, reflections) + directions }];
   let reply = (await ask(context, model, { step: "idea generation", system: template.prompt.system, messages, schema: ideaReplySchema, schemaName: "idea", ...(signal && { signal }) })).value;
   for (let round = 2; round <= reflections && !reply.thought.includes(DONE); round++) {
     messages.push({ role: "assistant", content: JSON.stringify(reply) }, { role: "user", content: reflectionPrompt(round, reflections) });
@@ -43,7 +43,9 @@ export function ideatorLlmPolicy(context: RoleContext<IdeatorConfig>) {
       for (let slot = 0; slot < input.count; slot++) {
         let reply: IdeaReply;
         try {
-          reply = await generateIdea(context, previousIdeas(context.services.template, archive, fresh), signal);
+          const promoted = slot === 0 ? archive.find((e) => e.ideaId === input.promoted) ?? null : null;
+          const directions = operatorDirections(input.constraints ?? [], promoted?.idea ?? null);
+          reply = await generateIdea(context, previousIdeas(context.services.template, archive, fresh), signal, directions);
         } catch (error) {
           // Ideas already made are proposed, unless the budget is gone (they could not be pursued): otherwise the
           // error stops ideation and the machine ends the run cleanly, with the reason.

@@ -2,7 +2,7 @@
 // tried, the idea JSON fields, then reflection rounds where "I am done" ends early. Our one addition is the archive's
 // outcome of each earlier idea (the open-ended loop of the seed's experimental/ folder): novelty verdict and score.
 import { z } from "zod";
-import { ideaSchema, type ArchiveEntry } from "../../../bus/index.ts";
+import { ideaSchema, type ArchiveEntry, type Idea } from "../../../bus/index.ts";
 import type { TemplateInfo } from "../../runtime/index.ts";
 
 export const ideaReplySchema = z
@@ -77,3 +77,13 @@ ONLY INCLUDE "I am done" IF YOU ARE MAKING NO MORE CHANGES.`;
 }
 
 export const DONE = "I am done";
+
+/** The operator's steering (control.constrained, control.promoted) as the end of the first prompt; "" when none. */
+export function operatorDirections(constraints: readonly string[], promoted: Idea | null): string {
+  const parts: string[] = [];
+  if (constraints.length > 0) {
+    parts.push(`The researcher supervising this run requires every new idea to respect these constraints:\n${constraints.map((c) => `- ${c}`).join("\n")}`);
+  }
+  if (promoted) parts.push(`The researcher asks you to extend this earlier idea next (build directly on it):\n${JSON.stringify(promoted)}`);
+  return parts.length > 0 ? `\n\n${parts.join("\n\n")}` : "";
+}

@@ -17,6 +17,9 @@ interface Ctx {
   archive: ArchiveEntry[];
   pending: Proposal[];
   outcome: Outcome | null;
+  /** The operator's steering (control.*): constraints on new ideas, archived ideas to extend next. */
+  constraints: string[];
+  promoted: string[];
   error: string | null;
 }
 
@@ -62,6 +65,8 @@ export const ideatorMachine = setup({
     pending: [],
     outcome: null,
     error: null,
+    constraints: [],
+    promoted: [],
   }),
   states: {
     waiting: {
@@ -80,6 +85,33 @@ export const ideatorMachine = setup({
         "idea.assessed": { target: "updating", actions: assign({ outcome: ({ event }) => outcomeOf(event) }) },
         "idea.failed": { target: "updating", actions: assign({ outcome: ({ event }) => outcomeOf(event) }) },
         "paper.decided": { target: "updating", actions: assign({ outcome: ({ event }) => outcomeOf(event) }) },
+        // The operator's interventions (bus/control-messages.ts).
+        "control.idea-stopped": {
+          target: "updating",
+          actions: assign({
+            outcome: ({ event }) => {
+              const p = payloadOf<Payload<"control.idea-stopped">>(event);
+              return { kind: "stopped", ideaId: p.ideaId, reason: `stopped by the operator: ${p.reason}` };
+            },
+          }),
+        },
+        "control.budget-changed": {
+          target: "routing",
+          actions: assign(({ context, event }) => {
+            const p = payloadOf<Payload<"control.budget-changed">>(event);
+            // A smaller idea budget cannot un-propose ideas: it stops at what was proposed.
+            if (p.key === "ideas") return { budget: Math.max(p.value, context.proposed) };
+            if (p.key === "maxInFlightIdeas") return { maxInFlight: p.value };
+            return {}; // usd is the model budget's (llm services)
+          }),
+        },
+        "control.constrained": {
+          actions: assign({ constraints: ({ context, event }) => [...context.constraints, payloadOf<Payload<"control.constrained">>(event).text] }),
+        },
+        "control.promoted": {
+          target: "routing",
+          actions: assign({ promoted: ({ context, event }) => [...context.promoted, payloadOf<Payload<"control.promoted">>(event).ideaId] }),
+        },
       },
     },
     updating: {
@@ -90,7 +122,7 @@ export const ideatorMachine = setup({
         return {
           inFlight: context.inFlight.filter((id) => id !== o.ideaId),
           decided: context.decided + (o.kind === "decided" ? 1 : 0),
-          dropped: context.dropped + (o.kind === "assessed" ? 1 : 0),
+          dropped: context.dropped + (o.kind === "assessed" || o.kind === "stopped" ? 1 : 0),
           failed: context.failed + (o.kind === "failed" ? 1 : 0),
         };
       }),
@@ -114,8 +146,16 @@ export const ideatorMachine = setup({
     proposing: {
       invoke: {
         src: "proposeIdeas",
-        input: ({ context }) => ({ run: context.run, count: wanted(context), startIndex: context.proposed, archive: context.archive }),
-        onDone: { target: "recording", actions: assign({ pending: ({ event }) => event.output, archive: [] }) },
+        input: ({ context }) => ({
+          run: context.run,
+          count: wanted(context),
+          startIndex: context.proposed,
+          archive: context.archive,
+          constraints: context.constraints,
+          promoted: context.promoted[0] ?? null,
+        }),
+        // A promoted idea is extended by the first proposal made after the promotion, then leaves the queue.
+        onDone: { target: "recording", actions: assign({ pending: ({ event }) => event.output, archive: [], promoted: ({ context, event }) => (event.output.length > 0 ? context.promoted.slice(1) : context.promoted) }) },
         // The idea space may be exhausted or the model broken: stop proposing rather than loop.
         onError: { target: "checking", actions: assign(({ context, event }) => ({ budget: context.proposed, error: errorText(event.error), archive: [] })) },
       },

@@ -9,7 +9,7 @@ import { ideatorRulesPolicy } from "./rules-policy.ts";
 export const ideator: RoleDefinition<IdeatorConfig> = {
   name: "ideator",
   description: "proposes ideas conditioned on the archive and decided papers' scores; ends the run when the budget is spent",
-  consumes: ["run.started", "idea.assessed", "idea.failed", "paper.decided"],
+  consumes: ["run.started", "idea.assessed", "idea.failed", "paper.decided", "control.idea-stopped", "control.budget-changed", "control.constrained", "control.promoted"],
   emits: ["idea.proposed", "run.completed"],
   configSchema: ideatorConfigSchema,
   machine: ideatorMachine,

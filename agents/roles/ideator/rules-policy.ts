@@ -4,6 +4,7 @@ import type { ArchiveEntry, Params } from "../../../bus/index.ts";
 import type { RoleContext, TemplateInfo } from "../../runtime/index.ts";
 import type { IdeatorConfig } from "./config.ts";
 import type { Proposal, ProposeInput } from "./types.ts";
+import { filterSpace, knobRule } from "../shared/steering-rules.ts";
 
 /** A small seeded PRNG (mulberry32): the same run proposes the same ideas, so runs are reproducible. */
 export function seededRandom(seed: string): () => number {
@@ -83,13 +84,20 @@ export function proposeRules(template: TemplateInfo, input: ProposeInput): Propo
   const tried = new Set(input.archive.map((e) => canonicalParams(e.params)));
   tried.add(canonicalParams({}));
   const out: Proposal[] = [];
+  // The operator's constraints filter the knob space; a promoted archived idea is the first parent tried.
+  const space = filterSpace(template.space, knobRule(input.constraints ?? [], Object.keys(template.space)));
+  const parents = parentsFrom(input.archive);
+  const promoted = parents.findIndex((p) => p.id !== null && p.id === input.promoted);
+  if (promoted > 0) parents.unshift(...parents.splice(promoted, 1));
+  const entry = promoted < 0 ? input.archive.find((e) => e.ideaId === input.promoted) : undefined;
+  if (entry) parents.unshift({ id: entry.ideaId, name: entry.idea.Name, params: entry.params, generation: entry.generation, overall: entry.overall });
   for (let slot = 0; slot < input.count; slot++) {
     let made: Proposal | null = null;
-    for (const parent of parentsFrom(input.archive)) {
+    for (const parent of parents) {
       // An archived idea whose knobs the template no longer has (its experiment.py changed) cannot be built on.
       if (Object.keys(parent.params).some((k) => !(k in template.baselineParams))) continue;
       const options: Array<[string, string | number | boolean]> = [];
-      for (const [knob, values] of Object.entries(template.space)) {
+      for (const [knob, values] of Object.entries(space)) {
         for (const value of values) {
           if (value === template.baselineParams[knob] || value === parent.params[knob]) continue;
           if (!tried.has(canonicalParams({ ...parent.params, [knob]: value }))) options.push([knob, value]);

@@ -14,9 +14,14 @@ export interface ProposeInput {
   /** Index of the first new idea in this run (ids are numbered per run). */
   startIndex: number;
   archive: ArchiveEntry[];
+  /** The operator's constraints on new ideas (control.constrained), oldest first. */
+  constraints?: string[];
+  /** An archived idea the operator promoted (control.promoted): the next proposal extends it. */
+  promoted?: string | null;
 }
 
 export type Outcome =
   | { kind: "assessed"; ideaId: string; novel: boolean; reason: string }
   | { kind: "failed"; ideaId: string; reason: string }
+  | { kind: "stopped"; ideaId: string; reason: string }
   | { kind: "decided"; ideaId: string; overall: number; decision: "Accept" | "Reject" };
