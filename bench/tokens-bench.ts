@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../config/index.ts";
 import { corpusPath, loadTemplateInfo } from "../agents/runtime/index.ts";
+import { builtinRoles } from "../agents/roles/index.ts";
 import { createOfflineCorpus, toBibtex } from "../agents/literature/index.ts";
 import { researcherReply } from "../tests/support/scripted-research-server.ts";
 import { figure, type Figure, type SectionResult } from "./figures.ts";
@@ -33,7 +34,7 @@ export async function tokensBench(run: LlmRun): Promise<SectionResult> {
   if (papers.length === 0 || !report.costs) return { section: "4 tokens", figures: [], notes: [], skipped: "the llm run decided no paper" };
   const config = loadConfig({ env: {} });
   const template = await loadTemplateInfo(run.templateDir);
-  const corpus = createOfflineCorpus({ path: corpusPath(config) });
+  const corpus = createOfflineCorpus({ path: corpusPath(config, builtinRoles) });
   const proposed = run.stored.map((s) => s.envelope).filter((e) => e.type === "idea.proposed").map((e) => e.payload as { ideaId: string; idea: Record<string, unknown> });
   const calls = (schema: string) => run.bySchema[schema]?.calls ?? 0;
   const rounds = {

@@ -6,7 +6,7 @@ import { RuntimeError } from "./errors.ts";
 import { hostedRolesFrom, startAgentHost } from "./host.ts";
 import type { RegistryLike } from "./registry-like.ts";
 import { endsRun, roleBuses } from "./run-end.ts";
-import { createServices } from "./services.ts";
+import { createServices, servicesNeeded } from "./services.ts";
 import { bootTemplateForRun } from "./template-info.ts";
 import { fetchTemplate, type TemplateBundleRef } from "./template-share.ts";
 
@@ -57,7 +57,7 @@ export async function hostRolesForRun(options: {
       ...role,
       policy: startedPayload.rolePolicies?.[role.name] ?? startedPayload.policy,
     }));
-    const services = await createServices({ bus, run, config: runConfig, template, logger, needSandbox: roles.some((r) => r.name === "experimenter"), needLlm: roles.some((r) => r.policy === "llm") });
+    const services = await createServices({ bus, run, config: runConfig, template, logger, ...servicesNeeded(roles, options.registry) });
     const host = await startAgentHost({ bus, run, config: runConfig, registry: options.registry, roles, services, logger: logger.child({ run }), ...(perRole && { busFor: perRole.busFor }) });
     options.onReady?.(host.agents);
     const stop = new AbortController();

@@ -1,5 +1,6 @@
 /** Public surface of agents/runtime. */
-export type { RoleDefinition, RoleContext, Services, Outbound, MessageEvent, ActorImplementations, TemplateInfo, TemplateBoot } from "./role.ts";
+export type { RoleDefinition, RoleContext, RoleNeed, Services, Outbound, MessageEvent, ActorImplementations, TemplateInfo, TemplateBoot } from "./role.ts";
+export { roleNeeds } from "./role.ts";
 export { RoleRegistry, loadRoleModule } from "./registry.ts";
 export type { RegistryLike } from "./registry-like.ts";
 export { RuntimeError, type RuntimeErrorCode } from "./errors.ts";
@@ -10,7 +11,7 @@ export { KeyedMutex } from "./keyed-mutex.ts";
 export { runSwarm, finishRun, cliAgentId, type SwarmRunResult } from "./swarm-run.ts";
 export { buildReport, type RunReport } from "./report.ts";
 export { renderReportHtml } from "./report-html.ts";
-export { createServices, corpusPath, literatureFrom } from "./services.ts";
+export { createServices, corpusPath, literatureFrom, servicesNeeded, type ServiceNeeds } from "./services.ts";
 export { loadTemplateInfo, templateInfoFrom, bootTemplateInfo, bootTemplateForRun, writeInferredSpace, templateBootLines, type TemplateBootOptions } from "./template-info.ts";
 export { ensureNats } from "./local-nats.ts";
 export { createLogger, silentLogger, redactPaths } from "./logger.ts";

@@ -19,8 +19,7 @@ import {
 } from "../llm/index.ts";
 import { kvRecordingStore, LedgerStore, WarningStore } from "./llm-stores.ts";
 
-/** The seed's sampling temperature for most prompts; the coder edits code greedily (aider's default). */
-const defaultTemperature: Record<string, number> = { coder: 0 };
+/** The seed's sampling temperature for most prompts; a role may declare its own (RoleDefinition.temperature). */
 const seedTemperature = 0.75;
 
 export interface ReplayStatus {
@@ -72,6 +71,8 @@ export function createLlmServices(options: {
   logger: Logger;
   /** Test seam: build the base provider for a model (default: createProvider from config). */
   baseProvider?: (model: string) => ModelProvider;
+  /** Each role's declared temperature, by role name (config llm.temperatures overrides). */
+  roleTemperatures?: Record<string, number>;
 }): LlmServices {
   const { bus, run, config, logger } = options;
   const llm = config.llm;
@@ -141,7 +142,7 @@ export function createLlmServices(options: {
   return {
     maxTokens: llm.maxTokens,
     replayOf,
-    temperature: (role) => llm.temperatures[role] ?? defaultTemperature[role] ?? seedTemperature,
+    temperature: (role) => llm.temperatures[role] ?? options.roleTemperatures?.[role] ?? seedTemperature,
     replayStatus: () => status && structuredClone(status),
     noteMiss: (error, kind) => noteMiss(error, kind),
     model(role, idea) {

@@ -78,7 +78,19 @@ export interface RoleDefinition<C = any> {
   policies: Partial<Record<"rules" | "llm", (context: RoleContext<C>) => ActorImplementations>>;
   /** Payload schemas of message types this role introduces (plugins). */
   messageTypes?: Record<string, z.ZodType>;
+  /**
+   * The services the role's effects and policies use; a host builds a sandbox or a literature source only for
+   * roles that need one, and a model only where such a role runs its llm policy. runtime/ tests no role names.
+   */
+  needs?: readonly RoleNeed[];
+  /** Sampling temperature of the role's model calls (config llm.temperatures overrides; default 0.75, the seed's). */
+  temperature?: number;
+  /** The JSONL corpus the role's config names for an offline literature source (undefined or "auto": the default). */
+  corpus?: (config: C) => string | undefined;
 }
+
+export type RoleNeed = "sandbox" | "literature" | "model";
+export const roleNeeds: readonly RoleNeed[] = ["sandbox", "literature", "model"];
 
 export type { ArchiveEntry };
 

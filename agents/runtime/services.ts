@@ -11,20 +11,56 @@ import type { ModelProvider } from "../llm/index.ts";
 import { createLlmServices } from "./llm-services.ts";
 import { kvRecordingStore } from "./llm-stores.ts";
 import { recordedLiterature, replayedLiterature } from "./recorded-literature.ts";
-import type { Services, TemplateInfo } from "./role.ts";
+import type { RegistryLike } from "./registry-like.ts";
+import type { RoleDefinition, RoleNeed, Services, TemplateInfo } from "./role.ts";
 
-/** Which corpus the novelty role reads: its config's path, or "auto" = the shared corpus if present, else the mini one. */
-export function corpusPath(config: SwarmConfig): string {
-  const configured = config.roles.novelty?.config.corpus;
-  if (typeof configured === "string" && configured !== "auto") return isAbsolute(configured) ? configured : resolve(config.baseDir, configured);
+/**
+ * Which corpus an offline literature source reads: the first path a role's config names (RoleDefinition.corpus, the
+ * novelty role's `corpus`), or by default the shared corpus if present, else the mini one.
+ */
+export function corpusPath(config: SwarmConfig, roles: readonly RoleDefinition[] = []): string {
+  for (const role of roles) {
+    // An invalid role config is reported by the boot (parseRoleConfig), not here.
+    const parsed = role.corpus && role.configSchema.safeParse(config.roles[role.name]?.config ?? {});
+    const configured = parsed && parsed.success ? role.corpus?.(parsed.data) : undefined;
+    if (configured && configured !== "auto") return isAbsolute(configured) ? configured : resolve(config.baseDir, configured);
+  }
   return config.data.literature && existsSync(config.data.literature) ? config.data.literature : miniCorpusPath();
 }
 
-/** The configured literature sources as a fallback chain; an offline source without a path reads the novelty corpus. */
-export function literatureFrom(config: SwarmConfig, bus: BusConnection, logger: Logger): LiteratureSource {
+/** What a host builds for its roles, from what each declares it needs (and a model only where one runs llm). */
+export interface ServiceNeeds {
+  needSandbox: boolean;
+  needLiterature: boolean;
+  needLlm: boolean;
+  /** The hosted roles' definitions: their temperatures and corpus paths. */
+  roles: RoleDefinition[];
+}
+
+export function servicesNeeded(
+  hosted: ReadonlyArray<{ name: string; policy: string }>,
+  registry: RegistryLike,
+): ServiceNeeds {
+  const pairs = hosted.map((h) => ({ role: registry.get(h.name), policy: h.policy }));
+  const needs = (need: RoleNeed) => pairs.filter(({ role }) => role.needs?.includes(need));
+  return {
+    needSandbox: needs("sandbox").length > 0,
+    needLiterature: needs("literature").length > 0,
+    needLlm: needs("model").some(({ policy }) => policy === "llm"),
+    roles: pairs.map(({ role }) => role),
+  };
+}
+
+/** The configured literature sources as a fallback chain; an offline source without a path reads the roles' corpus. */
+export function literatureFrom(
+  config: SwarmConfig,
+  bus: BusConnection,
+  logger: Logger,
+  roles: readonly RoleDefinition[] = [],
+): LiteratureSource {
   const specs = config.literature.sources.map((s): LiteratureSourceSpec => {
     const common = { ...(s.name && { name: s.name }), ...(s.timeoutMs && { timeoutMs: s.timeoutMs }) };
-    if (s.kind === "offline") return { kind: "offline", ...common, path: s.path ?? corpusPath(config) };
+    if (s.kind === "offline") return { kind: "offline", ...common, path: s.path ?? corpusPath(config, roles) };
     const http = { ...common, ...(s.baseUrl && { baseUrl: s.baseUrl }) };
     if (s.kind === "semantic-scholar") return { kind: "semantic-scholar", ...http, apiKey: s.apiKey };
     if (s.kind === "openalex") return { kind: "openalex", ...http, apiKey: s.apiKey, mailto: config.literature.mailto };
@@ -58,6 +94,10 @@ export async function createServices(options: {
   needLlm?: boolean;
   /** Test seam: the provider behind the budget and the recorder, per model. */
   baseProvider?: (model: string) => ModelProvider;
+  /** Whether a hosted role reads the literature (default true: callers that predate `needs`). */
+  needLiterature?: boolean;
+  /** The hosted roles' definitions: their declared temperatures and corpus paths. */
+  roles?: readonly RoleDefinition[];
 }): Promise<Services & { close(): Promise<void> }> {
   const { bus, run, config, logger } = options;
   let sandbox: Sandbox | null = options.sandbox ?? null;
@@ -72,12 +112,17 @@ export async function createServices(options: {
       gpus: config.sandbox.gpus,
     });
   }
-  const corpus: LiteratureSource = literatureFrom(config, bus, logger);
+  const roles = options.roles ?? [];
+  const corpus: LiteratureSource | null =
+    options.needLiterature === false ? null : literatureFrom(config, bus, logger, roles);
+  const roleTemperatures = Object.fromEntries(
+    roles.flatMap((r) => (r.temperature === undefined ? [] : [[r.name, r.temperature] as const])),
+  );
   const llm = options.needLlm
-    ? createLlmServices({ bus, run, config, logger, ...(options.baseProvider && { baseProvider: options.baseProvider }) })
+    ? createLlmServices({ bus, run, config, logger, roleTemperatures, ...(options.baseProvider && { baseProvider: options.baseProvider }) })
     : null;
   // In llm runs every search is recorded with the run; a replay answers searches from the recording alone.
-  const literature: LiteratureSource = !llm
+  const literature: LiteratureSource | null = !llm || !corpus
     ? corpus
     : llm.replayOf
       ? replayedLiterature(corpus.name, kvRecordingStore(bus.kv.recordings, llm.replayOf, "literature"), (error) => llm.noteMiss(error, "literature"))

@@ -29,7 +29,7 @@ import type { ReplayStatus } from "./llm-services.ts";
 import { readLedger, WarningStore } from "./llm-stores.ts";
 import { buildReport, costsOf, type RunReport } from "./report.ts";
 import { renderReportHtml } from "./report-html.ts";
-import { createServices } from "./services.ts";
+import { createServices, servicesNeeded } from "./services.ts";
 import { bootTemplateForRun, templateBootLines, writeInferredSpace } from "./template-info.ts";
 import { shareTemplate } from "./template-share.ts";
 
@@ -100,7 +100,7 @@ export async function runSwarm(options: {
   try {
     await ensureRunStream(bus.jsm, run, { replicas: bus.replicas });
     const roles = hostedRolesFrom(config, registry, options.roles, options.plugins);
-    services = await createServices({ bus, run, config, template, logger: log, needSandbox: roles.some((r) => r.name === "experimenter"), sandbox: options.sandbox, needLlm: roles.some((r) => r.policy === "llm"), ...(options.baseProvider && { baseProvider: options.baseProvider }) });
+    services = await createServices({ bus, run, config, template, logger: log, ...servicesNeeded(roles, registry), sandbox: options.sandbox, ...(options.baseProvider && { baseProvider: options.baseProvider }) });
     host = await startAgentHost({ bus, run, config, registry, roles, services, logger: log, ...(perRole && { busFor: perRole.busFor }) });
     // Hosts joining the run (scientist agent) take the template and the policies from here, not from their own disk.
     const templateBundle = await shareTemplate(new ArtifactStore(bus.objm, run, config.run.outDir), template.dir);

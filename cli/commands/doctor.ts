@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { createDockerSandbox, dockerEngineReachable, imageTag, limitsFromSettings } from "../../sandbox/index.ts";
 import { redactUrl } from "../../bus/index.ts";
 import { corpusPath } from "../../agents/runtime/index.ts";
+import { builtinRoles } from "../../agents/roles/index.ts";
 import { llmKeyVariable, type SwarmConfig } from "../../config/index.ts";
 import { chooseImage, loadTemplate, probeTemplate } from "../../templates/index.ts";
 import { boot, fail } from "../boot.ts";
@@ -97,7 +98,7 @@ export function registerDoctor(program: Command): void {
           detail: config.llm.apiKey ? `${keyVariable} is set` : `${keyVariable} is not set${llmNeeded ? "" : " (only needed with --policy llm)"}`,
           fix: config.llm.apiKey || !llmNeeded ? null : `export ${keyVariable}=...`,
         });
-        const corpus = corpusPath(config);
+        const corpus = corpusPath(config, builtinRoles);
         checks.push({ name: "literature corpus", ok: existsSync(corpus), detail: corpus, fix: existsSync(corpus) ? null : "set roles.novelty.config.corpus to a JSONL file" });
         for (const c of checks) process.stdout.write(`${c.ok ? "ok  " : "MISS"} ${c.name.padEnd(30)} ${c.detail}${c.fix ? `\n     fix: ${c.fix}` : ""}\n`);
         // bwrap and the LaTeX image are optional: the Docker engine covers the first, Markdown papers the second.

@@ -40,5 +40,6 @@ export const areaChair: RoleDefinition<AreaChairConfig> = {
       return decided;
     }),
   }),
+  needs: ["model"],
   policies: { rules: () => ({}), llm: areaChairLlmPolicy },
 };

@@ -20,5 +20,8 @@ export const coder: RoleDefinition<CoderConfig> = {
     plotScript: context.services.template.files["plot.py"] ?? "",
   }),
   effects: (context) => ({ recordRun: recordRunActor(context) }),
+  needs: ["model"],
+  // Edits code greedily (aider's default).
+  temperature: 0,
   policies: { rules: coderRulesPolicy, llm: coderLlmPolicy },
 };

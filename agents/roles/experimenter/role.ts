@@ -17,6 +17,7 @@ export const experimenter: RoleDefinition<ExperimenterConfig> = {
     return `${p.ideaId}.${p.kind}.${p.runIndex}.${p.attempt}`;
   },
   effects: (context) => ({ runExperiment: runExperimentActor(context) }),
+  needs: ["sandbox"],
   // No decisions to make: both policies run exactly what was asked.
   policies: { rules: () => ({}), llm: () => ({}) },
 };

@@ -17,5 +17,6 @@ export const ideator: RoleDefinition<IdeatorConfig> = {
   actorKey: (e) => `run-${e.run}`,
   input: (context) => ({ run: context.run }),
   effects: archiveEffects,
+  needs: ["model"],
   policies: { rules: ideatorRulesPolicy, llm: ideatorLlmPolicy },
 };

@@ -12,5 +12,7 @@ export const novelty: RoleDefinition<NoveltyConfig> = {
   emits: ["idea.assessed", "idea.failed"],
   configSchema: noveltyConfigSchema,
   machine: noveltyMachine,
+  needs: ["literature", "model"],
+  corpus: (config) => config.corpus,
   policies: { rules: noveltyRulesPolicy, llm: noveltyLlmPolicy },
 };

@@ -17,6 +17,7 @@ export const reviewer: RoleDefinition<ReviewerConfig> = {
   machine: reviewerMachine,
   // One actor per seat: seats of one paper must not serialise on a shared snapshot.
   actorKey: (e) => `${e.correlation}.seat-${(e.payload as { seat: number }).seat}`,
+  needs: ["model"],
   policies: {
     rules: () => ({
       review: fromPromise<Review, Payload<"review.requested">>(async ({ input }) => {

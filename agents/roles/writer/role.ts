@@ -27,6 +27,7 @@ export const writer: RoleDefinition<WriterConfig> = {
     renderLatex: renderLatexActor(context),
     storeFixedLatex: storeFixedLatexActor(context),
   }),
+  needs: ["literature", "model"],
   policies: {
     rules: (context) => ({
       writePaper: fromPromise<Draft, Payload<"study.completed">>(async ({ input }) =>
