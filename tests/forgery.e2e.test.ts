@@ -6,7 +6,7 @@
  * forgeries dead-lettered with their reasons, nothing forged in the persistent archive, and the server must log no
  * permission violation but those of the attacks.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,15 +69,28 @@ describe.skipIf(!hasDocker)("a run under attack, bus auth on (real NATS, real Do
   let agentOutput = "";
   let agentExit: number | null = null;
   const attackers = new Map<string, BusConnection>();
+  const clientTls = { ca: join(dir, "tls", "cert.pem"), cert: null, key: null };
   /** What each attack got back from the server: "stored" or the error's message. */
   const outcomes = new Map<string, string>();
   const pending: Promise<void>[] = [];
 
+  // TLS too (a self-signed certificate): the whole run, the agent process and the CLI go through nats.tls.*.
+  const tlsDir = join(dir, "tls");
+  const tls = { ca: join(tlsDir, "cert.pem"), cert: join(tlsDir, "cert.pem"), key: join(tlsDir, "key.pem") };
   const raw = (url: string) => ({
     run: { template, ideas: 2, maxInFlightIdeas: 2, out: join(dir, "runs") },
-    nats: { url, auth: { enabled: true, credsDir } },
-    roles: { coder: { config: { rulesRuns: 1 } }, experimenter: { replicas: 2 }, reviewer: { replicas: 5 } },
-    plugins: [{ module: plugin }],
+    nats: { url, auth: { enabled: true, credsDir }, tls },
+    // Two replicas of every role (five reviewers): every replica pulls and publishes with its role's identity.
+    roles: {
+      ideator: { replicas: 2 },
+      novelty: { replicas: 2 },
+      coder: { replicas: 2, config: { rulesRuns: 1 } },
+      experimenter: { replicas: 2 },
+      writer: { replicas: 2 },
+      reviewer: { replicas: 5 },
+      "area-chair": { replicas: 2 },
+    },
+    plugins: [{ module: plugin, replicas: 2 }],
     sandbox: { cacheDir: join(repoRoot, ".scientist/cache"), timeoutSeconds: 300 },
     logging: { level: "info" },
   });
@@ -85,7 +98,7 @@ describe.skipIf(!hasDocker)("a run under attack, bus auth on (real NATS, real Do
   async function as(identity: string): Promise<BusConnection> {
     let bus = attackers.get(identity);
     if (!bus) {
-      bus = await connectBus(server.url, { name: `attacker-${identity}`, auth: readCreds(credsDir, identity), inboxPrefix: inboxPrefixFor(identity) });
+      bus = await connectBus(server.url, { name: `attacker-${identity}`, auth: readCreds(credsDir, identity), inboxPrefix: inboxPrefixFor(identity), tls: clientTls });
       attackers.set(identity, bus);
     }
     return bus;
@@ -118,7 +131,7 @@ describe.skipIf(!hasDocker)("a run under attack, bus auth on (real NATS, real Do
     if (e.type === "run.started") {
       once("start", () => {
         pending.push(
-          connectBus(server.url, { name: "stranger", timeoutMs: 3000 }).then(
+          connectBus(server.url, { name: "stranger", timeoutMs: 3000, tls: clientTls }).then(
             (bus) => bus.close().then(() => void outcomes.set("no-creds", "connected")),
             (error: unknown) => void outcomes.set("no-creds", (error as { code?: string }).code ?? String(error)),
           ),
@@ -160,9 +173,12 @@ describe.skipIf(!hasDocker)("a run under attack, bus auth on (real NATS, real Do
 
   beforeAll(async () => {
     mkdirSync(credsDir, { recursive: true });
+    mkdirSync(tlsDir, { recursive: true });
+    const subject = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"];
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", ...subject, "-keyout", tls.key, "-out", tls.cert], { stdio: "ignore" });
     // Creds for every role of this swarm, the plugged-in one included, as `scientist creds` writes them.
     const { registry } = await bootRoles(loadConfig({ env: {}, raw: raw("nats://127.0.0.1:1") }), builtinRoles);
-    const { configPath } = writeCreds(credsDir, registry.all());
+    const { configPath } = writeCreds(credsDir, registry.all(), tls);
     server = await startNatsServer({ storeDir: join(dir, "store"), configFile: configPath });
     server.process.stderr!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
     const config = loadConfig({ env: {}, raw: raw(server.url) });
@@ -204,6 +220,8 @@ describe.skipIf(!hasDocker)("a run under attack, bus auth on (real NATS, real Do
       expect(paper.overall).toBeLessThan(10);
     }
     expect(r.messageCounts["run.completed"]).toBe(1);
+    // The plugged-in role ran with its own identity: one audit per finished experiment.
+    expect(r.messageCounts["result.audited"]).toBe(r.messageCounts["experiment.finished"]);
   });
 
   it("dead-letters every stored forgery with its reason", () => {
@@ -222,6 +240,7 @@ describe.skipIf(!hasDocker)("a run under attack, bus auth on (real NATS, real Do
 
   it("writes nothing forged into the persistent archive", async () => {
     const bus = await as("cli");
+    expect(bus.nc.info?.tls_required).toBe(true);
     const entries = (await new IdeaArchive(bus.kv.archive).list("mlp-dynamics")).filter((a) => a.run === run);
     expect(entries.map((a) => a.ideaId).sort()).toEqual(result.report.ideas.map((i) => i.id).sort());
     for (const entry of entries) expect(entry.overall).not.toBe(10);
@@ -244,11 +263,11 @@ describe.skipIf(!hasDocker)("a run under attack, bus auth on (real NATS, real Do
   it("reads the run with user:password in --nats and never prints the password", () => {
     const { pass } = readCreds(credsDir, "operator");
     const url = server.url.replace("nats://", `nats://operator:${encodeURIComponent(pass)}@`);
-    const ok = spawnSync(process.execPath, [cli, "trace", run, "--nats", url, "--type", "run.completed"], { encoding: "utf8" });
+    const ok = spawnSync(process.execPath, [cli, "trace", run, "--config", join(dir, "agent.yaml"), "--nats", url, "--type", "run.completed"], { encoding: "utf8" });
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toContain("run.completed");
     expect(`${ok.stdout}${ok.stderr}`).not.toContain(pass);
-    const bad = spawnSync(process.execPath, [cli, "trace", run, "--nats", server.url.replace("nats://", "nats://operator:hunter2-wrong@")], { encoding: "utf8" });
+    const bad = spawnSync(process.execPath, [cli, "trace", run, "--config", join(dir, "agent.yaml"), "--nats", server.url.replace("nats://", "nats://operator:hunter2-wrong@")], { encoding: "utf8" });
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/BUS_CONNECT_FAILED|cannot connect/);
     expect(`${bad.stdout}${bad.stderr}`).not.toContain("hunter2-wrong");
