@@ -12,7 +12,8 @@ export type RuntimeErrorCode =
   | "RUNTIME_RUN_NOT_FOUND"
   | "RUNTIME_TEMPLATE_BUNDLE"
   | "RUNTIME_TEMPLATE_DIGEST"
-  | "RUNTIME_POLICY_MISMATCH";
+  | "RUNTIME_POLICY_MISMATCH"
+  | "RUNTIME_MOUNT_NAMESPACE";
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
