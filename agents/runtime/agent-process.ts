@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { join } from "node:path";
 import { ArtifactStore, busAccessFor, connectBus, followRun, readRun, type Payload } from "../../bus/index.ts";
 import type { SwarmConfig } from "../../config/index.ts";
+import { assertDockerSeesMounts } from "./docker-mount-check.ts";
 import { RuntimeError } from "./errors.ts";
 import { hostedRolesFrom, startAgentHost } from "./host.ts";
 import type { RegistryLike } from "./registry-like.ts";
@@ -57,6 +58,8 @@ export async function hostRolesForRun(options: {
       ...role,
       policy: startedPayload.rolePolicies?.[role.name] ?? startedPayload.policy,
     }));
+    // An agent started with `ip netns exec` would hand Docker empty work dirs: refuse at boot, naming the fix.
+    if (roles.some((r) => r.name === "experimenter") && config.sandbox.backend !== "bwrap") await assertDockerSeesMounts();
     const services = await createServices({ bus, run, config: runConfig, template, logger, ...servicesNeeded(roles, options.registry) });
     const host = await startAgentHost({ bus, run, config: runConfig, registry: options.registry, roles, services, logger: logger.child({ run }), ...(perRole && { busFor: perRole.busFor }) });
     options.onReady?.(host.agents);

@@ -19,13 +19,16 @@ export function registerRun(program: Command): void {
     .option("--policy <name>", "rules | llm")
     .option("--model <name>", "llm policy: the model for every role (overrides llm.model and llm.models)")
     .option("--replay <run-id>", "re-run an llm run answering every model and literature call from its recording (no calls made)")
+    .option("--roles <names>", "host only these roles here (comma-separated); the others join from other hosts via 'scientist agent'")
     .option("--set <knob=value>", "a fixed setting for every run, baseline included (repeatable; knobs as in inferred-space.yaml)", collectSetting, {})
-    .action(async (opts: { config?: string; ideas?: number; out?: string; template?: string; nats?: string; policy?: "rules" | "llm"; model?: string; replay?: string; set: Record<string, string> }) => {
+    .action(async (opts: { config?: string; ideas?: number; out?: string; template?: string; nats?: string; policy?: "rules" | "llm"; model?: string; replay?: string; roles?: string; set: Record<string, string> }) => {
       try {
         const { config, registry, plugins } = await boot({
           config: opts.config,
           overrides: { ideas: opts.ideas, out: opts.out, template: opts.template, natsUrl: opts.nats, policy: opts.replay ? "llm" : opts.policy, model: opts.model, replay: opts.replay, settings: opts.set },
         });
+        const roles = opts.roles?.split(",").map((r) => r.trim()).filter(Boolean);
+        for (const role of roles ?? []) registry.get(role);
         const run = newRunId();
         const runDir = join(config.run.outDir, run);
         mkdirSync(runDir, { recursive: true });
@@ -50,6 +53,7 @@ export function registerRun(program: Command): void {
           plugins,
           logger,
           run,
+          ...(roles && { roles }),
           onMessage: progress.onMessage,
           signal: stop.signal,
           onBoot: (lines) => process.stdout.write(lines.map((line) => `${line}\n`).join("")),
