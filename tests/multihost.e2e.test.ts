@@ -1,5 +1,5 @@
 import { execFile, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -131,6 +131,7 @@ describe.skipIf(netns !== null || !hasDocker)("one run across three hosts (netwo
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     await Promise.all(children.map(exited));
     await hosts?.cleanup();
+    rmSync(base, { recursive: true, force: true });
   });
 
   it("completes, with the same ideas, decisions and papers as the one-host run", () => {

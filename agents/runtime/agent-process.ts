@@ -11,6 +11,11 @@ import { createServices, servicesNeeded } from "./services.ts";
 import { bootTemplateForRun } from "./template-info.ts";
 import { fetchTemplate, type TemplateBundleRef } from "./template-share.ts";
 
+/** Each hosted role with the policy the run gives it (run.started's rolePolicies, else the run's policy). */
+export function withRunPolicies<R extends { name: string; policy: "rules" | "llm" }>(roles: R[], started: Pick<Payload<"run.started">, "policy" | "rolePolicies">): R[] {
+  return roles.map((role) => ({ ...role, policy: started.rolePolicies?.[role.name] ?? started.policy }));
+}
+
 /**
  * `scientist agent`: hosts some roles for a run that another process started (any host that reaches NATS), until
  * the run completes or `signal` aborts. The run's template (a digest-checked bundle in its object store) and its
@@ -54,10 +59,7 @@ export async function hostRolesForRun(options: {
     const runConfig: SwarmConfig = { ...config, run: { ...config.run, policy: startedPayload.policy } };
     // The run's own fixed settings (from its run.started), so every host applies the same ones.
     const template = await bootTemplateForRun({ config: runConfig, run, logger, dir, settings: startedPayload.settings ?? {}, requireSpace: false, signal: options.signal });
-    const roles = hostedRolesFrom(runConfig, options.registry, options.roles, options.plugins).map((role) => ({
-      ...role,
-      policy: startedPayload.rolePolicies?.[role.name] ?? startedPayload.policy,
-    }));
+    const roles = withRunPolicies(hostedRolesFrom(runConfig, options.registry, options.roles, options.plugins), startedPayload);
     // An agent started with `ip netns exec` would hand Docker empty work dirs: refuse at boot, naming the fix.
     if (roles.some((r) => r.name === "experimenter") && config.sandbox.backend !== "bwrap") await assertDockerSeesMounts();
     const services = await createServices({ bus, run, config: runConfig, template, logger, ...servicesNeeded(roles, options.registry) });
