@@ -6,8 +6,8 @@
  * forgeries dead-lettered with their reasons, nothing forged in the persistent archive, and the server must log no
  * permission violation but those of the attacks.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,6 +38,7 @@ const hasDocker = await dockerAvailable();
 const cli = join(repoRoot, "bin/scientist.mjs");
 const plugin = join(repoRoot, "tests/fixtures/plugins/result-auditor.ts");
 const NEVER = "idea-999-never_proposed";
+let serverUrl = "";
 
 const forgedReview: Review = {
   Summary: "FORGED",
@@ -181,6 +182,7 @@ describe.skipIf(!hasDocker)("a run under attack, bus auth on (real NATS, real Do
     const { configPath } = writeCreds(credsDir, registry.all(), tls);
     server = await startNatsServer({ storeDir: join(dir, "store"), configFile: configPath });
     server.process.stderr!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
+    serverUrl = server.url;
     const config = loadConfig({ env: {}, raw: raw(server.url) });
     const booted = await bootRoles(config, builtinRoles);
     const roles = booted.registry.names().filter((name) => name !== "experimenter");
@@ -260,17 +262,46 @@ describe.skipIf(!hasDocker)("a run under attack, bus auth on (real NATS, real Do
     expect(violations.filter((line) => /User "reviewer"/.test(line))).toHaveLength(2);
   });
 
-  it("reads the run with user:password in --nats and never prints the password", () => {
+  it("reads the run with user:password in --nats and never prints the password", async () => {
     const { pass } = readCreds(credsDir, "operator");
-    const url = server.url.replace("nats://", `nats://operator:${encodeURIComponent(pass)}@`);
-    const ok = spawnSync(process.execPath, [cli, "trace", run, "--config", join(dir, "agent.yaml"), "--nats", url, "--type", "run.completed"], { encoding: "utf8" });
-    expect(ok.status, ok.stderr).toBe(0);
-    expect(ok.stdout).toContain("run.completed");
-    expect(`${ok.stdout}${ok.stderr}`).not.toContain(pass);
-    const bad = spawnSync(process.execPath, [cli, "trace", run, "--config", join(dir, "agent.yaml"), "--nats", server.url.replace("nats://", "nats://operator:hunter2-wrong@")], { encoding: "utf8" });
-    expect(bad.status).not.toBe(0);
-    expect(bad.stderr).toMatch(/BUS_CONNECT_FAILED|cannot connect/);
-    expect(`${bad.stdout}${bad.stderr}`).not.toContain("hunter2-wrong");
+    const config = join(dir, "agent.yaml");
+    const ok = await scientist(["trace", run, "--config", config, "--nats", withUser("operator", pass), "--type", "run.completed"]);
+    expect(ok.code, ok.output).toBe(0);
+    expect(ok.output).toContain("run.completed");
+    expect(ok.output).not.toContain(pass);
+    const bad = await scientist(["trace", run, "--config", config, "--nats", withUser("operator", "hunter2-wrong")]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.output).toMatch(/BUS_CONNECT_FAILED|cannot connect/);
+    expect(bad.output).not.toContain("hunter2-wrong");
     expect(agentOutput).not.toContain(readCreds(credsDir, "agent").pass);
   });
+
+  it("runs a whole swarm with --nats nats://cli:password@host, the password in no output or log", async () => {
+    const { pass } = readCreds(credsDir, "cli");
+    const config = join(dir, "cli-run.yaml");
+    const out = join(dir, "cli-runs");
+    writeFileSync(config, stringify({ ...raw(server.url), run: { template, ideas: 1, out }, roles: { coder: { config: { rulesRuns: 1 } } }, plugins: [] }));
+    const ran = await scientist(["run", "--config", config, "--nats", withUser("cli", pass)]);
+    expect(ran.code, ran.output.slice(-2000)).toBe(0);
+    const report = JSON.parse(readFileSync(/^report: (.*)$/m.exec(ran.output)![1]!, "utf8")) as { run: string; completed: boolean };
+    expect(report.completed).toBe(true);
+    expect(ran.output).not.toContain(pass);
+    expect(readFileSync(join(out, report.run, "swarm.log"), "utf8")).not.toContain(pass);
+    const bad = await scientist(["run", "--config", config, "--nats", withUser("cli", "hunter2-wrong")]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.output).toMatch(/BUS_CONNECT_FAILED/);
+    expect(bad.output).not.toContain("hunter2-wrong");
+  }, 300_000);
 });
+
+/** The server URL with user info, as a user types it into --nats. */
+const withUser = (user: string, pass: string) => serverUrl.replace("nats://", `nats://${user}:${encodeURIComponent(pass)}@`);
+
+/** Runs the CLI as a user does; resolves with its exit code and everything it printed (awaits exit, never sleeps). */
+function scientist(args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, output })));
+}
