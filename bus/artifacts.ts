@@ -18,9 +18,21 @@ export class ArtifactStore {
     private readonly outDir: string | null,
   ) {}
 
+  /**
+   * The run's object store, created once. A failed creation is not kept: caching the rejected promise made every
+   * later write fail at once until the process restarted (a 3 s server outage failed every idea).
+   */
   private bucket(): Promise<ObjectStore> {
-    this.store ??= this.objm.create(artifactBucket(this.run), { storage: "file" as never });
-    return this.store;
+    if (!this.store) {
+      const created = this.objm.create(artifactBucket(this.run), { storage: "file" as never });
+      this.store = created;
+      created.catch(() => {
+        if (this.store === created) this.store = null;
+      });
+    }
+    return this.store.catch((error: unknown) => {
+      throw failed(`open ${artifactBucket(this.run)}`, error);
+    });
   }
 
   /** Artifact names are relative paths; reject anything that could escape the run folder. */
@@ -40,14 +52,19 @@ export class ArtifactStore {
     const clean = ArtifactStore.checkName(name);
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
     const store = await this.bucket();
-    await store.putBlob({ name: clean }, bytes);
+    await store.putBlob({ name: clean }, bytes).catch((error: unknown) => {
+      throw failed(`write ${clean}`, error);
+    });
     await this.mirror(clean, bytes);
     return clean;
   }
 
   async get(name: string): Promise<Uint8Array> {
     const store = await this.bucket();
-    const bytes = await store.getBlob(ArtifactStore.checkName(name));
+    const bytes = await store.getBlob(ArtifactStore.checkName(name)).catch((error: unknown) => {
+      throw failed(`read ${name}`, error);
+    });
+    // Only this is "not written yet"; a read that failed is BUS_ARTIFACT_FAILED (retryable), never "missing".
     if (!bytes) throw new BusError("BUS_ARTIFACT_MISSING", `artifact ${name} is not in ${artifactBucket(this.run)}`);
     return bytes;
   }
@@ -58,7 +75,10 @@ export class ArtifactStore {
 
   async list(): Promise<string[]> {
     const store = await this.bucket();
-    return (await store.list()).filter((info) => !info.deleted).map((info) => info.name);
+    const infos = await store.list().catch((error: unknown) => {
+      throw failed("list", error);
+    });
+    return infos.filter((info) => !info.deleted).map((info) => info.name);
   }
 
   /**
@@ -86,4 +106,13 @@ export class ArtifactStore {
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, bytes);
   }
+}
+
+/** A bus fault under an artifact operation: transient (the server may be back on the next delivery). */
+function failed(what: string, error: unknown): BusError {
+  if (error instanceof BusError) return error;
+  return new BusError("BUS_ARTIFACT_FAILED", `artifact store: cannot ${what}: ${(error as Error).message}`, {
+    cause: error,
+    retryable: true,
+  });
 }

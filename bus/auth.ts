@@ -90,6 +90,8 @@ export interface BusAccessConfig {
   tls: TlsFiles | null;
   /** JetStream replicas of what a connection creates (config nats.replicas); carried here so every caller gets it. */
   replicas?: number;
+  /** Largest envelope published or handled (config nats.maxPayloadBytes). */
+  maxPayloadBytes?: number;
 }
 
 /**
@@ -99,10 +101,11 @@ export interface BusAccessConfig {
 export function busAccessFor(
   nats: BusAccessConfig,
   identity: string,
-): { auth: BusAuth | null; tls: TlsFiles | null; inboxPrefix?: string; replicas: number } {
+): { auth: BusAuth | null; tls: TlsFiles | null; inboxPrefix?: string; replicas: number; maxPayloadBytes?: number } {
   const replicas = nats.replicas ?? 1;
-  if (!nats.auth.enabled) return { auth: null, tls: nats.tls, replicas };
-  return { auth: readCreds(nats.auth.credsDir, identity), tls: nats.tls, inboxPrefix: inboxPrefixFor(identity), replicas };
+  const limit = nats.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: nats.maxPayloadBytes };
+  if (!nats.auth.enabled) return { auth: null, tls: nats.tls, replicas, ...limit };
+  return { auth: readCreds(nats.auth.credsDir, identity), tls: nats.tls, inboxPrefix: inboxPrefixFor(identity), replicas, ...limit };
 }
 
 /**

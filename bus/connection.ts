@@ -4,6 +4,7 @@ import { Kvm, type KV } from "@nats-io/kv";
 import { Objm, type ObjectStore, type ObjectStoreOptions } from "@nats-io/obj";
 import { BusError } from "./errors.ts";
 import { buckets } from "./subjects.ts";
+import { DEFAULT_MAX_PAYLOAD_BYTES } from "./publisher.ts";
 import { redactUrl, splitUrlAuth, type BusAuth } from "./auth.ts";
 import { inboxPrefixFor, type TlsFiles } from "./nats-config.ts";
 
@@ -15,6 +16,8 @@ export interface BusConnection {
   objm: Objm;
   /** JetStream replicas for what this connection creates (KV buckets and object stores here; the run stream too). */
   replicas: number;
+  /** Largest envelope (JSON bytes) published through or handled from this connection (nats.maxPayloadBytes). */
+  maxPayloadBytes: number;
   close(): Promise<void>;
 }
 
@@ -25,6 +28,8 @@ export interface BusAccess {
   inboxPrefix?: string;
   /** JetStream replicas of the KV buckets and object stores this connection creates (1; 3 on a 3-node cluster). */
   replicas?: number;
+  /** Largest envelope published or handled; DEFAULT_MAX_PAYLOAD_BYTES when unset. */
+  maxPayloadBytes?: number;
 }
 
 /**
@@ -98,6 +103,7 @@ export async function connectBus(servers: string | string[], options: { name?: s
     kv: { snapshots, archive, effects, ledger, recordings, literature },
     objm: new ReplicatedObjm(js, replicas),
     replicas,
+    maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
     close: async () => {
       if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
     },

@@ -1,4 +1,6 @@
 import { AckPolicy, DeliverPolicy, type JetStreamManager, type JsMsg, type JetStreamClient } from "@nats-io/jetstream";
+import { isNotFound } from "./errors.ts";
+import { infoFailed } from "./streams.ts";
 import { consumerName, streamName, subjectFor } from "./subjects.ts";
 
 export interface ConsumerOptions {
@@ -25,7 +27,8 @@ export async function ensureRoleConsumer(
   const name = consumerName(role, type);
   try {
     await jsm.consumers.info(stream, name);
-  } catch {
+  } catch (error) {
+    if (!isNotFound(error)) throw infoFailed(`consumer ${stream}/${name}`, error);
     await jsm.consumers.add(stream, {
       durable_name: name,
       filter_subject: subjectFor(run, type),

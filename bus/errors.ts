@@ -1,3 +1,4 @@
+import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
 /** Bus errors carry a code, a cause and whether retrying can help (STYLE.md item 5). */
 export type BusErrorCode =
   | "BUS_INVALID_ENVELOPE"
@@ -7,6 +8,10 @@ export type BusErrorCode =
   | "BUS_SERVER_START_FAILED"
   | "BUS_CAS_CONFLICT"
   | "BUS_PUBLISH_FAILED"
+  | "BUS_PAYLOAD_TOO_LARGE"
+  | "BUS_KV_FAILED"
+  | "BUS_ARTIFACT_FAILED"
+  | "BUS_INFO_FAILED"
   | "BUS_ARTIFACT_MISSING"
   | "BUS_ARTIFACT_BAD_NAME"
   | "BUS_RUN_NOT_FOUND"
@@ -26,4 +31,24 @@ export class BusError extends Error {
 
 export function isBusError(error: unknown, code?: BusErrorCode): error is BusError {
   return error instanceof BusError && (code === undefined || error.code === code);
+}
+
+/** The JetStream API error code of a failure (10059 stream not found, 10071 wrong last sequence...), else null. */
+export function jsApiCode(error: unknown): number | null {
+  if (error instanceof JetStreamApiError) return error.code;
+  // Some paths wrap the API error (e.g. a rejected publish inside a KV call).
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause instanceof JetStreamApiError ? cause.code : null;
+}
+
+/** A stream or consumer that does not exist (create it), as opposed to a server that did not answer. */
+export function isNotFound(error: unknown): boolean {
+  const code = jsApiCode(error);
+  return code === JetStreamApiCodes.StreamNotFound || code === JetStreamApiCodes.ConsumerNotFound;
+}
+
+/** A compare-and-set that lost: the subject's last sequence was not the one expected. */
+export function isWrongLastSequence(error: unknown): boolean {
+  const code = jsApiCode(error);
+  return code === JetStreamApiCodes.StreamWrongLastSequence || code === JetStreamApiCodes.StreamWrongLastSequenceUnknown;
 }

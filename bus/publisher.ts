@@ -36,11 +36,30 @@ export function traceparentOf(envelope: Envelope): string {
 }
 
 /**
- * Publishes a validated envelope with its id as `Nats-Msg-Id`, so JetStream drops a republished duplicate.
- * Returns whether the stream stored it as new.
+ * Largest envelope (JSON bytes) the swarm publishes or handles, by default: under the server's 1 MB max_payload
+ * with room for headers, and far above any real message (artifacts travel in the object store, not in messages).
  */
-export async function publishEnvelope(js: JetStreamClient, envelope: Envelope): Promise<{ duplicate: boolean; seq: number }> {
+export const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
+
+/** Why an envelope is too big to publish (its JSON size against the limit), else null. */
+export function sizeProblem(envelope: Envelope, maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES): string | null {
+  const bytes = Buffer.byteLength(JSON.stringify(envelope));
+  return bytes > maxBytes ? `${envelope.type} envelope is ${bytes} bytes, over the ${maxBytes}-byte limit (nats.maxPayloadBytes)` : null;
+}
+
+/**
+ * Publishes a validated envelope with its id as `Nats-Msg-Id`, so JetStream drops a republished duplicate.
+ * Returns whether the stream stored it as new. An envelope over `maxPayloadBytes` is refused (BUS_PAYLOAD_TOO_LARGE,
+ * not retryable: the same message will be as big next time).
+ */
+export async function publishEnvelope(
+  js: JetStreamClient,
+  envelope: Envelope,
+  options: { maxPayloadBytes?: number } = {},
+): Promise<{ duplicate: boolean; seq: number }> {
   const valid = validateEnvelope(envelope);
+  const tooBig = sizeProblem(valid, options.maxPayloadBytes);
+  if (tooBig !== null) throw new BusError("BUS_PAYLOAD_TOO_LARGE", tooBig, { retryable: false });
   const h = headers();
   h.set("traceparent", traceparentOf(valid));
   h.set("sci-type", valid.type);

@@ -1,5 +1,5 @@
 import type { KV } from "@nats-io/kv";
-import { BusError } from "./errors.ts";
+import { BusError, isWrongLastSequence } from "./errors.ts";
 import { kvKey } from "./subjects.ts";
 
 export interface StoredSnapshot<T> {
@@ -22,13 +22,19 @@ export class SnapshotStore {
     return { value: entry.json<T>(), revision: entry.revision };
   }
 
-  /** Writes iff the stored revision is still `revision` (0 = must not exist). Throws BUS_CAS_CONFLICT otherwise. */
+  /**
+   * Writes iff the stored revision is still `revision` (0 = must not exist). Throws BUS_CAS_CONFLICT when another
+   * writer got there first (the server's wrong-last-sequence answer), BUS_KV_FAILED with the cause for anything else.
+   */
   async save<T>(key: string, value: T, revision: number): Promise<number> {
     const data = JSON.stringify(value);
     try {
       return revision === 0 ? await this.kv.create(key, data) : await this.kv.update(key, data, revision);
     } catch (error) {
-      throw new BusError("BUS_CAS_CONFLICT", `snapshot ${key} changed since revision ${revision}`, { cause: error, retryable: true });
+      if (isWrongLastSequence(error)) {
+        throw new BusError("BUS_CAS_CONFLICT", `snapshot ${key} changed since revision ${revision}`, { cause: error, retryable: true });
+      }
+      throw new BusError("BUS_KV_FAILED", `snapshot ${key} not saved: ${(error as Error).message}`, { cause: error, retryable: true });
     }
   }
 }

@@ -1,4 +1,5 @@
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from "@nats-io/jetstream";
+import { BusError, isNotFound } from "./errors.ts";
 import { runSubjects, streamName } from "./subjects.ts";
 
 const NANOS_PER_MS = 1_000_000;
@@ -26,7 +27,9 @@ export async function ensureRunStream(
   };
   try {
     await jsm.streams.info(name);
-  } catch {
+  } catch (error) {
+    // Only a stream that does not exist is created; a server that did not answer is an error, not "missing".
+    if (!isNotFound(error)) throw infoFailed(`stream ${name}`, error);
     await jsm.streams.add(config);
   }
   return name;
@@ -36,9 +39,14 @@ export async function runExists(jsm: JetStreamManager, run: string): Promise<boo
   try {
     await jsm.streams.info(streamName(run));
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw infoFailed(`stream ${streamName(run)}`, error);
   }
+}
+
+export function infoFailed(what: string, error: unknown): BusError {
+  return new BusError("BUS_INFO_FAILED", `cannot read ${what}: ${(error as Error).message}`, { cause: error, retryable: true });
 }
 
 /** Lists run ids that have a stream on this server. */

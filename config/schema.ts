@@ -141,6 +141,12 @@ export const configSchema = z
          */
         replicas: z.number().int().min(1).max(5).default(1),
         /**
+         * Largest message (envelope JSON bytes) the swarm publishes or handles: bigger is refused at publish
+         * (BUS_PAYLOAD_TOO_LARGE) and dead-lettered on receipt. Below the server's 1 MB max_payload; artifacts
+         * travel in the object store, so real messages are a few KB.
+         */
+        maxPayloadBytes: z.number().int().min(4096).max(1_000_000).default(512 * 1024),
+        /**
          * NATS users with per-role permissions. enabled null = on for the local server this process starts, off for
          * a nats.url (set true when that server uses `scientist creds` files). Passwords live in credsDir, never here.
          */

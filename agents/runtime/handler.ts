@@ -5,13 +5,14 @@ import {
   deterministicId,
   isBusError,
   publishEnvelope,
+  sizeProblem,
   validateEnvelope,
   type BusConnection,
   type Envelope,
   type SnapshotStore,
 } from "../../bus/index.ts";
 import { deadLetter } from "./dead-letter.ts";
-import { runMachineStep } from "./run-machine.ts";
+import { retryableOf, runMachineStep } from "./run-machine.ts";
 import { transitionMessages } from "./actor-transitions.ts";
 import type { Outbound, RoleContext, RoleDefinition } from "./role.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
@@ -30,7 +31,11 @@ interface ActorRecord {
 }
 
 /** Why a step's outbox may not be saved: a payload its schema rejects, or a type the role does not declare. */
-export function outboundProblem(role: Pick<RoleDefinition, "name" | "emits">, outbox: readonly Envelope[]): string | null {
+export function outboundProblem(
+  role: Pick<RoleDefinition, "name" | "emits">,
+  outbox: readonly Envelope[],
+  maxPayloadBytes?: number,
+): string | null {
   for (const out of outbox) {
     if (out.type !== "actor.transitioned" && !role.emits.includes(out.type)) {
       return `role ${role.name} emitted ${out.type}, which is not in its emits (${role.emits.join(", ")})`;
@@ -40,6 +45,8 @@ export function outboundProblem(role: Pick<RoleDefinition, "name" | "emits">, ou
     } catch (error) {
       return `role ${role.name} emitted ${(error as Error).message}`;
     }
+    const tooBig = sizeProblem(out, maxPayloadBytes);
+    if (tooBig !== null) return `role ${role.name} emitted a ${tooBig}`;
   }
   return null;
 }
@@ -101,12 +108,27 @@ export function toEnvelopes(cause: Envelope, outbox: Outbound[], agentId: string
 export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<void> {
   const { bus, role, logger, consumer } = deps;
   const agentId = deps.context.agentId;
+  const limit = { maxPayloadBytes: bus.maxPayloadBytes };
+  if (msg.data.length > bus.maxPayloadBytes) {
+    // Published around publishEnvelope's check: not even parsed (a huge body must not cost every replica its memory).
+    const reason = `[BUS_PAYLOAD_TOO_LARGE] message is ${msg.data.length} bytes, over the ${bus.maxPayloadBytes}-byte limit (nats.maxPayloadBytes)`;
+    logger.warn({ subject: msg.subject, bytes: msg.data.length }, "oversized message dead-lettered");
+    await deadLetter(bus, deps.context.run, agentId, consumer, msg, reason, null);
+    return;
+  }
   let envelope: Envelope;
   try {
     envelope = validateEnvelope(JSON.parse(new TextDecoder().decode(msg.data)));
   } catch (error) {
     const reason = isBusError(error) ? error.message : `not JSON: ${(error as Error).message}`;
     logger.warn({ subject: msg.subject, reason }, "malformed message dead-lettered");
+    await deadLetter(bus, deps.context.run, agentId, consumer, msg, reason, null);
+    return;
+  }
+  if (envelope.run !== deps.context.run) {
+    // The subject is this run's, the envelope names another: handling it would write into the wrong run's state.
+    const reason = `[RUNTIME_UNKNOWN_RUN] envelope names run ${envelope.run} on run ${deps.context.run}'s subject ${msg.subject}`;
+    logger.warn({ subject: msg.subject, named: envelope.run }, "message for another run dead-lettered");
     await deadLetter(bus, deps.context.run, agentId, consumer, msg, reason, null);
     return;
   }
@@ -143,7 +165,7 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
       for (let attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
         const stored = await deps.snapshots.load<ActorRecord>(key);
         const record: ActorRecord = stored?.value ?? { snapshot: null, processed: [], outbox: [] };
-        for (const pending of record.outbox) await publishEnvelope(bus.js, pending);
+        for (const pending of record.outbox) await publishEnvelope(bus.js, pending, limit);
         if (record.processed.includes(envelope.id)) {
           log.debug("already handled; outputs re-confirmed");
           return;
@@ -154,7 +176,7 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
         // and run.completed stays the last message of a run, where followers stop reading.
         const transitions = transitionMessages(step.transitions, { role: role.name, agent: agentId, actorKey, machine: deps.machine.id });
         const outbox = toEnvelopes(envelope, [...transitions, ...step.outbox], agentId, deps.context.services.now(), actorKey);
-        const problem = outboundProblem(role, outbox);
+        const problem = outboundProblem(role, outbox, bus.maxPayloadBytes);
         if (problem !== null) {
           // Checked before the save: a saved invalid outbox would be re-published (and fail) before every later
           // message, wedging the actor for good. The step is dropped, the actor keeps its state and stays usable.
@@ -189,7 +211,7 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
         }
         for (const out of outbox) {
           // A fresh step's id was never published: a duplicate means another sender produced the same id.
-          const { duplicate } = await publishEnvelope(bus.js, out);
+          const { duplicate } = await publishEnvelope(bus.js, out, limit);
           if (duplicate) {
             unexpectedDuplicates++;
             log.warn({ id: out.id, type: out.type, unexpectedDuplicates }, "publish answered as a duplicate where none was expected");
@@ -209,6 +231,14 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
       // Handling it again would emit the same invalid message: terminate now, with the reason in the trace.
       log.error({ err: error }, "the machine emitted an invalid message; the step was dropped");
       await deadLetter(bus, envelope.run, agentId, consumer, msg, `[RUNTIME_INVALID_OUTBOUND] ${reason}`, envelope);
+      return;
+    }
+    if (!retryableOf(error)) {
+      // Retry by cause: a coded error that says trying again cannot help is terminated after this one delivery,
+      // instead of re-running the machine (and its model calls) up to maxDeliver times.
+      const code = (error as { code?: string }).code ?? "UNCODED";
+      log.error({ err: error, code }, "handling failed with a non-retryable error; terminated");
+      await deadLetter(bus, envelope.run, agentId, consumer, msg, `[${code}] not retryable: ${reason}`, envelope);
       return;
     }
     log.error({ err: error, delivery: msg.info.deliveryCount }, "handling failed; will be redelivered");

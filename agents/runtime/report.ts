@@ -1,4 +1,4 @@
-import type { Envelope, Payload, StoredEnvelope } from "../../bus/index.ts";
+import { payloadSchemaFor, type Envelope, type Payload, type StoredEnvelope } from "../../bus/index.ts";
 import type { LedgerJson, SpendTotals } from "../llm/index.ts";
 import type { ReplayStatus } from "./llm-services.ts";
 
@@ -97,6 +97,19 @@ const STAGES: Array<[string, string, string]> = [
   ["total", "idea.proposed", "paper.decided"],
 ];
 
+const READ_TYPES = new Set(["idea.proposed", "idea.assessed", "idea.failed", "paper.drafted", "paper.decided", "run.completed", "budget.exhausted", "message.deadlettered"]);
+
+/**
+ * A message the report reads must match its payload schema (parsed, so defaults apply): a wrong payload ({foo:1}
+ * under idea.proposed, dead-lettered by the consumers) is left out instead of crashing the report.
+ */
+function readable(e: Envelope): Envelope | null {
+  if (!READ_TYPES.has(e.type)) return e;
+  const parsed = payloadSchemaFor(e.type)?.safeParse(e.payload);
+  if (!parsed) return e;
+  return parsed.success ? { ...e, payload: parsed.data } : null;
+}
+
 /** Builds report.json from the run's stream alone: the stream is the record of what happened. */
 export function buildReport(
   stored: StoredEnvelope[],
@@ -104,7 +117,11 @@ export function buildReport(
   /** Why an envelope's sender may not send it (sender-check.ts): such forged envelopes are left out (they are dead-lettered). */
   forged: (e: Envelope) => string | null = () => null,
 ): RunReport {
-  const envelopes = stored.map((s) => s.envelope).filter((e): e is Envelope => e !== null && (e.type === "message.deadlettered" || forged(e) === null));
+  const envelopes = stored
+    .map((s) => s.envelope)
+    .filter((e): e is Envelope => e !== null && (e.type === "message.deadlettered" || forged(e) === null))
+    .map(readable)
+    .filter((e): e is Envelope => e !== null);
   const decidedPapers = new Set<string>();
   const ideas = new Map<string, RunReport["ideas"][number]>();
   const papers: RunReport["papers"] = [];

@@ -44,15 +44,26 @@ export async function runMachineStep(
     const settled = await waitFor(actor, (s) => s.status !== "active" || Object.keys(s.children).length === 0);
     if (signal.aborted) throw new RuntimeError("RUNTIME_MACHINE_FAILED", "aborted while handling a message", { retryable: true });
     if (settled.status === "error") {
-      throw new RuntimeError("RUNTIME_MACHINE_FAILED", `machine failed: ${String((settled as { error?: unknown }).error)}`, { retryable: true });
+      const cause = (settled as { error?: unknown }).error;
+      // A coded error that says retrying cannot help (a fact of the input) keeps saying so: the handler terminates it.
+      throw new RuntimeError("RUNTIME_MACHINE_FAILED", `machine failed: ${String(cause)}`, { cause, retryable: retryableOf(cause) });
     }
     return { snapshot: actor.getPersistedSnapshot() as Snapshot<unknown>, outbox, status: settled.status, transitions: recorder.transitions };
   } catch (error) {
     if (error instanceof RuntimeError) throw error;
-    throw new RuntimeError("RUNTIME_MACHINE_FAILED", `machine failed on ${event.type}: ${(error as Error).message}`, { cause: error, retryable: true });
+    throw new RuntimeError("RUNTIME_MACHINE_FAILED", `machine failed on ${event.type}: ${(error as Error).message}`, {
+      cause: error,
+      retryable: retryableOf(error),
+    });
   } finally {
     signal.removeEventListener("abort", onAbort);
     subscription.unsubscribe();
     actor.stop();
   }
+}
+
+/** Whether trying again can help: what a coded error says (`retryable`), else yes (an unknown fault may pass). */
+export function retryableOf(error: unknown): boolean {
+  const flag = (error as { retryable?: unknown } | null)?.retryable;
+  return typeof flag === "boolean" ? flag : true;
 }
