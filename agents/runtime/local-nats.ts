@@ -58,6 +58,14 @@ function liveServer(storeDir: string): LiveServer | null {
   }
 }
 
+/** The URL of a server another live process runs on the local store (null: none, or an orphan ensureNats stops). */
+export function liveLocalServer(config: SwarmConfig): string | null {
+  if (config.nats.url) return null;
+  const live = liveServer(config.nats.storeDir);
+  if (!live || (live.ownerPid !== undefined && live.ownerPid !== process.pid && !alive(live.ownerPid))) return null;
+  return live.url;
+}
+
 /**
  * The NATS URL to use: the configured one, or a nats-server started for this process on the local store (kept:
  * the archive persists). Readers (`trace`, `ui`) pass `reuseLive` and join a server already up on the store, which

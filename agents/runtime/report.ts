@@ -80,6 +80,8 @@ export interface RunReport {
   replay?: ReplayStatus;
   /** What the model layer warned about (structured-output fallback, truncation, repair rounds), by role (llm runs). */
   modelWarnings?: ModelWarning[];
+  /** Faults the run owner saw: the local server restarted or given up on, a role that stalled, a resume. */
+  warnings?: { code: string; message: string; at: string }[];
 }
 
 export interface ModelWarning {

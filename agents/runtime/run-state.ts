@@ -32,7 +32,19 @@ export interface RunState {
 }
 
 export async function runsKv(bus: BusConnection): Promise<KV> {
-  return new Kvm(bus.js).create(runsBucket, { history: 1 });
+  return new Kvm(bus.js).create(runsBucket, { history: 1, replicas: bus.replicas });
+}
+
+/** The bucket for a reader (who may not create it): null when no run owner has ever beaten on this server. */
+async function openRunsKv(bus: BusConnection): Promise<KV | null> {
+  const kv = await new Kvm(bus.js).open(runsBucket);
+  try {
+    await kv.status(); // binding checks nothing; this asks the server
+    return kv;
+  } catch (error) {
+    if ((error as Error).message === "stream not found") return null;
+    throw error;
+  }
 }
 
 /**
@@ -62,17 +74,31 @@ export async function readOwner(kv: KV, run: string): Promise<RunOwner | null> {
   return entry.json<RunOwner>();
 }
 
-/** True while the owner's last beat is recent. */
+/**
+ * True while the owner's last beat is recent. An owner on this host whose process is gone is dead at once (a kill
+ * -9 of `scientist run` is interrupted now, not after the beat goes stale).
+ */
 export function ownerLive(owner: RunOwner | null, now = Date.now()): boolean {
-  return owner !== null && now - Date.parse(owner.heartbeatAt) < staleAfterMs;
+  if (owner === null || now - Date.parse(owner.heartbeatAt) >= staleAfterMs) return false;
+  return owner.host !== hostname() || processAlive(owner.pid);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** The state of one run from its stream (completed?) and its owner's heartbeat (live?). */
-export async function runState(bus: BusConnection, run: string, kv?: KV): Promise<RunState> {
+export async function runState(bus: BusConnection, run: string, kv?: KV | null): Promise<RunState> {
   const stored = await readRun(bus.js, bus.jsm, run);
   const types = stored.map((m) => m.envelope?.type);
   const started = stored.find((m) => m.envelope?.type === "run.started")?.envelope;
-  const owner = await readOwner(kv ?? (await runsKv(bus)), run);
+  const bucket = kv === undefined ? await openRunsKv(bus) : kv;
+  const owner = bucket ? await readOwner(bucket, run) : null;
   const completed = types.includes("run.completed");
   return {
     run,
@@ -88,7 +114,7 @@ export async function runState(bus: BusConnection, run: string, kv?: KV): Promis
 
 /** Every run with a stream on this server, oldest start first. */
 export async function listRunStates(bus: BusConnection): Promise<RunState[]> {
-  const kv = await runsKv(bus);
+  const kv = await openRunsKv(bus);
   const states: RunState[] = [];
   for (const run of await listRuns(bus.jsm)) states.push(await runState(bus, run, kv));
   return states.sort((a, b) => (a.startedAt ?? "").localeCompare(b.startedAt ?? ""));

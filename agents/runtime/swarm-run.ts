@@ -23,6 +23,8 @@ import { startAgentHost, hostedRolesFrom } from "./host.ts";
 import { ensureNats } from "./local-nats.ts";
 import { roleBuses, runOwnerWatch } from "./run-end.ts";
 import { senderProblem } from "./sender-check.ts";
+import { messageLog, natsGuard, stopOnNatsDown } from "./run-owner.ts";
+import { startHeartbeat } from "./run-state.ts";
 import type { RegistryLike } from "./registry-like.ts";
 import type { ModelProvider } from "../llm/index.ts";
 import type { ReplayStatus } from "./llm-services.ts";
@@ -46,7 +48,7 @@ export const cliAgentId = () => `cli/${hostname().replace(/[^a-zA-Z0-9_.-]/g, "_
  * Waits for the run's `run.completed` (or the deadline, or the caller's stop), calling `onMessage` for every
  * message as it arrives.
  */
-async function awaitCompletion(bus: BusConnection, run: string, deadlineMs: number, onMessage: (m: StoredEnvelope) => void, stop?: AbortSignal, isEnd: (m: StoredEnvelope) => boolean = (m) => m.envelope?.type === "run.completed"): Promise<boolean> {
+export async function awaitCompletion(bus: BusConnection, run: string, deadlineMs: number, onMessage: (m: StoredEnvelope) => void, stop?: AbortSignal, isEnd: (m: StoredEnvelope) => boolean = (m) => m.envelope?.type === "run.completed"): Promise<boolean> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), deadlineMs);
   const onStop = () => controller.abort();
@@ -90,15 +92,19 @@ export async function runSwarm(options: {
   const template = await bootTemplateForRun({ config, run, logger, sandbox: options.sandbox, signal: options.signal });
   const spacePath = await writeInferredSpace(join(config.run.outDir, run), template);
   options.onBoot?.(templateBootLines(template, spacePath));
-  const nats = await ensureNats(config, { roles: registry.names().map((name) => registry.get(name)) });
+  // The server this run starts is supervised: restarted on its port and store if it dies; the run stops if it cannot.
+  const guard = natsGuard(logger.child({ run }), options.signal);
+  const nats = await ensureNats(config, { roles: registry.names().map((name) => registry.get(name)), supervise: guard.supervise });
   const bus = await connectBus(nats.url, { name: "scientist-run", ...busAccessFor(config.nats, "cli") });
   const perRole = roleBuses(config, nats.url, bus);
   const startedAt = new Date().toISOString();
   const log = logger.child({ run });
   let host: Awaited<ReturnType<typeof startAgentHost>> | null = null;
   let services: Awaited<ReturnType<typeof createServices>> | null = null;
+  let heartbeat: { stop(): Promise<void> } | null = null;
   try {
     await ensureRunStream(bus.jsm, run, { replicas: bus.replicas });
+    heartbeat = await startHeartbeat(bus, run, cliAgentId(), template.name);
     const roles = hostedRolesFrom(config, registry, options.roles, options.plugins);
     services = await createServices({ bus, run, config, template, logger: log, ...servicesNeeded(roles, registry), sandbox: options.sandbox, ...(options.baseProvider && { baseProvider: options.baseProvider }) });
     host = await startAgentHost({ bus, run, config, registry, roles, services, logger: log, ...(perRole && { busFor: perRole.busFor }) });
@@ -119,15 +125,19 @@ export async function runSwarm(options: {
     log.info({ template: template.name, ideas: config.run.ideas, nats: redactUrl(nats.url), auth: config.nats.auth.enabled }, "run started");
     // A forged run.completed does not end the run; it and other forgeries only the owner sees are dead-lettered.
     const watch = runOwnerWatch({ bus, run, registry, from: cliAgentId(), logger: log });
-    const completion = awaitCompletion(bus, run, config.run.deadlineMs, options.onMessage ?? (() => undefined), options.signal, watch.isEnd);
+    const seen = messageLog(options.onMessage);
+    const completion = awaitCompletion(bus, run, config.run.deadlineMs, seen.onMessage, guard.signal, watch.isEnd);
     await publishEnvelope(bus.js, started);
     const completed = await completion;
+    const down = guard.error();
+    if (down) return await stopOnNatsDown({ config, run, templateName: template.name, startedAt, seen: seen.seen, error: down, registry, logger: log });
     await watch.settled();
     if (!completed) log.warn(options.signal?.aborted ? "stopped by the user; writing the report of what happened" : "deadline reached before run.completed; writing the report of what happened");
     await host.stop();
     host = null;
     return await finishRun({ bus, run, config, templateName: template.name, startedAt, logger: log, replay: services.llm?.replayStatus() ?? null, registry });
   } finally {
+    await heartbeat?.stop();
     await host?.stop();
     await services?.close();
     await perRole?.close();
