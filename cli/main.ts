@@ -9,6 +9,7 @@ import { registerSandbox } from "./commands/sandbox.ts";
 import { registerTrace } from "./commands/trace.ts";
 import { registerUi } from "./commands/ui.ts";
 
+import { registerSteer } from "./commands/steer.ts";
 export function buildProgram(): Command {
   const program = new Command()
     .name("scientist")
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerReviewBench(program);
   return program;
 }
+  registerSteer(program);
 
 export async function main(argv: string[]): Promise<void> {
   // `scientist trace … | head` closes the pipe early; that is not an error.

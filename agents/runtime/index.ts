@@ -23,3 +23,6 @@ export { LedgerStore, readLedger, kvRecordingStore } from "./llm-stores.ts";
 export { costsOf, type RunCosts, type CostLine } from "./report.ts";
 export { SteeringState, ideaOf, type SteeringView, type Intervention } from "./steering-state.ts";
 export { watchSteering } from "./steering-watch.ts";
+export { controlFor, sendControl, budgetCap, operatorAgentId, steerVerbs, SteeringError, type ControlRequest } from "./steering-send.ts";
+export { resumeSwarm, resumeRefusal } from "./swarm-resume.ts";
+export { listRunStates, runState, type RunState, type RunStateName } from "./run-state.ts";

@@ -139,6 +139,12 @@ function costsSection(report: RunReport): string {
   return `<h2>Costs</h2>${parts.length ? parts.join("") : '<p class="muted">no model calls (rules policies)</p>'}`;
 }
 
+/** What the operator did to the run (scientist steer, the live page), in stream order. */
+function interventionsSection(report: RunReport): string {
+  const rows = (report.interventions ?? []).map((i) => [escapeHtml(i.at), escapeHtml(i.type.replace(/^control\./, "")), escapeHtml(JSON.stringify(i.payload)), escapeHtml(i.from)]);
+  return `<h2>Interventions</h2>${rows.length ? table(["at", "what", "payload", "from"], rows) : '<p class="muted">none: nobody steered this run</p>'}`;
+}
+
 /** The whole report page; every path in it is relative to the run folder, so the folder can be moved or zipped. */
 export function renderReportHtml(report: RunReport, stored: readonly StoredEnvelope[]): string {
   const facts = factsOf(stored);
@@ -153,6 +159,7 @@ export function renderReportHtml(report: RunReport, stored: readonly StoredEnvel
 <p>template <strong>${escapeHtml(report.template)}</strong> · policy ${escapeHtml(report.policy)} · ${escapeHtml(report.startedAt)} → ${escapeHtml(report.endedAt)}</p>
 <p>${report.completed ? "completed" : "<strong>stopped</strong>"}: ${escapeHtml(report.reason)} · ${report.messages} messages · ${report.ideas.length} ideas · ${report.papers.length} papers decided (${accepted} accepted) · <a href="report.json">report.json</a> · <a href="swarm.log">swarm.log</a></p>
 ${ideasSection(report, facts)}
+${interventionsSection(report)}
 ${papersSection(report, facts)}
 ${costsSection(report)}
 <h2>Time per stage</h2>${table(["stage", "ideas", "mean seconds"], stages)}

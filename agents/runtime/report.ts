@@ -48,6 +48,8 @@ export interface RunReport {
   completed: boolean;
   reason: string;
   ideas: { id: string; name: string; title: string; novel: boolean | null; status: string; reason: string | null; params: Record<string, unknown> }[];
+  /** The operator's interventions (control.* from `scientist steer` or the page), in stream order. */
+  interventions?: { at: string; type: string; payload: unknown; from: string }[];
   papers: {
     id: string;
     idea: string;
@@ -133,6 +135,8 @@ export function buildReport(
   const deadLetters: RunReport["deadLetters"] = [];
   let budgetExhausted: Payload<"budget.exhausted"> | undefined;
   const drafts = new Map<string, Payload<"paper.drafted">>();
+  const interventions: NonNullable<RunReport["interventions"]> = [];
+  const stopped = new Set<string>();
   for (const e of envelopes) {
     counts[e.type] = (counts[e.type] ?? 0) + 1;
     const p = e.payload as Record<string, unknown>;
@@ -142,6 +146,18 @@ export function buildReport(
       if (!t.has(e.type)) t.set(e.type, Date.parse(e.at));
       times.set(ideaId, t);
     }
+    if (e.type.startsWith("control.")) {
+      interventions.push({ at: e.at, type: e.type, payload: e.payload, from: e.from });
+      const idea = e.type === "control.idea-stopped" && ideaId ? ideas.get(ideaId) : undefined;
+      // An idea already decided, failed or judged keeps its outcome (the ideator ignores such a stop too).
+      if (idea && !["decided", "failed", "not-novel"].includes(idea.status)) {
+        Object.assign(idea, { status: "stopped", reason: `stopped by the operator: ${String(p.reason)}` });
+        stopped.add(idea.id);
+      }
+      continue;
+    }
+    // The runtime no longer handles a stopped idea's messages; one already under way changes nothing here.
+    if (ideaId && stopped.has(ideaId)) continue;
     if (e.type === "idea.proposed") {
       const x = e.payload as Payload<"idea.proposed">;
       ideas.set(x.ideaId, { id: x.ideaId, name: x.idea.Name, title: x.idea.Title, novel: null, status: "proposed", reason: null, params: x.params });
@@ -202,6 +218,7 @@ export function buildReport(
     completed: completion !== null,
     reason: completion ? (completion as Payload<"run.completed">).reason : "the run ended before every idea was decided (deadline or interruption)",
     ideas: [...ideas.values()],
+    interventions,
     papers,
     stages,
     deadLetters,

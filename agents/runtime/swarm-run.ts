@@ -34,6 +34,7 @@ import { renderReportHtml } from "./report-html.ts";
 import { createServices, servicesNeeded } from "./services.ts";
 import { bootTemplateForRun, templateBootLines, writeInferredSpace } from "./template-info.ts";
 import { shareTemplate } from "./template-share.ts";
+import type { SteeringState } from "./steering-state.ts";
 
 export interface SwarmRunResult {
   run: string;
@@ -85,6 +86,8 @@ export async function runSwarm(options: {
   baseProvider?: (model: string) => ModelProvider;
   /** The run's first lines about its template (image and why, space, fixed settings), before any message. */
   onBoot?: (lines: string[]) => void;
+  /** The operator's steering as the hosted roles see it (tests await pauses and held deliveries on it). */
+  steering?: SteeringState;
 }): Promise<SwarmRunResult> {
   const { config, registry, logger } = options;
   const run = options.run ?? newRunId();
@@ -107,7 +110,7 @@ export async function runSwarm(options: {
     heartbeat = await startHeartbeat(bus, run, cliAgentId(), template.name);
     const roles = hostedRolesFrom(config, registry, options.roles, options.plugins);
     services = await createServices({ bus, run, config, template, logger: log, ...servicesNeeded(roles, registry), sandbox: options.sandbox, ...(options.baseProvider && { baseProvider: options.baseProvider }) });
-    host = await startAgentHost({ bus, run, config, registry, roles, services, logger: log, ...(perRole && { busFor: perRole.busFor }) });
+    host = await startAgentHost({ bus, run, config, registry, roles, services, logger: log, ...(perRole && { busFor: perRole.busFor }), ...(options.steering && { steering: options.steering }) });
     // Hosts joining the run (scientist agent) take the template and the policies from here, not from their own disk.
     const templateBundle = await shareTemplate(new ArtifactStore(bus.objm, run, config.run.outDir), template.dir);
     const rolePolicies = Object.fromEntries(hostedRolesFrom(config, registry, undefined, options.plugins).map((r) => [r.name, r.policy]));
