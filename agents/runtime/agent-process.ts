@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { join } from "node:path";
-import { ArtifactStore, busAccessFor, connectBus, followRun, readRun, type Payload } from "../../bus/index.ts";
+import { ArtifactStore, busAccessFor, connectBus, followRun, streamName, type BusConnection, type Envelope, type Payload, type StoredEnvelope } from "../../bus/index.ts";
 import type { SwarmConfig } from "../../config/index.ts";
 import { assertDockerSeesMounts } from "./docker-mount-check.ts";
 import { RuntimeError } from "./errors.ts";
@@ -10,6 +10,31 @@ import { endsRun, roleBuses } from "./run-end.ts";
 import { createServices, servicesNeeded } from "./services.ts";
 import { bootTemplateForRun } from "./template-info.ts";
 import { fetchTemplate, type TemplateBundleRef } from "./template-share.ts";
+
+/**
+ * The run's run.started: the owner creates the stream, boots its roles and then publishes it, so a host that joins
+ * right after the run printed its id waits for it (bounded) instead of failing.
+ */
+async function awaitRunStarted(bus: BusConnection, run: string, signal: AbortSignal, waitMs: number): Promise<StoredEnvelope & { envelope: Envelope }> {
+  try {
+    await bus.jsm.streams.info(streamName(run));
+  } catch (error) {
+    throw new RuntimeError("RUNTIME_RUN_NOT_FOUND", `no run ${run} on this NATS server (start it with 'scientist run', or check --nats)`, { cause: error });
+  }
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), waitMs);
+  const stop = () => controller.abort();
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    for await (const m of followRun(bus.js, run, controller.signal)) {
+      if (m.envelope?.type === "run.started") return m as StoredEnvelope & { envelope: Envelope };
+    }
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", stop);
+  }
+  throw new RuntimeError("RUNTIME_RUN_NOT_FOUND", `run ${run} has no run.started after ${Math.round(waitMs / 1000)} s; was it started with 'scientist run'?`);
+}
 
 /** Each hosted role with the policy the run gives it (run.started's rolePolicies, else the run's policy). */
 export function withRunPolicies<R extends { name: string; policy: "rules" | "llm" }>(roles: R[], started: Pick<Payload<"run.started">, "policy" | "rolePolicies">): R[] {
@@ -34,6 +59,8 @@ export async function hostRolesForRun(options: {
   policy?: "rules" | "llm";
   onTemplate?: (dir: string, ref: TemplateBundleRef) => void;
   onReady?: (agents: string[]) => void;
+  /** How long to wait for the run's run.started when the run exists but has not published it yet. */
+  startWaitMs?: number;
 }): Promise<void> {
   const { config, run, logger } = options;
   // With auth on, the process's own work (template, artifacts, journal) runs as the `agent` identity, and each
@@ -41,8 +68,7 @@ export async function hostRolesForRun(options: {
   const bus = await connectBus(options.natsUrl, { name: `scientist-agent-${options.roles.join("+")}`, ...busAccessFor(config.nats, "agent") });
   const perRole = roleBuses(config, options.natsUrl, bus);
   try {
-    const started = (await readRun(bus.js, bus.jsm, run)).find((m) => m.envelope?.type === "run.started");
-    if (!started?.envelope) throw new RuntimeError("RUNTIME_UNKNOWN_ROLE", `run ${run} has no run.started message yet; start it with 'scientist run' first`);
+    const started = await awaitRunStarted(bus, run, options.signal, options.startWaitMs ?? 60_000);
     const startedPayload = started.envelope.payload as Payload<"run.started">;
     if (options.policy && options.policy !== startedPayload.policy) {
       throw new RuntimeError("RUNTIME_POLICY_MISMATCH", `run ${run} runs the ${startedPayload.policy} policy; --policy ${options.policy} cannot join it (leave --policy out)`);

@@ -70,18 +70,25 @@ describe("template bundle through the object store", () => {
     await expect(fetchTemplate(artifacts, { ...ref, artifact: "_template/none.bundle.json" }, work)).rejects.toMatchObject({ code: "RUNTIME_TEMPLATE_BUNDLE" });
   });
 
-  it("scientist agent refuses to join with a tampered template, a run of another policy, or no bundle", async () => {
+  it("scientist agent waits for run.started and refuses a tampered template, another policy, no bundle, no run", async () => {
     const config = loadConfig({ env: {}, overrides: { natsUrl: t.url }, raw: { run: { out: fresh("sci-share-out-") } } });
     const { registry } = await bootRoles(config, builtinRoles);
-    const join_ = (run: string, policy?: "rules" | "llm") =>
-      hostRolesForRun({ config, registry, run, roles: ["writer"], natsUrl: t.url, logger: silentLogger, signal: new AbortController().signal, ...(policy && { policy }) });
+    const join_ = (run: string, policy?: "rules" | "llm", startWaitMs = 60_000) =>
+      hostRolesForRun({ config, registry, run, roles: ["writer"], natsUrl: t.url, logger: silentLogger, signal: new AbortController().signal, startWaitMs, ...(policy && { policy }) });
     const base = { template: "mlp-dynamics", policy: "rules", ideas: 1, maxInFlightIdeas: 1, settings: {} };
 
+    // Joined before the owner published run.started: the agent waits for it, then checks the bundle.
     const tampered = newRunId();
     await ensureRunStream(t.bus.jsm, tampered);
     const ref = await shareTemplate(new ArtifactStore(t.bus.objm, tampered, null), fastTemplate(5));
+    const joining = join_(tampered);
     await publishEnvelope(t.bus.js, started(tampered, { ...base, templateBundle: { ...ref, digest: sha256(new Uint8Array([1])) } }));
-    await expect(join_(tampered)).rejects.toMatchObject({ code: "RUNTIME_TEMPLATE_DIGEST" });
+    await expect(joining).rejects.toMatchObject({ code: "RUNTIME_TEMPLATE_DIGEST" });
+
+    await expect(join_(newRunId())).rejects.toMatchObject({ code: "RUNTIME_RUN_NOT_FOUND", message: expect.stringContaining("no run") });
+    const silent = newRunId();
+    await ensureRunStream(t.bus.jsm, silent);
+    await expect(join_(silent, undefined, 300)).rejects.toMatchObject({ code: "RUNTIME_RUN_NOT_FOUND", message: expect.stringContaining("no run.started") });
 
     const llm = newRunId();
     await ensureRunStream(t.bus.jsm, llm);
