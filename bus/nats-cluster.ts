@@ -42,6 +42,9 @@ export interface NatsClusterOptions {
   readyTimeoutMs?: number;
   /** Config text added to every node (an `authorization`/`accounts` block, TLS), so auth composes with clustering. */
   extraConfig?: string;
+  /** Fixed ports (node i listens on port + i, routes on clusterPort + i), e.g. 4222/6222; default random free ones. */
+  port?: number;
+  clusterPort?: number;
 }
 
 /**
@@ -82,12 +85,20 @@ export const META_LEADER_LOG = /Self is new JetStream cluster metadata leader|Je
  */
 export async function startNatsCluster(options: NatsClusterOptions): Promise<LocalNatsCluster> {
   const count = options.nodes ?? 3;
-  if (!Number.isInteger(count) || count < 1) throw new BusError("BUS_SERVER_START_FAILED", `a cluster needs at least one node, got ${count}`);
+  if (!Number.isInteger(count) || count < 1) {
+    throw new BusError("BUS_SERVER_START_FAILED", `a cluster needs at least one node, got ${count}`);
+  }
   const clusterName = options.clusterName ?? "scientist";
   const host = options.host ?? "127.0.0.1";
   const binary = options.binary ?? "nats-server";
   const timeoutMs = options.readyTimeoutMs ?? 20_000;
   const ports: { port: number; clusterPort: number }[] = [];
+  const { port: basePort, clusterPort: baseClusterPort } = options;
+  if (basePort !== undefined && baseClusterPort !== undefined) {
+    for (let i = 0; i < count; i++) ports.push({ port: basePort + i, clusterPort: baseClusterPort + i });
+  } else if (basePort !== undefined || baseClusterPort !== undefined) {
+    throw new BusError("BUS_SERVER_START_FAILED", "fixed cluster ports need both port and clusterPort");
+  }
   const taken = new Set<number>();
   while (ports.length < count) {
     const port = await freePort();
@@ -103,7 +114,9 @@ export async function startNatsCluster(options: NatsClusterOptions): Promise<Loc
     const storeDir = join(dir, "store");
     mkdirSync(storeDir, { recursive: true });
     const configPath = join(dir, "nats-server.conf");
-    writeFileSync(configPath, natsClusterNodeConfig({ name, clusterName, host, port, clusterPort, storeDir, routes, ...(options.extraConfig && { extraConfig: options.extraConfig }) }));
+    const extra = options.extraConfig ? { extraConfig: options.extraConfig } : {};
+    const text = natsClusterNodeConfig({ name, clusterName, host, port, clusterPort, storeDir, routes, ...extra });
+    writeFileSync(configPath, text);
     return new ClusterNode(name, `nats://${host}:${port}`, port, clusterPort, storeDir, configPath, binary, timeoutMs);
   });
   try {
@@ -151,15 +164,21 @@ class ClusterNode implements NatsClusterNode {
   }
 
   async restart(): Promise<void> {
-    if (this.process) throw new BusError("BUS_SERVER_START_FAILED", `cluster node ${this.name} is already running (pid ${this.process.pid})`);
+    if (this.process) {
+      const text = `cluster node ${this.name} is already running (pid ${this.process.pid})`;
+      throw new BusError("BUS_SERVER_START_FAILED", text);
+    }
     this.log = "";
     const child = spawn(this.binary, ["-c", this.configPath], { stdio: ["ignore", "ignore", "pipe"] });
     this.process = child;
     child.stderr?.on("data", (chunk: Buffer) => this.onLog(chunk.toString()));
     const ready = this.waitForLog(/Server is ready/, this.timeoutMs);
     const failed = new Promise<never>((_, reject) => {
-      child.once("error", (error) => reject(new BusError("BUS_SERVER_START_FAILED", `cluster node ${this.name}: cannot start ${this.binary}: ${error.message} (install it: apt-get install -y nats-server)`, { cause: error })));
-      child.once("exit", (code) => reject(new BusError("BUS_SERVER_START_FAILED", `cluster node ${this.name} exited with ${code}: ${this.log.slice(-500)}`)));
+      const fail = (text: string, cause?: Error) =>
+        reject(new BusError("BUS_SERVER_START_FAILED", `cluster node ${this.name}: ${text}`, cause && { cause }));
+      const install = "install it: apt-get install -y nats-server";
+      child.once("error", (error) => fail(`cannot start ${this.binary}: ${error.message} (${install})`, error));
+      child.once("exit", (code) => fail(`exited with ${code}: ${this.log.slice(-500)}`));
     });
     try {
       await Promise.race([ready, failed]);
@@ -185,7 +204,9 @@ class ClusterNode implements NatsClusterNode {
       };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new BusError("BUS_SERVER_START_FAILED", `cluster node ${this.name}: no ${pattern.source} in its log within ${timeoutMs} ms: ${this.log.slice(-500)}`));
+        const tail = this.log.slice(-500);
+        const text = `cluster node ${this.name}: no ${pattern.source} in its log within ${timeoutMs} ms: ${tail}`;
+        reject(new BusError("BUS_SERVER_START_FAILED", text));
       }, timeoutMs);
       this.waiters.push(waiter);
     });

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { registerAgent } from "./commands/agent.ts";
+import { registerCluster } from "./commands/cluster.ts";
 import { registerCreds } from "./commands/creds.ts";
 import { registerDoctor } from "./commands/doctor.ts";
 import { registerRoles } from "./commands/roles.ts";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerUi(program);
   registerDoctor(program);
   registerSandbox(program);
+  registerCluster(program);
   registerReviewBench(program);
   return program;
 }
