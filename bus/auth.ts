@@ -11,6 +11,7 @@ export interface BusAuth {
 }
 
 export const serverConfigFile = "nats-server.conf";
+const tlsOnlyConfigFile = "nats-server-tls-only.conf";
 const credsFile = (dir: string, identity: string) => join(dir, `${identity}.json`);
 
 function writePrivate(path: string, text: string): void {
@@ -68,6 +69,14 @@ export function writeCreds(credsDir: string, roles: readonly RoleShape[], tls: T
   return { configPath, identities, created };
 }
 
+/** With auth off, TLS still applies: a server config holding only the `tls` block (nats.tls.* are never ignored). */
+function writeTlsOnlyConfig(dir: string, tls: TlsFiles): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, tlsOnlyConfigFile);
+  writePrivate(path, renderServerConfig(null, tls));
+  return path;
+}
+
 /** `nats://user:pass@host:4222` → the URL without its user info, and that user info as auth. */
 export function splitUrlAuth(url: string): { url: string; auth: BusAuth | null } {
   const match = /^([a-z]+:\/\/)([^@/]*)@(.*)$/i.exec(url);
@@ -111,10 +120,10 @@ export function busAccessFor(
 /**
  * The server config for a local nats-server with auth: written from the roles when they are known (adding missing
  * identities), else the one already in credsDir (a reader starting the server), else one for the service
- * identities only. Null when auth is off.
+ * identities only. With auth off: a TLS-only config when nats.tls names a cert, else null.
  */
 export function localServerConfig(nats: BusAccessConfig, roles: readonly RoleShape[] | null): string | null {
-  if (!nats.auth.enabled) return null;
+  if (!nats.auth.enabled) return nats.tls?.cert && nats.tls.key ? writeTlsOnlyConfig(nats.auth.credsDir, nats.tls) : null;
   const existing = join(nats.auth.credsDir, serverConfigFile);
   if (roles === null && existsSync(existing)) return existing;
   return writeCreds(nats.auth.credsDir, roles ?? [], nats.tls).configPath;

@@ -114,15 +114,21 @@ const quote = (s: string) => JSON.stringify(s);
 const list = (items: readonly string[]) => `[${items.map(quote).join(", ")}]`;
 
 /** The nats-server config text: one user per identity with its permissions, and TLS when configured. */
-export function renderServerConfig(users: ReadonlyArray<{ user: string; password: string; permissions: Permissions | null }>, tls: TlsFiles | null): string {
-  const lines = ["# Written by `scientist creds`: one user per role and service identity. Keep it 0600.", "authorization {", "  users = ["];
-  for (const u of users) {
+export function renderServerConfig(
+  users: ReadonlyArray<{ user: string; password: string; permissions: Permissions | null }> | null,
+  tls: TlsFiles | null,
+): string {
+  // users null: no authorization block (auth off), e.g. a TLS-only local server.
+  const lines = users
+    ? ["# Written by `scientist creds`: one user per role and service identity. Keep it 0600.", "authorization {", "  users = ["]
+    : ["# Written by scientist: TLS only, no authorization (nats.auth.enabled is false)."];
+  for (const u of users ?? []) {
     const perms = u.permissions
       ? `, permissions: { publish: { allow: ${list(u.permissions.publish.allow)}${u.permissions.publish.deny?.length ? `, deny: ${list(u.permissions.publish.deny)}` : ""} }, subscribe: { allow: ${list(u.permissions.subscribe.allow)} } }`
       : "";
     lines.push(`    { user: ${quote(u.user)}, password: ${quote(u.password)}${perms} }`);
   }
-  lines.push("  ]", "}");
+  if (users) lines.push("  ]", "}");
   if (tls?.cert && tls.key) {
     lines.push("tls {", `  cert_file: ${quote(tls.cert)}`, `  key_file: ${quote(tls.key)}`, ...(tls.ca ? [`  ca_file: ${quote(tls.ca)}`] : []), "}");
   }

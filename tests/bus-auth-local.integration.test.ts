@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import {
   busAccessFor,
@@ -33,11 +33,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function configFor(name: string, extra: { plugins?: unknown[]; tls?: unknown } = {}): SwarmConfig {
+function configFor(name: string, extra: { plugins?: unknown[]; tls?: unknown; auth?: boolean } = {}): SwarmConfig {
+  const auth = { credsDir: join(dir, name, "creds"), ...(extra.auth === false && { enabled: false }) };
   return loadConfig({
     env: {},
     raw: {
-      nats: { storeDir: join(dir, name, "store"), auth: { credsDir: join(dir, name, "creds") }, ...(extra.tls ? { tls: extra.tls } : {}) },
+      nats: { storeDir: join(dir, name, "store"), auth, ...(extra.tls ? { tls: extra.tls } : {}) },
       ...(extra.plugins ? { plugins: extra.plugins } : {}),
     },
   });
@@ -93,16 +94,17 @@ describe("local nats-server with auth on by default", () => {
 });
 
 describe("nats.tls.* config keys", () => {
-  it("reach the local server and the clients: TLS is required, a client that does not trust the CA is refused", async () => {
-    const tlsDir = join(dir, "tls");
+  const tlsDir = join(dir, "tls");
+  const tls = { ca: join(tlsDir, "cert.pem"), cert: join(tlsDir, "cert.pem"), key: join(tlsDir, "key.pem") };
+  beforeAll(() => {
     mkdirSync(tlsDir, { recursive: true });
-    execFileSync(
-      "openssl",
-      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        "-keyout", join(tlsDir, "key.pem"), "-out", join(tlsDir, "cert.pem")],
-      { stdio: "ignore" },
-    );
-    const config = configFor("tls", { tls: { ca: join(tlsDir, "cert.pem"), cert: join(tlsDir, "cert.pem"), key: join(tlsDir, "key.pem") } });
+    const subject = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"];
+    const args = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", ...subject, "-keyout", tls.key, "-out", tls.cert];
+    execFileSync("openssl", args, { stdio: "ignore" });
+  });
+
+  it("reach the local server and the clients: TLS is required, a client that does not trust the CA is refused", async () => {
+    const config = configFor("tls", { tls });
     const nats = await ensureNats(config, { roles: builtinRoles });
     try {
       expect(readFileSync(join(config.nats.auth.credsDir, "nats-server.conf"), "utf8")).toContain(`cert_file: ${JSON.stringify(join(tlsDir, "cert.pem"))}`);
@@ -110,6 +112,19 @@ describe("nats.tls.* config keys", () => {
       expect(reviewer.nc.info?.tls_required).toBe(true);
       const untrusting = connectBus(nats.url, { auth: readCreds(config.nats.auth.credsDir, "reviewer"), timeoutMs: 3000 });
       await expect(untrusting).rejects.toMatchObject({ code: "BUS_CONNECT_FAILED" });
+    } finally {
+      await nats.server!.stop();
+    }
+  });
+
+  it("are not ignored with auth off: the local server still requires TLS", async () => {
+    const config = configFor("tls-no-auth", { tls, auth: false });
+    expect(config.nats.auth.enabled).toBe(false);
+    const nats = await ensureNats(config, { roles: builtinRoles });
+    try {
+      const client = await as(config, nats.url, "cli");
+      expect(client.nc.info?.tls_required).toBe(true);
+      await expect(connectBus(nats.url, { timeoutMs: 3000 })).rejects.toMatchObject({ code: "BUS_CONNECT_FAILED" });
     } finally {
       await nats.server!.stop();
     }
