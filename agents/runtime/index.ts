@@ -18,6 +18,7 @@ export { createLogger, silentLogger, redactPaths } from "./logger.ts";
 export { bootRoles, type BootedRoles } from "./boot.ts";
 export { hostRolesForRun } from "./agent-process.ts";
 export { packTemplate, shareTemplate, fetchTemplate, sha256, type TemplateBundleRef } from "./template-share.ts";
+export { assertDockerSeesMounts, mountVisibility } from "./docker-mount-check.ts";
 export { createLlmServices, type LlmServices, type ReplayStatus } from "./llm-services.ts";
 export { LedgerStore, readLedger, kvRecordingStore } from "./llm-stores.ts";
 export { costsOf, type RunCosts, type CostLine } from "./report.ts";

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { newRunId } from "../../bus/index.ts";
-import { createLogger, runSwarm } from "../../agents/runtime/index.ts";
+import { assertDockerSeesMounts, createLogger, runSwarm } from "../../agents/runtime/index.ts";
 import { boot, fail } from "../boot.ts";
 import { createProgressPrinter } from "../progress-printer.ts";
 import { missingPdfLines } from "../progress-summary.ts";
@@ -29,6 +29,8 @@ export function registerRun(program: Command): void {
         });
         const roles = opts.roles?.split(",").map((r) => r.trim()).filter(Boolean);
         for (const role of roles ?? []) registry.get(role);
+        // Started with `ip netns exec` (a private mount namespace), the experimenter would hand Docker empty work dirs.
+        if ((roles ?? registry.names()).includes("experimenter") && config.sandbox.backend !== "bwrap") await assertDockerSeesMounts();
         const run = newRunId();
         const runDir = join(config.run.outDir, run);
         mkdirSync(runDir, { recursive: true });
