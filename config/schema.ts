@@ -121,8 +121,12 @@ export const configSchema = z
         maxInFlightIdeas: z.number().int().min(1).max(1000).default(2),
         policy: z.enum(["rules", "llm"]).default("rules"),
         out: z.string().default("runs"),
-        /** The run gives up (and still writes its report) after this long. */
-        deadlineMinutes: z.number().positive().default(60),
+        /**
+         * The run gives up (and still writes its report) after this long. A safety net, not a budget: the seed lets
+         * one experiment run take 7,200 s, and a seed-sized study (5 ideas x 4 runs) can then take 40 h with one
+         * experiment at a time, so the default is 48 h (2,880 min); a run ends as soon as every idea is decided.
+         */
+        deadlineMinutes: z.number().positive().default(2880),
         /** Fixed settings for every run, baseline included (knob -> value; knobs from the template's space or inferred-space.yaml). */
         settings: z.record(z.string().min(1), z.union([z.number(), z.string(), z.boolean()])).default({}),
       })
