@@ -16,7 +16,8 @@ export function registerUi(program: Command): void {
     .option("--port <n>", "port (default: any free port)", (v) => Number(v))
     .option("--host <address>", "address to bind; anything but loopback exposes the run to the network", "127.0.0.1")
     .option("--nats <url>", "NATS server URL (default: join a live local run, or open the local store)")
-    .action(async (opts: { config?: string; run?: string; port?: number; host: string; nats?: string }) => {
+    .option("--read-only", "no steering buttons (pause, resume, stop-idea, note): the page only shows the run")
+    .action(async (opts: { config?: string; run?: string; port?: number; host: string; nats?: string; readOnly?: boolean }) => {
       try {
         const { config, registry } = await boot({ config: opts.config, overrides: { natsUrl: opts.nats } });
         const nats = await ensureNats(config, { reuseLive: true });
@@ -30,7 +31,9 @@ export function registerUi(program: Command): void {
         };
         try {
           bus = await connectBus(nats.url, { name: "scientist-ui", ...busAccessFor(config.nats, "operator") });
-          ui = await startUiServer({ bus, run: opts.run ?? null, topology: topologyOf(registry.all()), host: opts.host, port: opts.port });
+          // The buttons publish control.* as the operator (this connection's identity), like `scientist steer`.
+          const steer = opts.readOnly ? undefined : { bus, config };
+          ui = await startUiServer({ bus, run: opts.run ?? null, topology: topologyOf(registry.all()), host: opts.host, port: opts.port, ...(steer && { steer }) });
         } catch (error) {
           await stop();
           throw error;

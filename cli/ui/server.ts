@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { KV } from "@nats-io/kv";
 import { followRun, kvKey, listRuns, runExists, type BusConnection } from "../../bus/index.ts";
 import { costsOf } from "../../agents/runtime/index.ts";
+import { steerRequest, type SteerOptions } from "./steer-endpoint.ts";
 import type { LedgerJson } from "../../agents/llm/index.ts";
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "static");
@@ -16,6 +17,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
   "/run-state.js": { file: "run-state.js", type: "text/javascript; charset=utf-8" },
   "/sequence-diagram.js": { file: "sequence-diagram.js", type: "text/javascript; charset=utf-8" },
+  "/steer.js": { file: "steer.js", type: "text/javascript; charset=utf-8" },
   "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
 };
 
@@ -34,6 +36,8 @@ export interface UiServerOptions {
   topology: Record<string, readonly string[]>;
   host?: string;
   port?: number;
+  /** The page's steering buttons publish as the operator through this; absent: the page is read-only. */
+  steer?: SteerOptions;
 }
 
 export interface UiServer {
@@ -98,7 +102,11 @@ async function streamCosts(ledger: KV, run: string, res: ServerResponse, signal:
 
 async function handle(options: UiServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://ui.local");
-  if (req.method !== "GET") return sendJson(res, 405, { error: "only GET" });
+  if (req.method === "POST" && url.pathname === "/api/steer") {
+    const { status, body } = await steerRequest(options.steer, req);
+    return sendJson(res, status, body);
+  }
+  if (req.method !== "GET") return sendJson(res, 405, { error: "only GET (and POST /api/steer)" });
   const file = STATIC_FILES[url.pathname];
   if (file) {
     res.writeHead(200, { "content-type": file.type, "cache-control": "no-store" });
@@ -111,7 +119,7 @@ async function handle(options: UiServerOptions, req: IncomingMessage, res: Serve
   }
   if (url.pathname === "/api/runs") {
     const runs = await runsNewestFirst(options.bus);
-    return sendJson(res, 200, { runs, selected: options.run ?? runs[0] ?? null });
+    return sendJson(res, 200, { runs, selected: options.run ?? runs[0] ?? null, steer: Boolean(options.steer) });
   }
   if (url.pathname === "/events") {
     const run = url.searchParams.get("run") || options.run || (await runsNewestFirst(options.bus))[0];

@@ -2,11 +2,13 @@
 // at most once per animation frame, so a burst of messages costs one render.
 import { STAGES, emptyRunState, foldMessage, reviewsInFlight } from "./run-state.js";
 import { renderSequence } from "./sequence-diagram.js";
+import { emptySteering, foldSteering, initSteerControls, pausedText } from "./steer.js";
 
 const $ = (selector) => document.querySelector(selector);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
 let state = null;
+let steer = emptySteering();
 let source = null;
 let frame = 0;
 
@@ -84,6 +86,7 @@ function render() {
   box.innerHTML = renderSequence(state);
   if (atBottom) box.scrollTop = box.scrollHeight;
   if (state.budgetExhausted) setPill($("#run-status"), `budget exhausted: ${state.budgetExhausted}`, "error");
+  else if (pausedText(steer) && !state.completed) setPill($("#run-status"), pausedText(steer), "paused");
   else if (state.completed) setPill($("#run-status"), `completed: ${state.completed.decided} decided, ${state.completed.failed} failed, ${state.completed.dropped} dropped`, "done");
   else setPill($("#run-status"), `running · ${reviewsInFlight(state)} reviews in flight`, "live");
 }
@@ -107,13 +110,21 @@ function connect(run) {
   source.addEventListener("hello", (ev) => {
     const hello = JSON.parse(ev.data);
     // A reconnect replays the stream from the start; the sequences already folded are skipped.
-    if (!state || state.run !== hello.run) state = emptyRunState(hello.run, hello.topology);
+    if (!state || state.run !== hello.run) {
+      state = emptyRunState(hello.run, hello.topology);
+      steer = emptySteering();
+    }
     setPill($("#connection"), "live", "live");
     schedule();
   });
   source.addEventListener("waiting", () => setPill($("#connection"), "waiting for the run to start…"));
   source.addEventListener("message", (ev) => {
-    if (state && foldMessage(state, JSON.parse(ev.data))) schedule();
+    if (!state) return;
+    const stored = JSON.parse(ev.data);
+    // A reconnect replays from the start: only messages the run state has not folded yet reach the steering fold.
+    const fresh = foldMessage(state, stored);
+    if (fresh) foldSteering(steer, stored);
+    if (fresh) schedule();
   });
   source.addEventListener("costs", (ev) => {
     if (!state) return;
@@ -126,7 +137,7 @@ function connect(run) {
 
 async function start() {
   const requested = new URLSearchParams(location.search).get("run");
-  const { runs, selected } = await (await fetch("/api/runs")).json();
+  const { runs, selected, steer: canSteer } = await (await fetch("/api/runs")).json();
   const run = requested || selected;
   const select = $("#run-select");
   select.innerHTML = [...new Set([run, ...runs])].filter(Boolean).map((r) => `<option${r === run ? " selected" : ""}>${esc(r)}</option>`).join("");
@@ -134,6 +145,7 @@ async function start() {
     history.replaceState(null, "", `?run=${encodeURIComponent(select.value)}`);
     connect(select.value);
   };
+  initSteerControls(() => select.value || run, Boolean(canSteer && run));
   if (run) connect(run);
   else {
     setPill($("#connection"), "no run on this server yet; reload once one starts");
