@@ -1,5 +1,13 @@
 import type { Logger } from "pino";
-import { busAccessFor, connectBus, deterministicId, publishEnvelope, type BusConnection, type Envelope, type StoredEnvelope } from "../../bus/index.ts";
+import {
+  busAccessFor,
+  connectBus,
+  deterministicId,
+  publishEnvelope,
+  type BusConnection,
+  type Envelope,
+  type StoredEnvelope,
+} from "../../bus/index.ts";
 import type { SwarmConfig } from "../../config/index.ts";
 import type { RegistryLike } from "./registry-like.ts";
 import { RunGuard } from "./run-guard.ts";
@@ -21,7 +29,13 @@ export function endsRun(message: StoredEnvelope, registry: RegistryLike, onForge
  * Dead-letters a forged message the run owner found (a run.completed nobody else consumes, what RunGuard names), so
  * the report lists it. `reason` starts with its code, e.g. `[RUNTIME_FORGED_SENDER] ...`.
  */
-export async function deadLetterStored(bus: BusConnection, run: string, from: string, message: StoredEnvelope, reason: string): Promise<void> {
+export async function deadLetterStored(
+  bus: BusConnection,
+  run: string,
+  from: string,
+  message: StoredEnvelope,
+  reason: string,
+): Promise<void> {
   const original = message.envelope;
   const envelope: Envelope = {
     id: deterministicId(original?.id ?? `seq-${message.seq}`, "message.deadlettered", "run-owner", run),
@@ -50,13 +64,21 @@ export async function deadLetterStored(bus: BusConnection, run: string, from: st
  * it can see (a forged run.completed, RunGuard's unrequested seats, double decisions, unknown ideas). The run goes
  * on; `settled()` resolves when every dead letter is stored, so the report that follows lists them all.
  */
-export function runOwnerWatch(options: { bus: BusConnection; run: string; registry: RegistryLike; from: string; logger: Logger }) {
+export function runOwnerWatch(options: {
+  bus: BusConnection;
+  run: string;
+  registry: RegistryLike;
+  from: string;
+  logger: Logger;
+}) {
   const { bus, run, registry, from, logger } = options;
   const guard = new RunGuard(registry);
   const writes: Promise<void>[] = [];
   const deadLetter = (m: StoredEnvelope, reason: string) => {
     logger.warn({ seq: m.seq, from: m.envelope?.from, reason }, "forged message dead-lettered; the run goes on");
-    writes.push(deadLetterStored(bus, run, from, m, reason).catch((error: unknown) => logger.error({ err: error, seq: m.seq }, "could not dead-letter a forged message")));
+    const failed = (error: unknown) =>
+      logger.error({ err: error, seq: m.seq }, "could not dead-letter a forged message");
+    writes.push(deadLetterStored(bus, run, from, m, reason).catch(failed));
   };
   return {
     isEnd: (m: StoredEnvelope): boolean => {
@@ -74,7 +96,11 @@ export function runOwnerWatch(options: { bus: BusConnection; run: string; regist
  * One connection per hosted role with that role's credentials (auth on), opened on first use and closed together;
  * with auth off every role shares `shared`.
  */
-export function roleBuses(config: SwarmConfig, url: string, shared: BusConnection): { busFor(role: string): Promise<BusConnection>; close(): Promise<void> } | null {
+export function roleBuses(
+  config: SwarmConfig,
+  url: string,
+  shared: BusConnection,
+): { busFor(role: string): Promise<BusConnection>; close(): Promise<void> } | null {
   if (!config.nats.auth.enabled) return null;
   const open = new Map<string, Promise<BusConnection>>();
   return {

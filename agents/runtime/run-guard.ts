@@ -2,6 +2,9 @@ import type { Envelope } from "../../bus/index.ts";
 import type { RegistryLike } from "./registry-like.ts";
 import { senderProblem } from "./sender-check.ts";
 
+const unknownIdea = (envelope: Envelope, ideaId: string) =>
+  `[RUNTIME_UNKNOWN_IDEA] ${envelope.type} from ${envelope.from} for ${ideaId}, an idea this run never proposed`;
+
 /**
  * What the run owner knows from reading its run's stream in order, and a role holding valid credentials may still
  * lie about: a review for a seat nobody requested (a 6th of 5), a second decision of one paper, a review or decision
@@ -28,14 +31,19 @@ export class RunGuard {
     } else if (envelope.type === "review.requested" && paperId) {
       this.requested.add(`${paperId}#${String(p.seat)}`);
     } else if (envelope.type === "review.submitted" && paperId && ideaId) {
-      if (!this.ideas.has(ideaId)) return `[RUNTIME_UNKNOWN_IDEA] review.submitted from ${envelope.from} for ${ideaId}, an idea this run never proposed`;
+      if (!this.ideas.has(ideaId)) return unknownIdea(envelope, ideaId);
       if (!this.requested.has(`${paperId}#${String(p.seat)}`)) {
-        return `[RUNTIME_UNREQUESTED_SEAT] review.submitted from ${envelope.from} for paper ${paperId} seat ${String(p.seat)}: the area chair requested no such seat`;
+        const what = `paper ${paperId} seat ${String(p.seat)}`;
+        return `[RUNTIME_UNREQUESTED_SEAT] review.submitted from ${envelope.from} for ${what}: never requested`;
       }
     } else if (envelope.type === "paper.decided" && paperId && ideaId) {
-      if (!this.ideas.has(ideaId)) return `[RUNTIME_UNKNOWN_IDEA] paper.decided from ${envelope.from} for ${ideaId}, an idea this run never proposed`;
+      if (!this.ideas.has(ideaId)) return unknownIdea(envelope, ideaId);
       const first = this.decided.get(paperId) ?? this.decided.get(`idea:${ideaId}`);
-      if (first !== undefined) return `[RUNTIME_DUPLICATE_DECISION] paper.decided from ${envelope.from} for ${paperId} (${ideaId}): already decided by ${first}; the first decision stands`;
+      if (first !== undefined) {
+        const what = `${paperId} (${ideaId})`;
+        const why = `already decided by ${first}; the first decision stands`;
+        return `[RUNTIME_DUPLICATE_DECISION] paper.decided from ${envelope.from} for ${what}: ${why}`;
+      }
       this.decided.set(paperId, envelope.id).set(`idea:${ideaId}`, envelope.id);
     }
     return null;

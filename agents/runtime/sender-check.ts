@@ -15,11 +15,19 @@ export const senderOf = (envelope: Pick<Envelope, "from">): string => envelope.f
 export function senderProblem(envelope: Pick<Envelope, "type" | "from">, registry: RegistryLike): string | null {
   const sender = senderOf(envelope);
   const { type } = envelope;
-  if (type.startsWith("control.")) return sender === "operator" ? null : `${type} may only come from operator/..., not from ${envelope.from}`;
-  if (sender === "cli") return type === "run.started" || type === "message.deadlettered" ? null : `cli/... may send run.started and dead letters, not ${type}`;
+  if (type.startsWith("control.")) {
+    return sender === "operator" ? null : `${type} may only come from operator/..., not from ${envelope.from}`;
+  }
+  if (sender === "cli") {
+    if (type === "run.started" || type === "message.deadlettered") return null;
+    return `cli/... may send run.started and dead letters, not ${type}`;
+  }
   if (sender === "operator") return `operator/... may send control.* only, not ${type}`;
-  if (!registry.names().includes(sender)) return `${type} from ${envelope.from}: ${sender || "(empty)"} is not a role of this swarm`;
+  if (!registry.names().includes(sender)) {
+    return `${type} from ${envelope.from}: ${sender || "(empty)"} is not a role of this swarm`;
+  }
   if (anyRoleTypes.has(type)) return null;
   const role = registry.get(sender);
-  return role.emits.includes(type) ? null : `${type} from ${envelope.from}: role ${sender} does not emit ${type} (it emits ${role.emits.join(", ")})`;
+  if (role.emits.includes(type)) return null;
+  return `${type} from ${envelope.from}: role ${sender} does not emit ${type} (it emits ${role.emits.join(", ")})`;
 }
