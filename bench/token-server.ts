@@ -6,7 +6,7 @@
  * earlier request's are served from cache in 128-token steps; the structured-output schema is part of the prefix.
  */
 
-import { writeChatCompletion, serveLocal } from "../agents/llm/testing/chat-completion.ts";
+import { writeChatCompletion, serveLocal } from "../agents/llm/testing/index.ts";
 import { createHash, type Hash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { encode, encodeChat } from "gpt-tokenizer/model/gpt-4o";

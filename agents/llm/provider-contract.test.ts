@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createProvider, isLlmError, type CreateProviderOptions, type LlmErrorCode, type ModelProvider } from "./index.ts";
-import { startFakeWireServer, type FakeWireServer } from "./testing/fake-wire-server.ts";
-import { anthropicFixtures, openAiCompatibleFixtures, openAiFixtures, type WireFixtures } from "./testing/wire-fixtures.ts";
+import { startFakeWireServer, type FakeWireServer } from "./testing/index.ts";
+import { anthropicFixtures, openAiCompatibleFixtures, openAiFixtures, type WireFixtures } from "./testing/index.ts";
 
 interface AdapterCase {
   kind: CreateProviderOptions["kind"];

@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createProvider, temperatureNotSentWarning, type CreateProviderOptions } from "./index.ts";
-import { startFakeWireServer, type FakeWireServer } from "./testing/fake-wire-server.ts";
-import { anthropicFixtures, openAiFixtures } from "./testing/wire-fixtures.ts";
+import { startFakeWireServer, type FakeWireServer } from "./testing/index.ts";
+import { anthropicFixtures, openAiFixtures } from "./testing/index.ts";
 
 const review = z.object({ summary: z.string(), overall: z.number().int().min(1).max(10) });
 const ask = { system: "You are reviewer 3 of 5.", messages: [{ role: "user" as const, content: "Review the paper." }] };

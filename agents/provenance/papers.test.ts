@@ -2,8 +2,8 @@
 // dishonest sentences of issue 12 are each caught, and only they; a ten-page paper is checked in well under 100 ms.
 import { describe, expect, it } from "vitest";
 import { provenanceSummarySchema } from "../../bus/index.ts";
-import { TABLE_BEGIN, TABLE_END } from "../roles/writer/number-check.ts";
-import { TEX_TABLE_BEGIN as WRITER_TEX_BEGIN, TEX_TABLE_END as WRITER_TEX_END } from "../roles/writer/latex-table.ts";
+import { TABLE_BEGIN, TABLE_END } from "../roles/writer/index.ts";
+import { TEX_TABLE_BEGIN as WRITER_TEX_BEGIN, TEX_TABLE_END as WRITER_TEX_END } from "../roles/writer/index.ts";
 import { checkLatexPaper, checkMarkdownPaper, feedbackFor, MD_TABLE_BEGIN, MD_TABLE_END, summarize, TEX_TABLE_BEGIN, TEX_TABLE_END, type ProvenanceReport } from "./index.ts";
 import { HONEST_LATEX, HONEST_MARKDOWN, LLM_LATEX } from "./paper-fixtures.ts";
 import { sources } from "./sources-fixture.ts";

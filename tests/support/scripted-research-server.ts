@@ -2,7 +2,7 @@
 // it picks its reply from the structured-output schema name each role asks for, and reads the prompt where the
 // reply depends on it (which ideas exist, which round this is, the code to edit). Usage is reported like OpenAI's
 // (prompt and completion tokens, ~4 characters a token), so ledgers and budgets see realistic numbers.
-import { roughTokens, writeChatCompletion, serveLocal } from "../../agents/llm/testing/chat-completion.ts";
+import { roughTokens, writeChatCompletion, serveLocal } from "../../agents/llm/testing/index.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export interface ChatRequest {

@@ -2,7 +2,7 @@
 // paper it was shown from a cheap property of that text (its length: longer papers score higher), never from the
 // venue's decision, so the bench's figures are non-trivial and checkable. Requests are logged with the paper's
 // title and whether the prompt still held a decision tell-tale.
-import { roughTokens, writeChatCompletion, serveLocal } from "../../llm/testing/chat-completion.ts";
+import { roughTokens, writeChatCompletion, serveLocal } from "../../llm/testing/index.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 interface ChatRequest {

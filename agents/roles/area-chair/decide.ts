@@ -1,5 +1,5 @@
 import type { Payload, Review } from "../../../bus/index.ts";
-import { describeUnsupported } from "../reviewer/paper-facts.ts";
+import { describeUnsupported } from "../reviewer/index.ts";
 
 type Drafted = Payload<"paper.drafted">;
 type Decided = Payload<"paper.decided">;

@@ -4,8 +4,8 @@ import { LlmError, scriptedProvider, type ScriptStep } from "../../llm/index.ts"
 import { fakeArtifacts, llmContext } from "../../../tests/support/llm-context.ts";
 import { MachineHarness } from "../../../tests/support/machine-harness.ts";
 import { paper as fixture } from "../../../tests/support/paper-fixture.ts";
-import { personas } from "../reviewer/personas.ts";
-import { reviewRules } from "../reviewer/rules-review.ts";
+import { personas } from "../reviewer/index.ts";
+import { reviewRules } from "../reviewer/index.ts";
 import { areaChairConfigSchema } from "./config.ts";
 import { areaChairLlmPolicy } from "./llm-meta-review.ts";
 import { areaChairMachine } from "./machine.ts";

@@ -1,7 +1,7 @@
 import { fromPromise } from "xstate";
 import type { Payload } from "../../../bus/index.ts";
 import type { RoleDefinition } from "../../runtime/index.ts";
-import { personas } from "../reviewer/personas.ts";
+import { personas } from "../reviewer/index.ts";
 import { areaChairConfigSchema, type AreaChairConfig } from "./config.ts";
 import { metaReviewRules, panelDecision } from "./decide.ts";
 import { areaChairLlmPolicy } from "./llm-meta-review.ts";

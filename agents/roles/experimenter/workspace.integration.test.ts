@@ -12,7 +12,7 @@ import { dockerAvailable } from "../../../tests/support/docker.ts";
 import { fakeArtifacts, llmContext } from "../../../tests/support/llm-context.ts";
 import { scriptedProvider } from "../../llm/index.ts";
 import { templateInfoFrom, type TemplateInfo } from "../../runtime/index.ts";
-import { writeCodeRules } from "../coder/rules-policy.ts";
+import { writeCodeRules } from "../coder/index.ts";
 import { runExperimentActor } from "./run-experiment.ts";
 
 const hasDocker = await dockerAvailable();

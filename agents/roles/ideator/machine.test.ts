@@ -4,7 +4,7 @@ import type { ArchiveEntry } from "../../../bus/index.ts";
 import { MachineHarness, tinyTemplate } from "../../../tests/support/machine-harness.ts";
 import { ideatorMachine } from "./machine.ts";
 import { proposeRules, parentsFrom } from "./rules-policy.ts";
-import { planRules } from "../coder/rules-policy.ts";
+import { planRules } from "../coder/index.ts";
 import type { ProposeInput } from "./types.ts";
 
 function harness(archive: ArchiveEntry[] = []) {

@@ -2,7 +2,7 @@ import { fromPromise } from "xstate";
 import type { ArchiveEntry, Evidence, Payload } from "../../../bus/index.ts";
 import type { Paper } from "../../literature/index.ts";
 import type { RoleContext } from "../../runtime/index.ts";
-import { canonicalParams } from "../ideator/rules-policy.ts";
+import { canonicalParams } from "../ideator/index.ts";
 import type { NoveltyConfig } from "./config.ts";
 
 type Proposed = Payload<"idea.proposed">;

@@ -6,7 +6,7 @@ import type { FinalInfo, Payload } from "../../../bus/index.ts";
 import { checkMarkdownPaper, feedbackFor, type ProvenanceReport, type ProvenanceSources } from "../../provenance/index.ts";
 import type { RoleContext } from "../../runtime/index.ts";
 import { bibliographyOf, type RecordedCitation } from "./bibliography.ts";
-import { claimSources } from "./claim-sources.ts";
+import { claimSources, provenanceArtifact } from "./claim-sources.ts";
 import type { WriterConfig } from "./config.ts";
 import type { ClaimCheck } from "./machine.ts";
 import { loadFinalInfos } from "./publish-paper.ts";
@@ -14,7 +14,6 @@ import type { Draft } from "./rules-paper.ts";
 
 type Study = Payload<"study.completed">;
 
-export const provenanceArtifact = (ideaId: string) => `${ideaId}/provenance.json`;
 
 /** The sources of a paper's claims, given its bibliography. */
 export function sourcesFor(context: RoleContext<WriterConfig>, study: Study, finalInfos: Record<number, FinalInfo>, bib: string | null, recorded: RecordedCitation[]): ProvenanceSources {

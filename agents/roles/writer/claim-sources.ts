@@ -6,6 +6,9 @@ import type { ProvenanceSources } from "../../provenance/index.ts";
 import type { TemplateInfo } from "../../runtime/index.ts";
 import type { RecordedCitation } from "./bibliography.ts";
 
+/** Where a paper's provenance.json is stored (claim-effects writes it, publish-paper adds the Markdown check). */
+export const provenanceArtifact = (ideaId: string) => `${ideaId}/provenance.json`;
+
 type Study = Payload<"study.completed">;
 type Setting = number | string | boolean;
 

@@ -4,7 +4,7 @@ import { scriptedProvider, type ScriptStep } from "../../llm/index.ts";
 import { fakeArtifacts, llmContext } from "../../../tests/support/llm-context.ts";
 import { MachineHarness, tinyTemplate } from "../../../tests/support/machine-harness.ts";
 import { compiled, texOfPrompt } from "../../../tests/support/latex-results.ts";
-import { LATEX_COMMAND } from "../experimenter/latex-compile.ts";
+import { LATEX_COMMAND } from "../experimenter/index.ts";
 import { checkClaimsActor } from "./claim-effects.ts";
 import { renderLatexActor, storeFixedLatexActor } from "./latex-effects.ts";
 import { llmClaimFix } from "./llm-claim-fix.ts";

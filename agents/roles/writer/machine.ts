@@ -2,7 +2,7 @@ import { assign, setup } from "xstate";
 import type { Payload } from "../../../bus/index.ts";
 import type { ProvenanceReport } from "../../provenance/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
-import { LATEX_COMMAND, firstTexError } from "../experimenter/latex-compile.ts";
+import { LATEX_COMMAND, firstTexError } from "../experimenter/index.ts";
 import { isBudgetExhausted } from "../shared/llm-kit.ts";
 import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "../shared/machine-kit.ts";
 import type { LatexPaper } from "./latex-paper.ts";

@@ -3,7 +3,7 @@ import { finalInfoSchema, type FinalInfo, type Payload } from "../../../bus/inde
 import type { ArtifactStore } from "../../../bus/index.ts";
 import { summarize, type ProvenanceReport } from "../../provenance/index.ts";
 import type { RoleContext } from "../../runtime/index.ts";
-import { provenanceArtifact } from "./claim-effects.ts";
+import { provenanceArtifact } from "./claim-sources.ts";
 import type { WriterConfig } from "./config.ts";
 import { measureEvidence, metricDirection } from "./evidence.ts";
 import { checkTableNumbers } from "./number-check.ts";

@@ -11,7 +11,7 @@ import { createSandbox, type Sandbox } from "../../../sandbox/index.ts";
 import { dockerAvailable, latexImageReady } from "../../../tests/support/docker.ts";
 import { llmContext } from "../../../tests/support/llm-context.ts";
 import { MachineHarness } from "../../../tests/support/machine-harness.ts";
-import { runExperimentActor } from "../experimenter/run-experiment.ts";
+import { runExperimentActor } from "../experimenter/index.ts";
 import { createActor, toPromise } from "xstate";
 import { checkClaimsActor } from "./claim-effects.ts";
 import { mlpTemplate, seirStudy } from "./fixtures/studies.ts";

@@ -1,0 +1,2 @@
+// The area chair role as other folders see it.
+export { areaChair } from "./role.ts";
