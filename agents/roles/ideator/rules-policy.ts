@@ -35,12 +35,16 @@ interface Parent {
   overall: number | null;
 }
 
-/** Parents to mutate, best first: decided papers by score, then novel ideas, then the template's baseline. */
-export function parentsFrom(archive: ArchiveEntry[]): Parent[] {
+/**
+ * Parents to mutate, best first: decided papers by score, then novel ideas of this run (still under way), then the
+ * template's baseline. A novel idea of another run is never a parent: that run may have died before deciding it
+ * (kill -9, power loss), and an idea nobody judged must not seed later runs; once resumed and decided, it counts.
+ */
+export function parentsFrom(archive: ArchiveEntry[], run?: string): Parent[] {
   const decided = archive
     .filter((e) => e.status === "decided" && e.overall !== null)
     .sort((a, b) => (b.overall ?? 0) - (a.overall ?? 0) || b.updatedAt.localeCompare(a.updatedAt));
-  const novel = archive.filter((e) => e.status === "novel");
+  const novel = archive.filter((e) => e.status === "novel" && e.run === run);
   const toParent = (e: ArchiveEntry): Parent => ({ id: e.ideaId, name: e.idea.Name, params: e.params, generation: e.generation, overall: e.overall });
   return [...decided.map(toParent), ...novel.map(toParent), { id: null, name: null, params: {}, generation: 0, overall: null }];
 }
@@ -86,7 +90,7 @@ export function proposeRules(template: TemplateInfo, input: ProposeInput): Propo
   const out: Proposal[] = [];
   // The operator's constraints filter the knob space; a promoted archived idea is the first parent tried.
   const space = filterSpace(template.space, knobRule(input.constraints ?? [], Object.keys(template.space)));
-  const parents = parentsFrom(input.archive);
+  const parents = parentsFrom(input.archive, input.run);
   const promoted = parents.findIndex((p) => p.id !== null && p.id === input.promoted);
   if (promoted > 0) parents.unshift(...parents.splice(promoted, 1));
   const entry = promoted < 0 ? input.archive.find((e) => e.ideaId === input.promoted) : undefined;
