@@ -5,7 +5,9 @@ import { registerCreds } from "./commands/creds.ts";
 import { registerDoctor } from "./commands/doctor.ts";
 import { registerRoles } from "./commands/roles.ts";
 import { registerReviewBench } from "./commands/review-bench.ts";
+import { registerResume } from "./commands/resume.ts";
 import { registerRun } from "./commands/run.ts";
+import { registerRuns } from "./commands/runs.ts";
 import { registerSandbox } from "./commands/sandbox.ts";
 import { registerTrace } from "./commands/trace.ts";
 import { registerUi } from "./commands/ui.ts";
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
     .description("The AI Scientist as a swarm of XState agents over NATS JetStream, with sandboxed experiments")
     .version("0.1.0");
   registerRun(program);
+  registerResume(program);
+  registerRuns(program);
   registerAgent(program);
   registerRoles(program);
   registerCreds(program);
