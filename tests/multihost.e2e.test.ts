@@ -49,6 +49,7 @@ describe.skipIf(netns !== null || !hasDocker)("one run across three hosts (netwo
   let agentTemplateLine = "";
   let runExit: number | null = null;
   let agentExit: number | null = null;
+  let anonymousRead = "";
   let trace: Array<{ type: string; from: string; payload: Record<string, unknown> }> = [];
 
   beforeAll(async () => {
@@ -124,6 +125,13 @@ describe.skipIf(netns !== null || !hasDocker)("one run across three hosts (netwo
     // The stream as the run host sees it over the network (the test process cannot reach the NATS host).
     const traced = await exec("nsenter", [`--net=/var/run/netns/${runHost.name}`, "--", process.execPath, bin, "trace", runId, "--json", "--no-states", "--config", runCfg], { maxBuffer: 64 * 1024 * 1024 });
     trace = JSON.parse(traced.stdout) as typeof trace;
+    // The same read without credentials: the server admits only `scientist creds` identities.
+    const anonymous = join(base, "anonymous.yaml");
+    writeFileSync(anonymous, stringify({ nats: { url, auth: { enabled: false } } }));
+    anonymousRead = await exec("nsenter", [`--net=/var/run/netns/${runHost.name}`, "--", process.execPath, bin, "trace", runId, "--json", "--config", anonymous]).then(
+      () => "accepted",
+      (error: { stderr?: string }) => error.stderr ?? "",
+    );
     oneHost = await single;
   }, 900_000);
 
@@ -151,6 +159,11 @@ describe.skipIf(netns !== null || !hasDocker)("one run across three hosts (netwo
     expect(agentTemplateLine).toContain(bundle.digest);
     expect(agentTemplateLine).toContain(join(agentOut, ".template", "mlp-dynamics"));
     expect(existsSync(join(agentOut, ".template", "mlp-dynamics", "experiment.py"))).toBe(true);
+  });
+
+  it("ran with NATS auth on: a client without credentials is refused", () => {
+    expect(anonymousRead).not.toBe("accepted");
+    expect(anonymousRead).toMatch(/authorization|auth/i);
   });
 
   it("records every experiment result once and loses no idea", () => {
