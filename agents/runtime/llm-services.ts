@@ -17,6 +17,7 @@ import {
   type PriceTable,
   type Usage,
 } from "../llm/index.ts";
+import { answeredFromJournal, withJournal } from "./llm-journal.ts";
 import { kvRecordingStore, LedgerStore, WarningStore } from "./llm-stores.ts";
 
 /** The seed's sampling temperature for most prompts; a role may declare its own (RoleDefinition.temperature). */
@@ -73,6 +74,8 @@ export function createLlmServices(options: {
   baseProvider?: (model: string) => ModelProvider;
   /** Each role's declared temperature, by role name (config llm.temperatures overrides). */
   roleTemperatures?: Record<string, number>;
+  /** The run is resumed: a request the run already had answered is answered from its recording, not paid again. */
+  journal?: boolean;
 }): LlmServices {
   const { bus, run, config, logger } = options;
   const llm = config.llm;
@@ -88,13 +91,14 @@ export function createLlmServices(options: {
   const status: ReplayStatus | null = replayOf ? { from: replayOf, answered: 0, misses: 0, firstMiss: null } : null;
   const providers = new Map<string, ModelProvider>();
   let announced = false;
+  const record = (provider: ModelProvider) => (options.journal ? withJournal : withRecording)(provider, kvRecordingStore(bus.kv.recordings, run, "model"));
 
   function base(model: string): ModelProvider {
     if (replayOf) return replayProvider(kvRecordingStore(bus.kv.recordings, replayOf, "model"), { model });
     if (options.baseProvider) {
       // Recorded under the configured model name, as a real adapter's would be, so a replay finds it.
       const seam = options.baseProvider(model);
-      return withRecording({ name: seam.name, model, generate: (request) => seam.generate(request) }, kvRecordingStore(bus.kv.recordings, run, "model"));
+      return record({ name: seam.name, model, generate: (request) => seam.generate(request) });
     }
     const provider = createProvider({
       kind: llm.provider,
@@ -106,7 +110,7 @@ export function createLlmServices(options: {
       maxRepairs: llm.maxRepairs,
       defaultMaxTokens: llm.maxTokens,
     });
-    return withRecording(provider, kvRecordingStore(bus.kv.recordings, run, "model"));
+    return record(provider);
   }
 
   function providerFor(model: string): ModelProvider {
@@ -173,6 +177,8 @@ export function createLlmServices(options: {
           }
           try {
             const result = await inner.generate({ ...request, maxTokens: request.maxTokens ?? llm.maxTokens });
+            // Paid for before the run was resumed: in the ledger already.
+            if (answeredFromJournal(result)) return result;
             await ledger.record({ role, ...(idea !== null && { idea }), model, usage: result.usage });
             if (result.warnings.length > 0) {
               // Structured-output fallbacks, truncation and repair rounds change what a paper rests on: keep them.

@@ -94,6 +94,8 @@ export async function createServices(options: {
   needLlm?: boolean;
   /** Test seam: the provider behind the budget and the recorder, per model. */
   baseProvider?: (model: string) => ModelProvider;
+  /** `scientist resume`: model calls the run already had answered come from its recording (llm-journal.ts). */
+  resumed?: boolean;
   /** Whether a hosted role reads the literature (default true: callers that predate `needs`). */
   needLiterature?: boolean;
   /** The hosted roles' definitions: their declared temperatures and corpus paths. */
@@ -119,7 +121,7 @@ export async function createServices(options: {
     roles.flatMap((r) => (r.temperature === undefined ? [] : [[r.name, r.temperature] as const])),
   );
   const llm = options.needLlm
-    ? createLlmServices({ bus, run, config, logger, roleTemperatures, ...(options.baseProvider && { baseProvider: options.baseProvider }) })
+    ? createLlmServices({ bus, run, config, logger, roleTemperatures, ...(options.baseProvider && { baseProvider: options.baseProvider }), ...(options.resumed && { journal: true }) })
     : null;
   // In llm runs every search is recorded with the run; a replay answers searches from the recording alone.
   const literature: LiteratureSource | null = !llm || !corpus

@@ -84,7 +84,7 @@ export async function resumeSwarm(options: {
     const runConfig: SwarmConfig = { ...config, run: { ...config.run, policy: p.policy, ideas: p.ideas, maxInFlightIdeas: p.maxInFlightIdeas } };
     const template = await bootTemplateForRun({ config: runConfig, run, logger: log, dir, settings: p.settings ?? {}, requireSpace: false, sandbox: options.sandbox, signal: options.signal });
     const roles = hostedRolesFrom(runConfig, registry, options.roles, options.plugins).map((r) => ({ ...r, policy: p.rolePolicies?.[r.name] ?? p.policy }));
-    services = await createServices({ bus, run, config: runConfig, template, logger: log, needSandbox: roles.some((r) => r.name === "experimenter"), sandbox: options.sandbox, needLlm: roles.some((r) => r.policy === "llm"), ...(options.baseProvider && { baseProvider: options.baseProvider }) });
+    services = await createServices({ bus, run, config: runConfig, template, logger: log, needSandbox: roles.some((r) => r.name === "experimenter"), sandbox: options.sandbox, needLlm: roles.some((r) => r.policy === "llm"), resumed: true, ...(options.baseProvider && { baseProvider: options.baseProvider }) });
     host = await startAgentHost({ bus, run, config: runConfig, registry, roles, services, logger: log, ...(perRole && { busFor: perRole.busFor }) });
     log.info({ template: p.template, nats: redactUrl(nats.url), roles: host.agents }, "run resumed");
     const watch = runOwnerWatch({ bus, run, registry, from: cliAgentId(), logger: log });
