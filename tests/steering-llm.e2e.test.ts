@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBus, ensureRunStream, newRunId, type BusConnection, type StoredEnvelope } from "../bus/index.ts";
+import { connectBus, ensureRunStream, newRunId, readRun, type BusConnection, type StoredEnvelope } from "../bus/index.ts";
 import { loadConfig, repoRoot } from "../config/index.ts";
 import { builtinRoles } from "../agents/roles/index.ts";
 import { bootRoles, controlFor, runSwarm, sendControl, silentLogger, SteeringState, type SwarmRunResult } from "../agents/runtime/index.ts";
@@ -24,6 +24,9 @@ describe.skipIf(!hasDocker)("an operator's note reaches the llm prompts of its i
   let noted = "";
   const requests: { schema: string; text: string; order: number }[] = [];
   let noteAppliedAt = -1;
+  let callsRecorded = 0;
+  let replayed: SwarmRunResult;
+  let replayedStream: StoredEnvelope[] = [];
 
   beforeAll(async () => {
     nats = await startTestNats();
@@ -34,17 +37,19 @@ describe.skipIf(!hasDocker)("an operator's note reaches the llm prompts of its i
       },
     });
     operator = await connectBus(nats.url, { name: "test-operator" });
-    const config = loadConfig({
+    const template = fastTemplate();
+    const configFor = (replay?: string) => loadConfig({
       env: { OPENAI_API_KEY: "sk-local-test", OPENAI_BASE_URL: server.url },
-      overrides: { policy: "llm" },
+      overrides: { policy: "llm", ...(replay && { replay }) },
       raw: {
-        run: { template: fastTemplate(), ideas: 1, maxInFlightIdeas: 1, out: mkdtempSync(join(tmpdir(), "sci-steer-llm-")) },
+        run: { template, ideas: 1, maxInFlightIdeas: 1, out: mkdtempSync(join(tmpdir(), "sci-steer-llm-")) },
         nats: { url: nats.url },
         roles: { reviewer: { replicas: 5 } },
         sandbox: { cacheDir: join(repoRoot, ".scientist/cache"), timeoutSeconds: 300 },
         llm: { provider: "openai", model: "local-scripted", maxRetries: 0 },
       },
     });
+    const config = configFor();
     const { registry } = await bootRoles(config, builtinRoles);
     const run = newRunId();
     const steering = new SteeringState();
@@ -64,7 +69,11 @@ describe.skipIf(!hasDocker)("an operator's note reaches the llm prompts of its i
     noteAppliedAt = requests.length;
     await send("resume", [], { role: "coder" });
     result = await running;
-  }, 600_000);
+    callsRecorded = server.total();
+    // The replay re-applies the three interventions at the same causal points: the note is in the same prompts.
+    replayed = await runSwarm({ config: configFor(result.run), registry, logger: silentLogger, run: newRunId() });
+    replayedStream = await readRun(operator.js, operator.jsm, replayed.run);
+  }, 900_000);
 
   afterAll(async () => {
     await operator?.close();
@@ -84,5 +93,18 @@ describe.skipIf(!hasDocker)("an operator's note reaches the llm prompts of its i
     for (const r of requests.filter((x) => x.schema === "review")) expect(r.text).not.toContain(NOTE);
     for (const r of requests.slice(0, noteAppliedAt)) expect(r.text).not.toContain(NOTE);
     expect(result.report.interventions?.map((i) => i.type)).toEqual(["control.paused", "control.noted", "control.resumed"]);
+  });
+
+  it("--replay re-applies the interventions at the same causal points, so every prompt matches the recording", () => {
+    expect(replayed.report.completed).toBe(true);
+    expect(replayed.report.replay).toMatchObject({ from: result.run, misses: 0, firstMiss: null });
+    expect(server.total()).toBe(callsRecorded);
+    const controls = replayedStream.map((m) => m.envelope!).filter((e) => e.type.startsWith("control."));
+    expect(controls.map((e) => e.type)).toEqual(["control.paused", "control.noted", "control.resumed"]);
+    const byId = new Map(replayedStream.map((m) => [m.envelope!.id, m.envelope!]));
+    expect(controls[0]!.causation).toBeNull();
+    expect(byId.get(controls[1]!.causation!)?.type).toBe("idea.proposed");
+    expect(byId.get(controls[2]!.causation!)?.type).toBe("control.noted");
+    expect(controls[1]!.payload).toEqual({ ideaId: noted, text: NOTE });
   });
 });

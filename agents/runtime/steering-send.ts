@@ -127,7 +127,8 @@ export async function sendControl(options: {
     if (Number(p.value) > cap) throw new SteeringError("STEER_OVER_CAP", `budget ${String(p.key)} ${String(p.value)} exceeds the config's cap ${cap} (steering.caps)`);
     payload = { ...p, cap };
   }
-  const last = stored.at(-1)?.envelope ?? null;
+  // The causal point: the latest message that is not an actor's state change (their order is not reproducible).
+  const last = envelopes.filter((e) => e.type !== "actor.transitioned").at(-1) ?? null;
   const envelope: Envelope = {
     id: deterministicId(last?.id ?? null, request.type, randomUUID(), run),
     type: request.type,

@@ -35,6 +35,7 @@ import { createServices, servicesNeeded } from "./services.ts";
 import { bootTemplateForRun, templateBootLines, writeInferredSpace } from "./template-info.ts";
 import { shareTemplate } from "./template-share.ts";
 import type { SteeringState } from "./steering-state.ts";
+import { replayInterventions } from "./steering-replay.ts";
 
 export interface SwarmRunResult {
   run: string;
@@ -105,6 +106,7 @@ export async function runSwarm(options: {
   let host: Awaited<ReturnType<typeof startAgentHost>> | null = null;
   let services: Awaited<ReturnType<typeof createServices>> | null = null;
   let heartbeat: { stop(): Promise<void> } | null = null;
+  const stopReplay = new AbortController();
   try {
     await ensureRunStream(bus.jsm, run, { replicas: bus.replicas });
     heartbeat = await startHeartbeat(bus, run, cliAgentId(), template.name);
@@ -130,8 +132,12 @@ export async function runSwarm(options: {
     const watch = runOwnerWatch({ bus, run, registry, from: cliAgentId(), logger: log });
     const seen = messageLog(options.onMessage);
     const completion = awaitCompletion(bus, run, config.run.deadlineMs, seen.onMessage, guard.signal, watch.isEnd);
+    // A replay re-applies the recorded run's interventions (scientist steer) at the same causal points.
+    const replaying = config.llm.replay ? replayInterventions({ bus, recorded: config.llm.replay, run, signal: stopReplay.signal, logger: log }) : null;
     await publishEnvelope(bus.js, started);
     const completed = await completion;
+    stopReplay.abort();
+    await replaying?.catch((error: unknown) => log.error({ err: error }, "re-applying the recorded interventions failed"));
     const down = guard.error();
     if (down) return await stopOnNatsDown({ config, run, templateName: template.name, startedAt, seen: seen.seen, error: down, registry, logger: log });
     await watch.settled();
@@ -140,6 +146,7 @@ export async function runSwarm(options: {
     host = null;
     return await finishRun({ bus, run, config, templateName: template.name, startedAt, logger: log, replay: services.llm?.replayStatus() ?? null, registry });
   } finally {
+    stopReplay.abort();
     await heartbeat?.stop();
     await host?.stop();
     await services?.close();
