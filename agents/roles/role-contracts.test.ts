@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { setup } from "xstate";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { loadConfig } from "../../config/index.ts";
 import { silentLogger, uncoveredActors, type RoleContext, type RoleDefinition, type Services } from "../runtime/index.ts";
@@ -21,6 +23,18 @@ describe("role contracts checked at boot", () => {
         expect(uncoveredActors(role.machine, { ...(role.effects?.(context) ?? {}), ...factory(context) })).toEqual([]);
       });
     }
+  }
+
+  for (const role of builtinRoles) {
+    it(`${role.name}: one policy shape, rules-policy.ts and llm-policy.ts providing the same actors`, () => {
+      for (const file of ["rules-policy.ts", "llm-policy.ts"]) {
+        expect(existsSync(join(import.meta.dirname, role.name, file)), `${role.name}/${file}`).toBe(true);
+      }
+      const context = contextFor(role);
+      const rules = Object.keys(role.policies.rules?.(context) ?? {}).sort();
+      const llm = Object.keys(role.policies.llm?.(context) ?? {}).sort();
+      expect(llm).toEqual(rules);
+    });
   }
 
   it("names an injected actor that neither effects nor policy provide", () => {

@@ -7,7 +7,7 @@ import { paper as fixture } from "../../../tests/support/paper-fixture.ts";
 import { personas } from "../reviewer/index.ts";
 import { reviewRules } from "../reviewer/index.ts";
 import { areaChairConfigSchema } from "./config.ts";
-import { areaChairLlmPolicy } from "./llm-meta-review.ts";
+import { areaChairLlmPolicy } from "./llm-policy.ts";
 import { areaChairMachine } from "./machine.ts";
 import { areaChair } from "./role.ts";
 

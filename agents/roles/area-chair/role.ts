@@ -4,7 +4,8 @@ import type { RoleDefinition } from "../../runtime/index.ts";
 import { personas } from "../reviewer/index.ts";
 import { areaChairConfigSchema, type AreaChairConfig } from "./config.ts";
 import { metaReviewRules, panelDecision } from "./decide.ts";
-import { areaChairLlmPolicy } from "./llm-meta-review.ts";
+import { areaChairLlmPolicy } from "./llm-policy.ts";
+import { areaChairRulesPolicy } from "./rules-policy.ts";
 import { areaChairMachine, type PanelInput } from "./machine.ts";
 
 type Decided = Payload<"paper.decided">;
@@ -41,5 +42,5 @@ export const areaChair: RoleDefinition<AreaChairConfig> = {
     }),
   }),
   needs: ["model"],
-  policies: { rules: () => ({}), llm: areaChairLlmPolicy },
+  policies: { rules: areaChairRulesPolicy, llm: areaChairLlmPolicy },
 };

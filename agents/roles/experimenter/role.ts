@@ -1,6 +1,8 @@
 import type { RoleDefinition } from "../../runtime/index.ts";
 import { experimenterConfigSchema, type ExperimenterConfig } from "./config.ts";
 import { experimenterMachine } from "./machine.ts";
+import { experimenterLlmPolicy } from "./llm-policy.ts";
+import { experimenterRulesPolicy } from "./rules-policy.ts";
 import { runExperimentActor } from "./run-experiment.ts";
 
 /** Runs experiment and plot code, only ever inside the sandbox. */
@@ -18,6 +20,5 @@ export const experimenter: RoleDefinition<ExperimenterConfig> = {
   },
   effects: (context) => ({ runExperiment: runExperimentActor(context) }),
   needs: ["sandbox"],
-  // No decisions to make: both policies run exactly what was asked.
-  policies: { rules: () => ({}), llm: () => ({}) },
+  policies: { rules: experimenterRulesPolicy, llm: experimenterLlmPolicy },
 };

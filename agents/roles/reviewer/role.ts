@@ -1,11 +1,8 @@
-import { fromPromise } from "xstate";
-import type { Payload, Review } from "../../../bus/index.ts";
 import type { RoleDefinition } from "../../runtime/index.ts";
 import { reviewerConfigSchema, type ReviewerConfig } from "./config.ts";
 import { reviewerLlmPolicy } from "./llm-policy.ts";
 import { reviewerMachine } from "./machine.ts";
-import { personaForSeat, personas } from "./personas.ts";
-import { reviewRules } from "./rules-review.ts";
+import { reviewerRulesPolicy } from "./rules-policy.ts";
 
 /** Fills the NeurIPS review form for one seat; replicas compete, so seats are reviewed in parallel. */
 export const reviewer: RoleDefinition<ReviewerConfig> = {
@@ -18,13 +15,5 @@ export const reviewer: RoleDefinition<ReviewerConfig> = {
   // One actor per seat: seats of one paper must not serialise on a shared snapshot.
   actorKey: (e) => `${e.correlation}.seat-${(e.payload as { seat: number }).seat}`,
   needs: ["model"],
-  policies: {
-    rules: () => ({
-      review: fromPromise<Review, Payload<"review.requested">>(async ({ input }) => {
-        const persona = personas.find((p) => p.name === input.persona) ?? personaForSeat(input.seat);
-        return reviewRules(input.paper, persona);
-      }),
-    }),
-    llm: reviewerLlmPolicy,
-  },
+  policies: { rules: reviewerRulesPolicy, llm: reviewerLlmPolicy },
 };

@@ -11,6 +11,7 @@ import { llmClaimFix } from "./llm-claim-fix.ts";
 import { contextBlock, refinementPrompt, sectionPrompt, SECTIONS, sectionReplySchema, titlePrompt, titleReplySchema, writerSystem, type Section } from "./llm-prompts.ts";
 import { resultsTable, TABLE_BEGIN, TABLE_END } from "./number-check.ts";
 import type { Draft, Reference } from "./rules-paper.ts";
+import { llmLatexFix } from "./llm-latex-fix.ts";
 
 type Study = Payload<"study.completed">;
 
@@ -89,5 +90,6 @@ export function writerLlmPolicy(context: RoleContext<WriterConfig>) {
       return { ...cited.draft, markdown: `${cited.draft.markdown.trimEnd()}\n${list}`, references };
     }),
     fixClaims: llmClaimFix(context),
+    fixLatex: llmLatexFix(context),
   };
 }

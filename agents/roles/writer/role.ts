@@ -1,14 +1,11 @@
-import { fromPromise } from "xstate";
-import type { Payload } from "../../../bus/index.ts";
 import type { RoleDefinition } from "../../runtime/index.ts";
 import { checkClaimsActor } from "./claim-effects.ts";
 import { writerConfigSchema, type WriterConfig } from "./config.ts";
 import { renderLatexActor, storeFixedLatexActor } from "./latex-effects.ts";
-import { writerMachine, type ClaimFixInput, type FixInput, type WriterInput } from "./machine.ts";
+import { writerMachine, type WriterInput } from "./machine.ts";
 import { writerLlmPolicy } from "./llm-policy.ts";
-import { llmLatexFix } from "./llm-latex-fix.ts";
 import { publishPaperActor } from "./publish-paper.ts";
-import { writeRulesPaper, type Draft } from "./rules-paper.ts";
+import { writerRulesPolicy } from "./rules-policy.ts";
 
 /** Writes the paper for a completed study (Markdown, then LaTeX compiled to PDF in the sandbox); every claim is checked against the run artifacts. */
 export const writer: RoleDefinition<WriterConfig> = {
@@ -28,16 +25,5 @@ export const writer: RoleDefinition<WriterConfig> = {
     storeFixedLatex: storeFixedLatexActor(context),
   }),
   needs: ["literature", "model"],
-  policies: {
-    rules: (context) => ({
-      writePaper: fromPromise<Draft, Payload<"study.completed">>(async ({ input }) =>
-        writeRulesPaper(context.services.template, input, context.config.relatedWork),
-      ),
-      // Fixed rules print only what they can trace, and cannot edit: unsupported claims stay on record.
-      fixClaims: fromPromise<Draft | null, ClaimFixInput>(async () => null),
-      // Fixed rules do not edit LaTeX: a failed compile is recorded as the paper's latexStatus.
-      fixLatex: fromPromise<string | null, FixInput>(async () => null),
-    }),
-    llm: (context) => ({ ...writerLlmPolicy(context), fixLatex: llmLatexFix(context) }),
-  },
+  policies: { rules: writerRulesPolicy, llm: writerLlmPolicy },
 };
