@@ -52,7 +52,8 @@ class ReplicatedObjm extends Objm {
 
 /** `nats://a:4222,nats://b:4222` (one --nats flag or config value for a cluster) is a list of servers. */
 function serverList(servers: string | string[]): string[] {
-  return (Array.isArray(servers) ? servers : [servers]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+  const all = (Array.isArray(servers) ? servers : [servers]).flatMap((s) => s.split(","));
+  return all.map((s) => s.trim()).filter(Boolean);
 }
 
 export async function connectBus(servers: string | string[], options: { name?: string; timeoutMs?: number } & BusAccess = {}): Promise<BusConnection> {

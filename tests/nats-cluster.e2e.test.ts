@@ -54,7 +54,8 @@ describe.skipIf(!hasDocker)("a run on a 3-node NATS cluster survives kill -9 of 
     const credsDir = join(dir, "creds");
     const { configPath } = writeCreds(credsDir, builtinRoles);
     // The same users and permissions as a single local server: auth composes with clustering.
-    cluster = await startNatsCluster({ baseDir: join(dir, "cluster"), nodes: 3, extraConfig: readFileSync(configPath, "utf8") });
+    const extraConfig = readFileSync(configPath, "utf8");
+    cluster = await startNatsCluster({ baseDir: join(dir, "cluster"), nodes: 3, extraConfig });
     const config = loadConfig({
       env: {},
       raw: {
@@ -105,11 +106,14 @@ describe.skipIf(!hasDocker)("a run on a 3-node NATS cluster survives kill -9 of 
     }
     replicas.artifacts = (await observer.jsm.streams.info(`OBJ_${artifactBucket(run)}`)).config.num_replicas;
     const after = await observer.jsm.streams.info(streamName(run));
-    rejoined = [{ name: after.cluster?.leader ?? "", current: true }, ...(after.cluster?.replicas ?? []).map((r) => ({ name: r.name, current: r.current }))];
+    const followers = (after.cluster?.replicas ?? []).map((r) => ({ name: r.name, current: r.current }));
+    rejoined = [{ name: after.cluster?.leader ?? "", current: true }, ...followers];
     console.log(
-      `[cluster] killed ${killed} (stream leader) after ${finishedBeforeKill} result(s); ideas ${outcomes.proposed.length}, ` +
+      `[cluster] killed ${killed} (stream leader) after ${finishedBeforeKill} result(s); ` +
+        `ideas ${outcomes.proposed.length}, ` +
         `decided ${outcomes.decided}, failed ${outcomes.failed.length}, experiments ${outcomes.finished.length}, ` +
-        `messages ${stored.length}, leader now ${after.cluster?.leader}, next result ${resumedAfterMs} ms after the kill`,
+        `messages ${stored.length}, leader now ${after.cluster?.leader}, ` +
+        `next result ${resumedAfterMs} ms after the kill`,
     );
   }, 900_000);
 
@@ -120,7 +124,8 @@ describe.skipIf(!hasDocker)("a run on a 3-node NATS cluster survives kill -9 of 
   });
 
   it("created the run stream, KV buckets and the artifact store with 3 replicas", () => {
-    expect(replicas).toEqual({ stream: 3, [buckets.snapshots]: 3, [buckets.archive]: 3, [buckets.effects]: 3, artifacts: 3 });
+    const expected = { stream: 3, [buckets.snapshots]: 3, [buckets.archive]: 3, [buckets.effects]: 3, artifacts: 3 };
+    expect(replicas).toEqual(expected);
   });
 
   it("killed the stream's leader mid-run, and another node took over", () => {

@@ -3,7 +3,7 @@ import type { Envelope, Payload } from "../../bus/index.ts";
 /** What a fault test checks at the end of a run: every idea's outcome and every experiment result, from the stream. */
 export interface RunOutcomes {
   proposed: string[];
-  /** ideaId -> how many terminal outcomes it got (paper.decided, idea.failed, not novel): 1 each when nothing is lost. */
+  /** ideaId -> its terminal outcomes (paper.decided, idea.failed, not novel): 1 each when nothing is lost. */
   outcomes: Map<string, number>;
   decided: number;
   failed: { ideaId: string; reason: string }[];
@@ -14,11 +14,12 @@ export interface RunOutcomes {
   deadLetters: number;
 }
 
-const key = (p: { ideaId: string; kind: string; runIndex: number; attempt: number }) => `${p.ideaId}/${p.kind}/${p.runIndex}/${p.attempt}`;
+type Attempt = { ideaId: string; kind: string; runIndex: number; attempt: number };
+const key = (p: Attempt) => `${p.ideaId}/${p.kind}/${p.runIndex}/${p.attempt}`;
 
 export function runOutcomes(stored: readonly Envelope[]): RunOutcomes {
   const of = (type: string): unknown[] => stored.filter((e) => e.type === type).map((e) => e.payload);
-  const proposed = stored.filter((e) => e.type === "idea.proposed").map((e) => (e.payload as Payload<"idea.proposed">).ideaId);
+  const proposed = (of("idea.proposed") as Payload<"idea.proposed">[]).map((p) => p.ideaId);
   const outcomes = new Map(proposed.map((id) => [id, 0]));
   const bump = (id: string) => outcomes.set(id, (outcomes.get(id) ?? 0) + 1);
   const decided = of("paper.decided") as Payload<"paper.decided">[];
