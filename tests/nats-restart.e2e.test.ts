@@ -120,6 +120,10 @@ describe.skipIf(!hasDocker)("kill -9 of the run's own nats-server mid-experiment
     expect(new Set(finished)).toEqual(new Set(requested));
     expect(stored.filter((e) => e.type === "run.completed")).toHaveLength(1);
   });
+
+  it("names the restart in report.json's warnings", () => {
+    expect(result.report.warnings?.map((w) => w.code)).toEqual(["RUNTIME_NATS_RESTARTED"]);
+  });
 });
 
 function livePidOr(storeDir: string): number {

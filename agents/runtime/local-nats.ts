@@ -78,7 +78,7 @@ export async function ensureNats(
     reuseLive?: boolean;
     roles?: readonly RoleShape[];
     /** Supervise the server: restart it on the same port and store when it dies (scientist run). */
-    supervise?: { logger: Logger; onGiveUp?: (error: RuntimeError) => void };
+    supervise?: { logger: Logger; onGiveUp?: (error: RuntimeError) => void; onRestart?: (server: LocalNatsServer) => void };
   } = {},
 ): Promise<{ url: string; server: LocalNatsServer | null }> {
   if (config.nats.url) return { url: config.nats.url, server: null };
@@ -104,7 +104,7 @@ export async function ensureNats(
   const marker = join(storeDir, LIVE_MARKER);
   const owner: LiveServer["owner"] = options.reuseLive ? "reader" : "run";
   const mark = (s: LocalNatsServer) => writeFileSync(marker, JSON.stringify({ url: s.url, pid: s.process.pid!, owner, ownerPid: process.pid } satisfies LiveServer));
-  const server = options.supervise ? await superviseNats(start, { ...options.supervise, onRestart: mark }) : await start();
+  const server = options.supervise ? await superviseNats(start, { ...options.supervise, onRestart: (s) => (mark(s), options.supervise?.onRestart?.(s)) }) : await start();
   mark(server);
   return {
     url: server.url,

@@ -26,9 +26,14 @@ export interface RunWarning {
 export function natsGuard(logger: Logger, userSignal?: AbortSignal) {
   const down = new AbortController();
   let failure: RuntimeError | null = null;
+  const warnings: RunWarning[] = [];
   return {
     supervise: {
       logger,
+      onRestart: (server: { port: number; process: { pid?: number } }) => {
+        const message = `the local nats-server died and was restarted on port ${server.port} with the same store (pid ${server.process.pid}); clients reconnected`;
+        warnings.push({ code: "RUNTIME_NATS_RESTARTED", message, at: new Date().toISOString() });
+      },
       onGiveUp: (error: RuntimeError) => {
         failure = error;
         down.abort();
@@ -36,6 +41,8 @@ export function natsGuard(logger: Logger, userSignal?: AbortSignal) {
     },
     signal: userSignal ? AbortSignal.any([userSignal, down.signal]) : down.signal,
     error: (): RuntimeError | null => failure,
+    /** Restarts the run survived, for report.json's warnings. */
+    warnings: (): RunWarning[] => [...warnings],
   };
 }
 

@@ -91,12 +91,12 @@ export async function resumeSwarm(options: {
     const seen = messageLog(options.onMessage);
     const completed = await awaitCompletion(bus, run, config.run.deadlineMs, seen.onMessage, guard.signal, watch.isEnd);
     const down = guard.error();
-    if (down) return await stopOnNatsDown({ config: runConfig, run, templateName: p.template, startedAt: started.at, seen: seen.seen, error: down, registry, logger: log });
+    if (down) return await stopOnNatsDown({ config: runConfig, run, templateName: p.template, startedAt: started.at, seen: seen.seen, error: down, registry, logger: log, warnings: guard.warnings() });
     await watch.settled();
     if (!completed) log.warn(options.signal?.aborted ? "stopped by the user; writing the report of what happened" : "deadline reached before run.completed; writing the report of what happened");
     await host.stop();
     host = null;
-    return await finishRun({ bus, run, config: runConfig, templateName: p.template, startedAt: started.at, logger: log, replay: services.llm?.replayStatus() ?? null, registry });
+    return await finishRun({ bus, run, config: runConfig, templateName: p.template, startedAt: started.at, logger: log, replay: services.llm?.replayStatus() ?? null, registry, warnings: guard.warnings() });
   } finally {
     await heartbeat?.stop();
     await host?.stop();

@@ -139,12 +139,12 @@ export async function runSwarm(options: {
     stopReplay.abort();
     await replaying?.catch((error: unknown) => log.error({ err: error }, "re-applying the recorded interventions failed"));
     const down = guard.error();
-    if (down) return await stopOnNatsDown({ config, run, templateName: template.name, startedAt, seen: seen.seen, error: down, registry, logger: log });
+    if (down) return await stopOnNatsDown({ config, run, templateName: template.name, startedAt, seen: seen.seen, error: down, registry, logger: log, warnings: guard.warnings() });
     await watch.settled();
     if (!completed) log.warn(options.signal?.aborted ? "stopped by the user; writing the report of what happened" : "deadline reached before run.completed; writing the report of what happened");
     await host.stop();
     host = null;
-    return await finishRun({ bus, run, config, templateName: template.name, startedAt, logger: log, replay: services.llm?.replayStatus() ?? null, registry });
+    return await finishRun({ bus, run, config, templateName: template.name, startedAt, logger: log, replay: services.llm?.replayStatus() ?? null, registry, warnings: guard.warnings() });
   } finally {
     stopReplay.abort();
     await heartbeat?.stop();
@@ -157,7 +157,7 @@ export async function runSwarm(options: {
 }
 
 /** Mirrors every artifact locally and writes `<out>/<run>/report.json` and `index.html` from the stream. */
-export async function finishRun(options: { bus: BusConnection; run: string; config: SwarmConfig; templateName: string; startedAt: string; logger: Logger; replay?: ReplayStatus | null; registry?: RegistryLike }): Promise<SwarmRunResult> {
+export async function finishRun(options: { bus: BusConnection; run: string; config: SwarmConfig; templateName: string; startedAt: string; logger: Logger; replay?: ReplayStatus | null; registry?: RegistryLike; warnings?: NonNullable<RunReport["warnings"]> }): Promise<SwarmRunResult> {
   const { bus, run, config } = options;
   const artifacts = new ArtifactStore(bus.objm, run, config.run.outDir);
   const synced = await artifacts.syncLocal();
@@ -169,6 +169,7 @@ export async function finishRun(options: { bus: BusConnection; run: string; conf
   const warnings = await new WarningStore(bus.kv.ledger, run).read();
   if (warnings.length > 0) report.modelWarnings = warnings;
   if (options.replay) report.replay = options.replay;
+  if (options.warnings && options.warnings.length > 0) report.warnings = options.warnings;
   const runDir = join(config.run.outDir, run);
   await mkdir(runDir, { recursive: true });
   const reportPath = join(runDir, "report.json");
@@ -177,3 +178,4 @@ export async function finishRun(options: { bus: BusConnection; run: string; conf
   options.logger.info({ messages: report.messages, artifacts: synced, papers: report.papers.length, reportPath }, "run finished");
   return { run, report, reportPath, runDir };
 }
+
