@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { ensureRunStream, publishEnvelope, readRun, type Envelope } from "../../bus/index.ts";
 import { loadConfig } from "../../config/index.ts";
 import { useTestBus } from "../../tests/support/nats.ts";
+import { isLlmError, scriptedProvider } from "../llm/index.ts";
+import { createLlmServices } from "./llm-services.ts";
+import { silentLogger } from "./logger.ts";
 import { controlFor, sendControl } from "./steering-send.ts";
 
 const config = loadConfig({ env: {}, raw: { steering: { caps: { ideas: 10, maxInFlightIdeas: 3 } } } });
@@ -37,5 +40,20 @@ describe("steering commands (controlFor, sendControl) against a real nats-server
     await expect(send("resume")).rejects.toMatchObject({ code: "STEER_RUN_ENDED" });
     const controls = (await readRun(t.bus.js, t.bus.jsm, run)).filter((m) => m.envelope?.type.startsWith("control."));
     expect(controls).toHaveLength(1);
+  });
+
+  it("a live usd budget (what the host does on control.budget-changed usd) binds the model's next call", async () => {
+    const run = "r-steer-usd";
+    await ensureRunStream(t.bus.jsm, run);
+    const usdConfig = loadConfig({ env: {}, raw: { llm: { model: "m", prices: { m: { input: 1000, output: 1000 } }, budget: { maxUsd: 0.001 } } } });
+    const provider = scriptedProvider([{ text: "a", usage: { inputTokens: 10, outputTokens: 10 } }, { text: "b", usage: { inputTokens: 10, outputTokens: 10 } }]);
+    const llm = createLlmServices({ bus: t.bus, run, config: usdConfig, logger: silentLogger, baseProvider: () => provider });
+    const ask = { system: "sys", messages: [{ role: "user" as const, content: "x" }] };
+    // The first call spends $0.02 of a $0.001 budget; the next one is refused until the budget is raised.
+    await llm.model("coder", "i1").generate(ask);
+    const refused = await llm.model("coder", "i1").generate(ask).catch((e: unknown) => e);
+    expect(isLlmError(refused, "LLM_BUDGET_EXHAUSTED"), String(refused)).toBe(true);
+    llm.setMaxUsd?.(5000);
+    expect((await llm.model("coder", "i1").generate(ask)).text).toBe("b");
   });
 });

@@ -50,4 +50,13 @@ describe("SteeringState", () => {
     expect(s.interventions.map((i) => i.type)).toEqual(["control.idea-stopped", "control.noted", "control.constrained"]);
     expect(ideaOf(control("x.y", { ideaId: "idea-9" }))).toBe("idea-9");
   });
+
+  it("hands live budget changes to its listeners (the host gives usd to the model budget)", () => {
+    const s = new SteeringState();
+    const seen: Array<[string, number]> = [];
+    s.onBudget((key, value) => seen.push([key, value]));
+    s.apply(control("control.budget-changed", { key: "usd", value: 2.5 }));
+    s.apply(control("control.budget-changed", { key: "ideas", value: 1.5 })); // not whole: invalid, ignored
+    expect(seen).toEqual([["usd", 2.5]]);
+  });
 });

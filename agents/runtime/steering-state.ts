@@ -35,6 +35,12 @@ export class SteeringState implements SteeringView {
   /** Deliveries held because their role is paused, by role (tests and the page read it). */
   readonly holding = new Map<string, number>();
   readonly interventions: Intervention[] = [];
+  private readonly budgetListeners: Array<(key: string, value: number) => void> = [];
+
+  /** Called for each live budget change (the host hands `usd` to the model budget). */
+  onBudget(listener: (key: string, value: number) => void): void {
+    this.budgetListeners.push(listener);
+  }
 
   /** Applies one control message (others are ignored); a message seen twice applies once. */
   apply(envelope: Envelope): void {
@@ -65,8 +71,12 @@ export class SteeringState implements SteeringView {
       case "control.constrained":
         this.constraintTexts.push(String(p.text));
         break;
+      case "control.budget-changed":
+        // ideas and the in-flight limit are the ideator's (it consumes them); listeners take the rest.
+        for (const listener of this.budgetListeners) listener(String(p.key), Number(p.value));
+        break;
       default:
-        break; // budget and promote are the ideator's (it consumes them)
+        break; // promote is the ideator's
     }
     this.wake();
   }
