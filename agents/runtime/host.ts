@@ -105,6 +105,9 @@ export async function startAgentHost(options: {
   const agents: string[] = [];
   const watch = await watchSteering({ bus, run, logger, signal: controller.signal, state: options.steering ?? new SteeringState() });
   const steering = watch.state;
+  steering.onBudget((key, value) => {
+    if (key === "usd") options.services.llm?.setMaxUsd?.(value);
+  });
   loops.push(watch.done);
   const prefix = options.instancePrefix ?? `${hostname().replace(/[^a-zA-Z0-9_.-]/g, "_")}-${randomUUID().slice(0, 4)}`;
 

@@ -40,6 +40,8 @@ export interface LlmServices {
   /** The run being replayed, or null. */
   readonly replayOf: string | null;
   replayStatus(): ReplayStatus | null;
+  /** A live USD budget (scientist steer budget usd, checked against the config's cap before it is sent). */
+  setMaxUsd?(value: number): void;
   /** Called by the literature replay on a miss, so the report names the first divergence of either kind. */
   noteMiss(error: unknown, kind: string): void;
 }
@@ -148,6 +150,10 @@ export function createLlmServices(options: {
     replayOf,
     temperature: (role) => llm.temperatures[role] ?? options.roleTemperatures?.[role] ?? seedTemperature,
     replayStatus: () => status && structuredClone(status),
+    // The budget object is read at every call, so a new limit binds the next call.
+    setMaxUsd: (value: number) => {
+      (budget as { maxUsd?: number }).maxUsd = value;
+    },
     noteMiss: (error, kind) => noteMiss(error, kind),
     model(role, idea) {
       const model = llm.models[role] ?? llm.model;
