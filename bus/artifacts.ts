@@ -1,7 +1,7 @@
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, normalize, sep } from "node:path";
 import type { ObjectStore, Objm } from "@nats-io/obj";
-import { BusError } from "./errors.ts";
+import { BusError, isBusError } from "./errors.ts";
 import { artifactBucket } from "./subjects.ts";
 
 /**
@@ -71,6 +71,19 @@ export class ArtifactStore {
 
   async getText(name: string): Promise<string> {
     return new TextDecoder().decode(await this.get(name));
+  }
+
+  /**
+   * The artifact's text, or `fallback` when it was never written. Only "not written" falls back: a bus fault
+   * (BUS_ARTIFACT_FAILED) propagates, so NATS being down is retried instead of read as "no such file".
+   */
+  async getTextOr(name: string, fallback: string): Promise<string> {
+    try {
+      return await this.getText(name);
+    } catch (error) {
+      if (isBusError(error, "BUS_ARTIFACT_MISSING")) return fallback;
+      throw error;
+    }
   }
 
   async list(): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
+import { errors as natsErrors } from "@nats-io/transport-node";
 /** Bus errors carry a code, a cause and whether retrying can help (STYLE.md item 5). */
 export type BusErrorCode =
   | "BUS_INVALID_ENVELOPE"
@@ -51,4 +52,14 @@ export function isNotFound(error: unknown): boolean {
 export function isWrongLastSequence(error: unknown): boolean {
   const code = jsApiCode(error);
   return code === JetStreamApiCodes.StreamWrongLastSequence || code === JetStreamApiCodes.StreamWrongLastSequenceUnknown;
+}
+
+/** A NATS client failure that may pass: a timeout, no responders (a server restarting), a lost connection. */
+export function isTransientNatsError(error: unknown): boolean {
+  return (
+    error instanceof natsErrors.TimeoutError ||
+    error instanceof natsErrors.NoRespondersError ||
+    error instanceof natsErrors.RequestError ||
+    error instanceof natsErrors.ConnectionError
+  );
 }

@@ -3,6 +3,7 @@
 import type { Paper } from "../../agents/literature/index.ts";
 import type { ModelProvider } from "../../agents/llm/index.ts";
 import { silentLogger, type LlmServices, type RoleContext, type Services } from "../../agents/runtime/index.ts";
+import { BusError } from "../../bus/index.ts";
 import { loadConfig } from "../../config/index.ts";
 import { tinyTemplate } from "./machine-harness.ts";
 
@@ -10,6 +11,7 @@ export interface FakeArtifacts {
   files: Map<string, string>;
   put(name: string, data: string | Uint8Array): Promise<string>;
   getText(name: string): Promise<string>;
+  getTextOr(name: string, fallback: string): Promise<string>;
   get(name: string): Promise<Uint8Array>;
   list(): Promise<string[]>;
 }
@@ -24,9 +26,11 @@ export function fakeArtifacts(initial: Record<string, string> = {}): FakeArtifac
     },
     getText: async (name) => {
       const text = files.get(name);
-      if (text === undefined) throw new Error(`artifact ${name} missing`);
+      // The real store's "not written" error, so policies that fall back only on it behave as in a run.
+      if (text === undefined) throw new BusError("BUS_ARTIFACT_MISSING", `artifact ${name} missing`);
       return text;
     },
+    getTextOr: async (name, fallback) => files.get(name) ?? fallback,
     get: async (name) => new TextEncoder().encode(files.get(name) ?? ""),
     list: async () => [...files.keys()],
   };

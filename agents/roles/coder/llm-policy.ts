@@ -18,12 +18,9 @@ import type { DescribePlotsInput, FixPlotInput, FixPlotOutput, PlannedRun, Write
  */
 const workPath = (ideaId: string, file: string) => `${ideaId}/coder/${file === "notes.txt" ? "model-notes.txt" : file}`;
 
+/** Not written yet (the first run of this idea) gives the fallback; a bus fault propagates and is retried. */
 async function readOr(context: RoleContext, name: string, fallback: string): Promise<string> {
-  try {
-    return await context.services.artifacts.getText(name);
-  } catch {
-    return fallback; // not written yet: the first run of this idea
-  }
+  return context.services.artifacts.getTextOr(name, fallback);
 }
 
 function initialNotes(idea: Idea): string {

@@ -2,6 +2,7 @@ import { assign, setup } from "xstate";
 import type { Payload } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
 import { isBudgetExhausted } from "../shared/llm-kit.ts";
+import { isTransientBusFault, rethrowError, withWarning } from "../shared/bus-faults.ts";
 import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "../shared/machine-kit.ts";
 import { failureOf, nothingToWriteUp, plotFailed, plotsOf, runResult } from "./study-results.ts";
 import type { CoderContext, DescribePlotsInput, FixPlotInput, FixPlotOutput, PlannedRun, WriteCodeInput, WriteCodeOutput } from "./types.ts";
@@ -92,7 +93,10 @@ export const coderMachine = setup({
         src: "planStudy",
         input: ({ context }) => ({ ideaId: context.ideaId!, idea: context.idea!, params: context.params }),
         onDone: { target: "coding", actions: assign({ plan: ({ event }) => event.output, current: { runIndex: 0, attempt: 1 } }) },
-        onError: { target: "failing", actions: assign({ failure: ({ event }) => `planning failed: ${errorText(event.error)}` }) },
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          { target: "failing", actions: assign({ failure: ({ event }) => `planning failed: ${errorText(event.error)}` }) },
+        ],
       },
     },
     coding: {
@@ -155,6 +159,8 @@ export const coderMachine = setup({
           },
         ],
         onError: [
+          // A bus fault (object store down) is not a failed run: the delivery is retried with backoff.
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
           // No later run can be written once the budget is spent: end the idea now, with the reason.
           { guard: ({ event }) => isBudgetExhausted(event.error), target: "failing", actions: assign({ failure: ({ event }) => `the coder failed: ${errorText(event.error)}` }) },
           { target: "runFailed", actions: assign({ lastFailure: ({ event }) => ({ status: "error", reason: `the coder failed: ${errorText(event.error)}`, stderrTail: "" }) }) },
@@ -169,7 +175,11 @@ export const coderMachine = setup({
         src: "recordRun",
         input: ({ context }) => ({ context, result: context.lastResult!, code: context.currentCode }),
         onDone: { target: "deciding", actions: assign({ notes: ({ event }) => event.output }) },
-        onError: { target: "deciding" },
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          // The run's record (notes, results) could not be written: the study goes on, and says so in its snapshot.
+          { target: "deciding", actions: assign({ warnings: ({ context, event }) => withWarning(context.warnings, `recording run results failed: ${errorText(event.error)}`) }) },
+        ],
       },
     },
     deciding: {
@@ -240,7 +250,10 @@ export const coderMachine = setup({
           },
           { target: "plotting", actions: assign({ plotScript: ({ event }) => event.output.plotScript }) },
         ],
-        onError: { target: "describing", actions: assign({ plotStatus: ({ context, event }) => plotFailed(context.plotFailure, context.plotAttempt - 1, `writing plot.py failed: ${errorText(event.error)}`) }) },
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          { target: "describing", actions: assign({ plotStatus: ({ context, event }) => plotFailed(context.plotFailure, context.plotAttempt - 1, `writing plot.py failed: ${errorText(event.error)}`) }) },
+        ],
       },
     },
     plotting: {
@@ -280,7 +293,10 @@ export const coderMachine = setup({
         src: "describePlots",
         input: ({ context }) => ({ ideaId: context.ideaId!, idea: context.idea!, notes: context.notes, plots: context.plots, plotStatus: context.plotStatus }),
         onDone: { target: "completed", actions: assign({ notes: ({ event }) => event.output }) },
-        onError: { target: "completed", actions: assign({ notes: ({ context, event }) => `${context.notes}\n\nThe plots could not be described in notes.txt: ${errorText(event.error)}\n` }) },
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          { target: "completed", actions: assign({ notes: ({ context, event }) => `${context.notes}\n\nThe plots could not be described in notes.txt: ${errorText(event.error)}\n` }) },
+        ],
       },
     },
     completed: {

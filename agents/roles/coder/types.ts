@@ -94,6 +94,8 @@ export interface CoderContext {
   plotAttempt: number;
   plotFailure: Failure | null;
   plotStatus: string;
+  /** Errors the study got past without failing (a run's record not written), kept in the snapshot; absent: none. */
+  warnings?: string[];
 }
 
 export type { RunResult };

@@ -1,6 +1,7 @@
 import { assign, setup } from "xstate";
 import type { Payload } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
+import { isTransientBusFault, rethrowError } from "../shared/bus-faults.ts";
 import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "../shared/machine-kit.ts";
 
 type Requested = Payload<"experiment.requested">;
@@ -55,16 +56,20 @@ export const experimenterMachine = setup({
             assign({ handled: ({ context }) => context.handled + 1, request: null }),
           ],
         },
-        onError: {
-          target: "idle",
-          actions: [
-            emitMessage(({ context, event }) => ({
-              type: "experiment.finished",
-              payload: internalFailure((context as Context).request as Requested, (event as unknown as { error: unknown }).error),
-            })),
-            assign({ handled: ({ context }) => context.handled + 1, request: null }),
-          ],
-        },
+        onError: [
+          // The object store or KV down is not the experiment's result: the delivery is retried with backoff.
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          {
+            target: "idle",
+            actions: [
+              emitMessage(({ context, event }) => ({
+                type: "experiment.finished",
+                payload: internalFailure((context as Context).request as Requested, (event as unknown as { error: unknown }).error),
+              })),
+              assign({ handled: ({ context }) => context.handled + 1, request: null }),
+            ],
+          },
+        ],
       },
     },
   },

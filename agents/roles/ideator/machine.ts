@@ -2,6 +2,7 @@ import { assign, setup } from "xstate";
 import type { ArchiveEntry, Payload } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
 import { emit, enqueueActions } from "xstate";
+import { isTransientBusFault, rethrowError, withWarning } from "../shared/bus-faults.ts";
 import { errorText, injected, payloadOf, publish, type PublishEvent } from "../shared/machine-kit.ts";
 import type { Outcome, ProposeInput, Proposal } from "./types.ts";
 
@@ -21,6 +22,8 @@ interface Ctx {
   constraints: string[];
   promoted: string[];
   error: string | null;
+  /** Errors the run got past (an archive write that failed), kept in the snapshot; absent: none. */
+  warnings?: string[];
 }
 
 const wanted = (c: Ctx) => Math.max(0, Math.min(c.maxInFlight - c.inFlight.length, c.budget - c.proposed));
@@ -130,7 +133,7 @@ export const ideatorMachine = setup({
         src: "recordOutcome",
         input: ({ context }) => ({ run: context.run, outcome: context.outcome! }),
         onDone: "routing",
-        onError: { target: "routing", actions: assign({ error: ({ event }) => errorText(event.error) }) },
+        onError: [{ guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError }, { target: "routing", actions: assign({ error: ({ event }) => errorText(event.error) }) }],
       },
     },
     routing: {
@@ -140,7 +143,7 @@ export const ideatorMachine = setup({
       invoke: {
         src: "loadArchive",
         onDone: { target: "proposing", actions: assign({ archive: ({ event }) => event.output }) },
-        onError: { target: "proposing", actions: assign({ archive: [], error: ({ event }) => errorText(event.error) }) },
+        onError: [{ guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError }, { target: "proposing", actions: assign({ archive: [], error: ({ event }) => errorText(event.error) }) }],
       },
     },
     proposing: {
@@ -156,8 +159,12 @@ export const ideatorMachine = setup({
         }),
         // A promoted idea is extended by the first proposal made after the promotion, then leaves the queue.
         onDone: { target: "recording", actions: assign({ pending: ({ event }) => event.output, archive: [], promoted: ({ context, event }) => (event.output.length > 0 ? context.promoted.slice(1) : context.promoted) }) },
-        // The idea space may be exhausted or the model broken: stop proposing rather than loop.
-        onError: { target: "checking", actions: assign(({ context, event }) => ({ budget: context.proposed, error: errorText(event.error), archive: [] })) },
+        // The idea space may be exhausted or the model broken: stop proposing rather than loop. A bus fault is
+        // neither: the delivery is retried.
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          { target: "checking", actions: assign(({ context, event }) => ({ budget: context.proposed, error: errorText(event.error), archive: [] })) },
+        ],
       },
     },
     recording: {
@@ -165,7 +172,11 @@ export const ideatorMachine = setup({
         src: "recordProposals",
         input: ({ context }) => ({ run: context.run, proposals: context.pending }),
         onDone: "announcing",
-        onError: "announcing",
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          // The ideas are announced anyway (the archive is a record, not the run); the failure stays on record.
+          { target: "announcing", actions: assign({ warnings: ({ context, event }) => withWarning(context.warnings, `recording proposals failed: ${errorText(event.error)}`) }) },
+        ],
       },
     },
     announcing: {
@@ -214,7 +225,15 @@ export const ideatorMachine = setup({
       },
     },
     recordingLate: {
-      invoke: { src: "recordOutcome", input: ({ context }) => ({ run: context.run, outcome: context.outcome! }), onDone: "closed", onError: "closed" },
+      invoke: {
+        src: "recordOutcome",
+        input: ({ context }) => ({ run: context.run, outcome: context.outcome! }),
+        onDone: "closed",
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          { target: "closed", actions: assign({ warnings: ({ context, event }) => withWarning(context.warnings, `recording a late outcome failed: ${errorText(event.error)}`) }) },
+        ],
+      },
     },
   },
 });

@@ -49,11 +49,13 @@ export function latexPart(artifact: string, report: ProvenanceReport) {
 /** provenance.json with the LaTeX paper's check added (or replaced). */
 export async function recordLatexCheck(context: RoleContext<WriterConfig>, ideaId: string, part: ReturnType<typeof latexPart>): Promise<void> {
   const { artifacts } = context.services;
+  // The Markdown paper's record is written first; without it the LaTeX check stands alone. A bus fault propagates.
+  const text = await artifacts.getTextOr(provenanceArtifact(ideaId), "{}");
   let record: Record<string, unknown> = {};
   try {
-    record = JSON.parse(await artifacts.getText(provenanceArtifact(ideaId))) as Record<string, unknown>;
+    record = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    record = {}; // the Markdown paper's record is written first; without it the LaTeX check stands alone
+    record = {}; // an unreadable record is replaced by this check
   }
   await artifacts.put(provenanceArtifact(ideaId), `${JSON.stringify({ ...record, latex: part }, null, 2)}\n`);
 }

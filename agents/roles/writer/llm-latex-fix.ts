@@ -62,11 +62,8 @@ export function llmLatexFix(context: RoleContext<WriterConfig>) {
     const model = modelFor(context, input.study.ideaId);
     let chktex = "";
     if (input.chktexArtifact) {
-      try {
-        chktex = await context.services.artifacts.getText(input.chktexArtifact);
-      } catch {
-        chktex = ""; // the compile left no readable chktex.log: the TeX log alone goes to the model
-      }
+      // No chktex.log: the TeX log alone goes to the model; a bus fault propagates (retried), it is not "no log".
+      chktex = await context.services.artifacts.getTextOr(input.chktexArtifact, "");
     }
     const messages: ChatMessage[] = [{ role: "user", content: latexFixPrompt(input, chktex) }];
     let tex = input.tex;

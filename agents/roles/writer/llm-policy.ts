@@ -46,12 +46,8 @@ export function writerLlmPolicy(context: RoleContext<WriterConfig>) {
       const model = modelFor(context, study.ideaId);
       const table = resultsTable(study);
       const figures = Object.keys(study.plots);
-      let coderNotes = "";
-      try {
-        coderNotes = await artifacts.getText(`${study.ideaId}/coder/notes.txt`);
-      } catch {
-        coderNotes = ""; // the coder wrote no notes of its own
-      }
+      // "" when the coder wrote no notes of its own; a bus fault is not "no notes" (it propagates, retried).
+      const coderNotes = await artifacts.getTextOr(`${study.ideaId}/coder/notes.txt`, "");
       const notes = [study.notes, coderNotes].filter(Boolean).join("\n\n");
       const refs = startingReferences(context, study);
       const citations = referenceList(refs);

@@ -40,6 +40,10 @@ function byteArtifacts(initial: Record<string, string | Uint8Array>) {
       return bytes;
     },
     getText: async (name: string) => new TextDecoder().decode(await (async () => files.get(name) ?? Promise.reject(new Error(`artifact ${name} missing`)))()),
+    getTextOr: async (name: string, fallback: string) => {
+      const bytes = files.get(name);
+      return bytes ? new TextDecoder().decode(bytes) : fallback;
+    },
     list: async () => [...files.keys()],
   };
 }
