@@ -18,7 +18,9 @@ export const controlSchemas = {
   "control.paused": z.object({ role: roleName.nullable().default(null), reason: z.string().default("") }).strict(),
   "control.resumed": z.object({ role: roleName.nullable().default(null) }).strict(),
   /** The idea is dropped by the operator: its further messages are not handled, the archive records why. */
-  "control.idea-stopped": z.object({ ideaId: z.string().min(1), reason: z.string().default("stopped by the operator") }).strict(),
+  "control.idea-stopped": z
+    .object({ ideaId: z.string().min(1), reason: z.string().default("stopped by the operator") })
+    .strict(),
   /** A note the llm ideator, coder and writer see in their next prompt for that idea; rules honour what they can. */
   "control.noted": z.object({ ideaId: z.string().min(1), text: z.string().min(1).max(4000) }).strict(),
   /** A constraint on new ideas: text for the llm ideator and novelty checker, a knob filter for rules. */
@@ -31,7 +33,9 @@ export const controlSchemas = {
       cap: z.number().nullable().default(null),
     })
     .strict()
-    .refine((b) => b.key === "usd" || Number.isInteger(b.value), { message: "ideas and maxInFlightIdeas take whole numbers" })
+    .refine((b) => b.key === "usd" || Number.isInteger(b.value), {
+      message: "ideas and maxInFlightIdeas take whole numbers",
+    })
     .refine((b) => b.key !== "maxInFlightIdeas" || b.value >= 1, { message: "maxInFlightIdeas must be at least 1" }),
   /** An archived idea to extend next (the ideator's next proposal is its child). */
   "control.promoted": z.object({ ideaId: z.string().min(1) }).strict(),

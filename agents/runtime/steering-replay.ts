@@ -1,5 +1,13 @@
 import type { Logger } from "pino";
-import { deterministicId, followRun, publishEnvelope, readRun, runExists, type BusConnection, type Envelope } from "../../bus/index.ts";
+import {
+  deterministicId,
+  followRun,
+  publishEnvelope,
+  readRun,
+  runExists,
+  type BusConnection,
+  type Envelope,
+} from "../../bus/index.ts";
 
 /** Types that do not mark a causal point (their order among replicas is not reproducible). */
 const unsteady = (type: string) => type === "actor.transitioned";
@@ -44,7 +52,13 @@ export function interventionsToReplay(recorded: string, envelopes: readonly Enve
  * published (from the same operator) right after the new run's message that matches the one it followed in the
  * recording, with that message as its causation. Resolves when all are sent, the run completes or `signal` aborts.
  */
-export async function replayInterventions(options: { bus: BusConnection; recorded: string; run: string; signal: AbortSignal; logger: Logger }): Promise<number> {
+export async function replayInterventions(options: {
+  bus: BusConnection;
+  recorded: string;
+  run: string;
+  signal: AbortSignal;
+  logger: Logger;
+}): Promise<number> {
   const { bus, recorded, run, signal, logger } = options;
   if (!(await runExists(bus.jsm, recorded))) return 0;
   const stored = await readRun(bus.js, bus.jsm, recorded);
@@ -79,6 +93,9 @@ export async function replayInterventions(options: { bus: BusConnection; recorde
     for (const p of matched) await publish(p, e);
     if (e.type === "run.completed") break;
   }
-  if (queue.length > 0) logger.warn({ unsent: queue.map((p) => p.control.type) }, "the replay never reached the causal point of some interventions");
+  if (queue.length > 0) {
+    const unsent = queue.map((p) => p.control.type);
+    logger.warn({ unsent }, "the replay never reached the causal point of some interventions");
+  }
   return sent;
 }

@@ -48,7 +48,8 @@ export class SteeringState implements SteeringView {
     const parsed = controlSchemas[envelope.type].safeParse(envelope.payload);
     if (!parsed.success) return; // the handler dead-letters it where a role consumes it; here it changes nothing
     this.seen.add(envelope.id);
-    this.interventions.push({ at: envelope.at, type: envelope.type, payload: parsed.data, from: envelope.from, id: envelope.id });
+    const { at, type, from, id } = envelope;
+    this.interventions.push({ at, type, payload: parsed.data, from, id });
     const p = parsed.data as Record<string, unknown>;
     switch (envelope.type) {
       case "control.paused":

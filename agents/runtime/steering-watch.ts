@@ -31,11 +31,13 @@ export async function watchSteering(options: {
         try {
           envelope = envelopeSchema.parse(JSON.parse(new TextDecoder().decode(m.data))) as Envelope;
         } catch (error) {
-          logger.warn({ subject: m.subject, reason: (error as Error).message }, "malformed control message ignored by steering");
+          const reason = (error as Error).message;
+          logger.warn({ subject: m.subject, reason }, "malformed control message ignored by steering");
           continue;
         }
         if (!envelope.from.startsWith("operator/")) {
-          logger.warn({ from: envelope.from, type: envelope.type }, "control message not from operator/... ignored by steering");
+          const { from, type } = envelope;
+          logger.warn({ from, type }, "control message not from operator/... ignored by steering");
           continue;
         }
         state.apply(envelope);

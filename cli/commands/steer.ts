@@ -16,6 +16,13 @@ Verbs:
 
 Every intervention is a control.* message from operator/<host>: it is in the trace and in report.json.`;
 
+interface SteerFlags {
+  config?: string;
+  nats?: string;
+  role?: string;
+  reason?: string;
+}
+
 export function registerSteer(program: Command): void {
   program
     .command("steer <run> <verb> [args...]")
@@ -25,19 +32,21 @@ export function registerSteer(program: Command): void {
     .option("--role <role>", "pause/resume only this role")
     .option("--reason <text>", "why (pause, stop-idea)")
     .addHelpText("after", help)
-    .action(async (run: string, verb: string, args: string[], opts: { config?: string; nats?: string; role?: string; reason?: string }) => {
+    .action(async (run: string, verb: string, args: string[], opts: SteerFlags) => {
       try {
         // Bad verbs and words fail before anything connects.
-        const request = controlFor(verb, args, { ...(opts.role && { role: opts.role }), ...(opts.reason && { reason: opts.reason }) });
+        const flags = { ...(opts.role && { role: opts.role }), ...(opts.reason && { reason: opts.reason }) };
+        const request = controlFor(verb, args, flags);
         const { config, registry } = await boot({ config: opts.config, overrides: { natsUrl: opts.nats } });
         if (opts.role && !registry.names().includes(opts.role)) {
-          throw new SteeringError("STEER_BAD_ARGS", `--role ${opts.role} is not a role of this swarm (${registry.names().join(", ")})`);
+          const roles = registry.names().join(", ");
+          throw new SteeringError("STEER_BAD_ARGS", `--role ${opts.role} is not a role of this swarm (${roles})`);
         }
         const nats = await ensureNats(config, { reuseLive: true });
         const bus = await connectBus(nats.url, { name: "scientist-steer", ...busAccessFor(config.nats, "operator") });
         try {
           const sent = await sendControl({ bus, run, request, config });
-          process.stdout.write(`${sent.type} ${JSON.stringify(sent.payload)} sent to run ${run} (message ${sent.id})\n`);
+          process.stdout.write(`${sent.type} ${JSON.stringify(sent.payload)} sent to run ${run} (${sent.id})\n`);
         } finally {
           await bus.close();
           await nats.server?.stop();
