@@ -14,7 +14,13 @@ import {
 } from "../../bus/index.ts";
 import type { SwarmConfig } from "../../config/index.ts";
 
-export type SteeringErrorCode = "STEER_BAD_VERB" | "STEER_BAD_ARGS" | "STEER_UNKNOWN_RUN" | "STEER_RUN_ENDED" | "STEER_UNKNOWN_IDEA" | "STEER_OVER_CAP";
+export type SteeringErrorCode =
+  | "STEER_BAD_VERB"
+  | "STEER_BAD_ARGS"
+  | "STEER_UNKNOWN_RUN"
+  | "STEER_RUN_ENDED"
+  | "STEER_UNKNOWN_IDEA"
+  | "STEER_OVER_CAP";
 
 export class SteeringError extends Error {
   readonly code: SteeringErrorCode;
@@ -33,9 +39,15 @@ export interface ControlRequest {
 }
 
 /** A steer verb and its words as a control message (the CLI's and the page's grammar); throws SteeringError. */
-export function controlFor(verb: string, args: readonly string[], options: { role?: string; reason?: string } = {}): ControlRequest {
+export function controlFor(
+  verb: string,
+  args: readonly string[],
+  options: { role?: string; reason?: string } = {},
+): ControlRequest {
   const need = (n: number, usage: string) => {
-    if (args.length < n || args.slice(0, n).some((a) => a.trim() === "")) throw new SteeringError("STEER_BAD_ARGS", `usage: steer <run> ${usage}`);
+    if (args.length < n || args.slice(0, n).some((a) => a.trim() === "")) {
+      throw new SteeringError("STEER_BAD_ARGS", `usage: steer <run> ${usage}`);
+    }
   };
   let request: ControlRequest;
   switch (verb) {
@@ -47,7 +59,10 @@ export function controlFor(verb: string, args: readonly string[], options: { rol
       break;
     case "stop-idea":
       need(1, "stop-idea ID [--reason TEXT]");
-      request = { type: "control.idea-stopped", payload: { ideaId: args[0], reason: options.reason ?? "stopped by the operator" } };
+      request = {
+        type: "control.idea-stopped",
+        payload: { ideaId: args[0], reason: options.reason ?? "stopped by the operator" },
+      };
       break;
     case "note":
       need(2, "note ID TEXT");
@@ -60,9 +75,16 @@ export function controlFor(verb: string, args: readonly string[], options: { rol
     case "budget": {
       need(2, `budget ${budgetKeySchema.options.join("|")} VALUE`);
       const key = budgetKeySchema.safeParse(args[0]);
-      if (!key.success) throw new SteeringError("STEER_BAD_ARGS", `budget key must be one of ${budgetKeySchema.options.join(", ")}, not ${args[0]}`);
+      if (!key.success) {
+        throw new SteeringError(
+          "STEER_BAD_ARGS",
+          `budget key must be one of ${budgetKeySchema.options.join(", ")}, not ${args[0]}`,
+        );
+      }
       const value = Number(args[1]);
-      if (!Number.isFinite(value)) throw new SteeringError("STEER_BAD_ARGS", `budget value must be a number, not ${args[1]}`);
+      if (!Number.isFinite(value)) {
+        throw new SteeringError("STEER_BAD_ARGS", `budget value must be a number, not ${args[1]}`);
+      }
       request = { type: "control.budget-changed", payload: { key: key.data, value } };
       break;
     }
@@ -71,10 +93,15 @@ export function controlFor(verb: string, args: readonly string[], options: { rol
       request = { type: "control.promoted", payload: { ideaId: args[0] } };
       break;
     default:
-      throw new SteeringError("STEER_BAD_VERB", `unknown steer verb ${JSON.stringify(verb)} (one of: ${steerVerbs.join(", ")})`);
+      throw new SteeringError(
+        "STEER_BAD_VERB",
+        `unknown steer verb ${JSON.stringify(verb)} (one of: ${steerVerbs.join(", ")})`,
+      );
   }
   const parsed = controlSchemas[request.type].safeParse(request.payload);
-  if (!parsed.success) throw new SteeringError("STEER_BAD_ARGS", `${verb}: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+  if (!parsed.success) {
+    throw new SteeringError("STEER_BAD_ARGS", `${verb}: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+  }
   return { type: request.type, payload: parsed.data as Record<string, unknown> };
 }
 
@@ -102,29 +129,51 @@ export async function sendControl(options: {
   now?: Date;
 }): Promise<Envelope> {
   const { bus, run, request } = options;
-  if (!(await runExists(bus.jsm, run))) throw new SteeringError("STEER_UNKNOWN_RUN", `no run ${run} on this NATS server`);
+  if (!(await runExists(bus.jsm, run))) {
+    throw new SteeringError("STEER_UNKNOWN_RUN", `no run ${run} on this NATS server`);
+  }
   const stored = await readRun(bus.js, bus.jsm, run);
   const envelopes = stored.flatMap((s) => (s.envelope ? [s.envelope] : []));
-  if (envelopes.some((e) => e.type === "run.completed")) throw new SteeringError("STEER_RUN_ENDED", `run ${run} has completed; there is nothing to steer`);
+  if (envelopes.some((e) => e.type === "run.completed")) {
+    throw new SteeringError("STEER_RUN_ENDED", `run ${run} has completed; there is nothing to steer`);
+  }
   const p = request.payload;
   if (request.type === "control.idea-stopped" || request.type === "control.noted") {
-    const ideas = envelopes.filter((e) => e.type === "idea.proposed").map((e) => String((e.payload as { ideaId: string }).ideaId));
+    const ideas = envelopes
+      .filter((e) => e.type === "idea.proposed")
+      .map((e) => String((e.payload as { ideaId: string }).ideaId));
     if (!ideas.includes(String(p.ideaId))) {
-      throw new SteeringError("STEER_UNKNOWN_IDEA", `run ${run} has no idea ${String(p.ideaId)} (its ideas: ${ideas.join(", ") || "none yet"})`);
+      throw new SteeringError(
+        "STEER_UNKNOWN_IDEA",
+        `run ${run} has no idea ${String(p.ideaId)} (its ideas: ${ideas.join(", ") || "none yet"})`,
+      );
     }
   }
   if (request.type === "control.promoted") {
     const template = envelopes.find((e) => e.type === "run.started")?.payload as { template?: string } | undefined;
     const archived = template?.template ? await new IdeaArchive(bus.kv.archive).list(template.template) : [];
     if (!archived.some((e) => e.ideaId === p.ideaId)) {
-      throw new SteeringError("STEER_UNKNOWN_IDEA", `the archive of template ${template?.template ?? "?"} holds no idea ${String(p.ideaId)}`);
+      throw new SteeringError(
+        "STEER_UNKNOWN_IDEA",
+        `the archive of template ${template?.template ?? "?"} holds no idea ${String(p.ideaId)}`,
+      );
     }
   }
   let payload = p;
   if (request.type === "control.budget-changed") {
     const cap = budgetCap(options.config, String(p.key));
-    if (cap === null) throw new SteeringError("STEER_OVER_CAP", `budget ${String(p.key)} has no cap in the config (set steering.caps.usd or llm.budget.maxUsd)`);
-    if (Number(p.value) > cap) throw new SteeringError("STEER_OVER_CAP", `budget ${String(p.key)} ${String(p.value)} exceeds the config's cap ${cap} (steering.caps)`);
+    if (cap === null) {
+      throw new SteeringError(
+        "STEER_OVER_CAP",
+        `budget ${String(p.key)} has no cap in the config (set steering.caps.usd or llm.budget.maxUsd)`,
+      );
+    }
+    if (Number(p.value) > cap) {
+      throw new SteeringError(
+        "STEER_OVER_CAP",
+        `budget ${String(p.key)} ${String(p.value)} exceeds the config's cap ${cap} (steering.caps)`,
+      );
+    }
     payload = { ...p, cap };
   }
   // The causal point: the latest message that is not an actor's state change (their order is not reproducible).
