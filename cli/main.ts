@@ -9,10 +9,10 @@ import { registerResume } from "./commands/resume.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerRuns } from "./commands/runs.ts";
 import { registerSandbox } from "./commands/sandbox.ts";
+import { registerSteer } from "./commands/steer.ts";
 import { registerTrace } from "./commands/trace.ts";
 import { registerUi } from "./commands/ui.ts";
 
-import { registerSteer } from "./commands/steer.ts";
 export function buildProgram(): Command {
   const program = new Command()
     .name("scientist")
@@ -24,15 +24,15 @@ export function buildProgram(): Command {
   registerAgent(program);
   registerRoles(program);
   registerCreds(program);
+  registerCluster(program);
   registerTrace(program);
+  registerSteer(program);
   registerUi(program);
   registerDoctor(program);
   registerSandbox(program);
-  registerCluster(program);
   registerReviewBench(program);
   return program;
 }
-  registerSteer(program);
 
 export async function main(argv: string[]): Promise<void> {
   // `scientist trace … | head` closes the pipe early; that is not an error.

@@ -187,9 +187,9 @@ export function loadConfig(
       storeDir: fromCwd(c.nats.storeDir),
       maxDeliver: c.nats.maxDeliver,
       ackWaitMs: c.nats.ackWaitSeconds * 1000,
+      replicas: c.nats.replicas,
       ...natsAccess(c.nats, o.natsUrl ?? env.SCIENTIST_NATS_URL ?? c.nats.url, fromBase),
     },
-      replicas: c.nats.replicas,
     roles: Object.fromEntries(Object.entries(c.roles).map(([name, r]) => [name, { ...r, policy: r.policy }])),
     plugins: c.plugins.map((p) => ({ ...p, module: fromBase(p.module) })),
     sandbox: {

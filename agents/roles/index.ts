@@ -1,12 +1,12 @@
 /** Public surface of agents/roles: the built-in roles and a registry holding them. */
 import { RoleRegistry, type RoleDefinition } from "../runtime/index.ts";
-import { areaChair } from "./area-chair/role.ts";
-import { coder } from "./coder/role.ts";
-import { experimenter } from "./experimenter/role.ts";
-import { ideator } from "./ideator/role.ts";
-import { novelty } from "./novelty/role.ts";
-import { reviewer } from "./reviewer/role.ts";
-import { writer } from "./writer/role.ts";
+import { areaChair } from "./area-chair/index.ts";
+import { coder } from "./coder/index.ts";
+import { experimenter } from "./experimenter/index.ts";
+import { ideator } from "./ideator/index.ts";
+import { novelty } from "./novelty/index.ts";
+import { reviewer } from "./reviewer/index.ts";
+import { writer } from "./writer/index.ts";
 
 export const builtinRoles: RoleDefinition[] = [ideator, novelty, coder, experimenter, writer, reviewer, areaChair];
 
@@ -18,5 +18,5 @@ export function createBuiltinRegistry(): RoleRegistry {
 
 export { ideator, novelty, coder, experimenter, writer, reviewer, areaChair };
 export { injected, publish, emitMessage, payloadOf, type PublishEvent } from "./shared/machine-kit.ts";
-export { personas } from "./reviewer/personas.ts";
+export { personas } from "./reviewer/index.ts";
 export { RoleError, isRoleError, type RoleErrorCode } from "./errors.ts";
