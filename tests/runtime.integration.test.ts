@@ -74,7 +74,7 @@ describe("the runtime on a real nats-server", () => {
     id: deterministicId(null, "ping.sent", n, run),
     type: "ping.sent",
     run,
-    from: "test/t",
+    from: "source/t",
     causation: null,
     correlation,
     at: new Date().toISOString(),
@@ -87,7 +87,10 @@ describe("the runtime on a real nats-server", () => {
     bus = await connectBus(nats.url);
     await ensureRunStream(bus.jsm, run);
     const config = loadConfig({ env: {}, raw: { nats: { url: nats.url, maxDeliver: 2, ackWaitSeconds: 2 }, run: { out: mkdtempSync(join(tmpdir(), "sci-rt-")) } } });
-    const registry = new RoleRegistry().register(pingRole(effects, fail));
+    // The sender check admits only roles of the swarm: the test publishes as "source", a role that emits pings.
+    const pinger = pingRole(effects, fail);
+    const source: RoleDefinition = { ...pinger, name: "source", consumes: [], emits: ["ping.sent"], messageTypes: {} };
+    const registry = new RoleRegistry().register(pinger).register(source);
     const services: Services = {
       sandbox: null,
       artifacts: new ArtifactStore(bus.objm, run, null),
