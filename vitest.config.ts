@@ -16,10 +16,17 @@ export default defineConfig({
     hookTimeout: 180_000,
     reporters: ["default"],
     projects: [
-      { extends: true, test: { name: "unit", include: unitInclude, exclude: ["node_modules/**", ".scientist/**", ...slowPatterns] } },
       {
         extends: true,
-        test: { name: "integration", include: ["tests/**/*.test.ts", ...slowPatterns.map((p) => `{agents,bus,sandbox,config,templates,cli}/${p}`)], exclude: ["node_modules/**", ".scientist/**"] },
+        test: { name: "unit", include: unitInclude, exclude: ["node_modules/**", ".scientist/**", ...slowPatterns] },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["tests/**/*.test.ts", ...slowPatterns.map((p) => `{agents,bus,sandbox,config,templates,cli}/${p}`)],
+          exclude: ["node_modules/**", ".scientist/**"],
+        },
       },
     ],
   },

@@ -14,7 +14,10 @@ const count = Number(countText);
 const rounds = Number(roundsText);
 const body = "x".repeat(Number(bodyText));
 const gc = (globalThis as { gc?: () => void }).gc;
-if (!url || !run || !Number.isFinite(count) || !gc) throw new Error("usage: node --expose-gc --import tsx actor-scale-child.ts <nats-url> <run> <count> <rounds> <body-bytes>");
+if (!url || !run || !Number.isFinite(count) || !gc)
+  throw new Error(
+    "usage: node --expose-gc --import tsx actor-scale-child.ts <nats-url> <run> <count> <rounds> <body-bytes>",
+  );
 
 const settle = async () => {
   for (let i = 0; i < 3; i++) {
@@ -26,7 +29,13 @@ const settle = async () => {
 const bus = await connectBus(url, { name: "bench-actors" });
 const { host } = await hostPingRole(bus, url, run, 1);
 const waiters = new Map<string, () => void>();
-const sub = bus.nc.subscribe(subjectFor(run, "pong.sent"), { callback: (_e, m) => { const n = m.json<Envelope<{ n: string }>>().payload.n; waiters.get(n)?.(); waiters.delete(n); } });
+const sub = bus.nc.subscribe(subjectFor(run, "pong.sent"), {
+  callback: (_e, m) => {
+    const n = m.json<Envelope<{ n: string }>>().payload.n;
+    waiters.get(n)?.();
+    waiters.delete(n);
+  },
+});
 const hop = async (n: string, actor: string, withBody = "") => {
   const seen = new Promise<void>((resolve) => waiters.set(n, resolve));
   await publishEnvelope(bus.js, ping(run, n, actor, withBody));
@@ -39,7 +48,9 @@ const before = process.memoryUsage();
 const createdMs = await timed(async () => {
   // Windows of 100 in flight: creating the actors is not the figure, their memory afterwards is.
   for (let i = 0; i < count; i += 100) {
-    await Promise.all(Array.from({ length: Math.min(100, count - i) }, (_, j) => hop(`c${i + j}`, `actor-${i + j}`, body)));
+    await Promise.all(
+      Array.from({ length: Math.min(100, count - i) }, (_, j) => hop(`c${i + j}`, `actor-${i + j}`, body)),
+    );
   }
 });
 await settle();

@@ -11,10 +11,22 @@ import type { LlmRun } from "./llm-run.ts";
 
 describe("figures", () => {
   it("computes the ratio and judges the target; a figure without a target is not judged", () => {
-    expect(figure({ name: "a", value: 3, unit: "ms", anchorName: "raw", anchor: 2, target: "≤ 1.5×", atMost: 1.5 })).toMatchObject({ ratio: 1.5, met: true });
-    expect(figure({ name: "b", value: 1, unit: "", anchorName: "x", anchor: 4, target: "≥ 3×", atLeast: 3 })).toMatchObject({ ratio: 0.25, met: false });
+    expect(
+      figure({ name: "a", value: 3, unit: "ms", anchorName: "raw", anchor: 2, target: "≤ 1.5×", atMost: 1.5 }),
+    ).toMatchObject({ ratio: 1.5, met: true });
+    expect(
+      figure({ name: "b", value: 1, unit: "", anchorName: "x", anchor: 4, target: "≥ 3×", atLeast: 3 }),
+    ).toMatchObject({ ratio: 0.25, met: false });
     expect(figure({ name: "c", value: 1, unit: "", anchorName: "x", anchor: 0, target: null }).met).toBeNull();
-    const table = renderTable([{ section: "s", figures: [figure({ name: "hop", value: 3, unit: "ms", anchorName: "raw", anchor: 2, target: "≤ 1.5×", atMost: 1 })], notes: [] }]);
+    const table = renderTable([
+      {
+        section: "s",
+        figures: [
+          figure({ name: "hop", value: 3, unit: "ms", anchorName: "raw", anchor: 2, target: "≤ 1.5×", atMost: 1 }),
+        ],
+        notes: [],
+      },
+    ]);
     expect(table).toMatch(/hop\s+3\.00 ms\s+raw 2\.00 ms\s+1\.50×\s+≤ 1\.5×\s+NO/);
   });
 });
@@ -24,7 +36,9 @@ describe("Python str.format over the seed's prompts", () => {
     expect(pyFormat("{a} {fence[1]} {{x}}", { a: 1, fence: ["<", ">"] })).toBe("1 > {x}");
     expect(() => pyFormat("{missing}", {})).toThrow(/no value for \{missing\}/);
     // The seed's refinement prompt escapes LaTeX braces; formatting must leave single braces.
-    expect(pyFormat(seedPrompt("refinement_prompt"), { section: "Method" })).toContain("\\begin{figure} with a \\end{figure}");
+    expect(pyFormat(seedPrompt("refinement_prompt"), { section: "Method" })).toContain(
+      "\\begin{figure} with a \\end{figure}",
+    );
   });
 });
 
@@ -46,11 +60,31 @@ describe("the token server", () => {
     const server = await startTokenServer({ latencyMs: 30, jitterMs: 0 });
     try {
       const long = "word ".repeat(2000);
-      const body = { model: "gpt-4o", messages: [{ role: "system", content: long }, { role: "user", content: "Write the Method." }], response_format: { type: "json_schema", json_schema: { name: "section", schema: { type: "object" } } } };
+      const body = {
+        model: "gpt-4o",
+        messages: [
+          { role: "system", content: long },
+          { role: "user", content: "Write the Method." },
+        ],
+        response_format: { type: "json_schema", json_schema: { name: "section", schema: { type: "object" } } },
+      };
       const post = async () => {
         const t0 = performance.now();
-        const res = await fetch(`${server.url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-        return { json: (await res.json()) as { usage: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details: { cached_tokens: number } } }, ms: performance.now() - t0 };
+        const res = await fetch(`${server.url}/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        return {
+          json: (await res.json()) as {
+            usage: {
+              prompt_tokens: number;
+              completion_tokens: number;
+              prompt_tokens_details: { cached_tokens: number };
+            };
+          },
+          ms: performance.now() - t0,
+        };
       };
       const first = await post();
       const second = await post();
@@ -67,9 +101,21 @@ describe("the token server", () => {
 });
 
 /** A run's stream: one agent per role, message times in ms from 0. */
-function timed(specs: Array<[id: string, type: string, from: string, cause: string | null, atMs: number, storedMs?: number]>): TimedEnvelope[] {
+function timed(
+  specs: Array<[id: string, type: string, from: string, cause: string | null, atMs: number, storedMs?: number]>,
+): TimedEnvelope[] {
   return specs.map(([id, type, from, cause, atMs, storedMs]) => ({
-    envelope: { id, type, run: "r1", from, causation: cause, correlation: type === "run.started" ? "r1" : "idea-1", at: new Date(atMs).toISOString(), v: 1, payload: {} } as Envelope,
+    envelope: {
+      id,
+      type,
+      run: "r1",
+      from,
+      causation: cause,
+      correlation: type === "run.started" ? "r1" : "idea-1",
+      at: new Date(atMs).toISOString(),
+      v: 1,
+      payload: {},
+    } as Envelope,
     storedMs: storedMs ?? atMs,
   }));
 }
@@ -91,7 +137,12 @@ describe("stage times from a stream", () => {
     const steps = stepsOf(stream);
     const writer = steps.find((s) => s.role === "writer")!;
     expect(writer.serviceMs).toBe(1000);
-    expect(steps.filter((s) => s.role === "reviewer").map((s) => s.serviceMs).sort()).toEqual([200, 500]);
+    expect(
+      steps
+        .filter((s) => s.role === "reviewer")
+        .map((s) => s.serviceMs)
+        .sort(),
+    ).toEqual([200, 500]);
     expect(steps.every((s) => s.waitMs === 0)).toBe(true);
   });
 
@@ -112,7 +163,10 @@ describe("stage times from a stream", () => {
       ["r1", "review.submitted", "reviewer/a-0", "q1", 410],
     ]);
     const seats = stepsOf(busy).filter((s) => s.role === "reviewer");
-    expect(seats.map((s) => [s.serviceMs, s.waitMs])).toEqual([[200, 0], [200, 200]]);
+    expect(seats.map((s) => [s.serviceMs, s.waitMs])).toEqual([
+      [200, 0],
+      [200, 200],
+    ]);
   });
 
   it("sets the ideal makespan by the slowest slot for the run's ideas", () => {
@@ -139,7 +193,17 @@ describe("the seed's tokens per paper", () => {
     texFinal: "\\begin{document}" + "text ".repeat(500) + "\\end{document}",
     paperText: "paper ".repeat(800),
     fewShot: { paper: "example ".repeat(3000), review: '{"Overall": 6}' },
-    papers: [{ title: "A", authors: "B", venue: "C", year: "2020", cites: "1", abstract: "abs ".repeat(100), bibtex: "@article{a}" }],
+    papers: [
+      {
+        title: "A",
+        authors: "B",
+        venue: "C",
+        year: "2020",
+        cites: "1",
+        abstract: "abs ".repeat(100),
+        bibtex: "@article{a}",
+      },
+    ],
     reviewJson: '{"Overall": 6}',
     rounds: { ideation: 2, novelty: 2, reviewerPerSeat, citations },
     outputTokens: { idea: 50, novelty: 20, edits: 60, section: 15, citation: 20, review: 120, metaReview: 120 },
@@ -150,7 +214,8 @@ describe("the seed's tokens per paper", () => {
     expect(stages.ideator!.calls).toBe(2);
     expect(stages.novelty!.calls).toBe(2);
     expect(stages.coder!.calls).toBe(1 + 1 + 2); // plan, one run's results, plot, notes
-    // 2 abstract + 12 sections + related-work sketch + 5 × (aider + 2 citation calls) + refine + title + 8 second passes
+    // 2 abstract + 12 sections + related-work sketch + 5 × (aider + 2 citation calls) + refine + title + 8 second
+    // passes
     expect(stages.writer!.calls).toBe(2 + 12 + 1 + 15 + 1 + 1 + 8);
     expect(stages.reviewer!.calls).toBe(2); // the ensemble (n = 5 in one call) and one reflection
     expect(stages.reviewer!.outputTokens).toBe(5 * 120 + 120);

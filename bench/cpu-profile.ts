@@ -20,16 +20,29 @@ export interface HotSpot {
 function categoryOf(url: string, fn: string): string {
   if (fn === "(idle)") return "idle (waiting on I/O)";
   if (fn === "(garbage collector)") return "GC";
-  if (url.startsWith("node:internal/modules") || url.includes("/node_modules/tsx/") || url.includes("/node_modules/esbuild/")) return "module loading (tsx)";
+  if (
+    url.startsWith("node:internal/modules") ||
+    url.includes("/node_modules/tsx/") ||
+    url.includes("/node_modules/esbuild/")
+  )
+    return "module loading (tsx)";
   if (url.includes("/node_modules/")) return "dependencies";
   if (url.startsWith(repoRoot)) return "repo code";
   return "node/other";
 }
 
-export function hotSpots(dir: string, top = 6): { totalMs: number; spots: HotSpot[]; categories: Record<string, number> } {
+export function hotSpots(
+  dir: string,
+  top = 6,
+): { totalMs: number; spots: HotSpot[]; categories: Record<string, number> } {
   const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
-  const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] };
+  const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
+    nodes: ProfileNode[];
+    startTime: number;
+    endTime: number;
+    samples: number[];
+  };
   const totalMs = (profile.endTime - profile.startTime) / 1000;
   const perSample = totalMs / Math.max(1, profile.samples.length);
   const byWhere = new Map<string, number>();

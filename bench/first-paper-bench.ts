@@ -25,16 +25,31 @@ const STAGES: Array<[string, string, string]> = [
 export async function firstPaperBench(): Promise<SectionResult> {
   const local = await startLocalBus();
   try {
-    const config = loadConfig({ env: {}, raw: { run: { out: mkdtempSync(join(tmpdir(), "sci-bench-default-")) }, nats: { url: local.url } } });
+    const config = loadConfig({
+      env: {},
+      raw: { run: { out: mkdtempSync(join(tmpdir(), "sci-bench-default-")) }, nats: { url: local.url } },
+    });
     const { registry } = await bootRoles(config, builtinRoles);
     // The figure is the first decided paper: the run is stopped there (it still writes its report).
     const stop = new AbortController();
     const calledAt = Date.now();
-    const result = await runSwarm({ config, registry, logger: silentLogger, signal: stop.signal, onMessage: (m) => m.envelope?.type === "paper.decided" && stop.abort() });
+    const result = await runSwarm({
+      config,
+      registry,
+      logger: silentLogger,
+      signal: stop.signal,
+      onMessage: (m) => m.envelope?.type === "paper.decided" && stop.abort(),
+    });
     const stored = await readTimedRun(local.bus, result.run);
     const first = stored.find((s) => s.envelope.type === "paper.decided");
     const startedAt = stored.find((s) => s.envelope.type === "run.started")?.storedMs ?? calledAt;
-    if (!first) return { section: "5 first paper", figures: [], notes: [`the default run decided no paper: ${result.report.reason ?? "no reason"}`], skipped: "no decided paper" };
+    if (!first)
+      return {
+        section: "5 first paper",
+        figures: [],
+        notes: [`the default run decided no paper: ${result.report.reason ?? "no reason"}`],
+        skipped: "no decided paper",
+      };
     const idea = first.envelope.correlation;
     const mine = stored.filter((s) => s.envelope.correlation === idea);
     const at = (type: string) => mine.find((s) => s.envelope.type === type)?.storedMs ?? null;
@@ -55,13 +70,34 @@ export async function firstPaperBench(): Promise<SectionResult> {
     const totalMs = first.storedMs - calledAt;
     const sandboxMs = sandboxIn(proposedAt, first.storedMs);
     const figures: Figure[] = [
-      figure({ name: "first decided paper", value: totalMs / 1000, unit: "s", anchorName: "its sandbox time", anchor: sandboxMs / 1000, target: null, note: `idea ${idea}` }),
-      ...Object.entries(stages).map(([name, s]) => figure({ name: `  stage ${name}`, value: s.ms / 1000, unit: "s", anchorName: "sandbox", anchor: s.sandboxMs / 1000, target: null })),
+      figure({
+        name: "first decided paper",
+        value: totalMs / 1000,
+        unit: "s",
+        anchorName: "its sandbox time",
+        anchor: sandboxMs / 1000,
+        target: null,
+        note: `idea ${idea}`,
+      }),
+      ...Object.entries(stages).map(([name, s]) =>
+        figure({
+          name: `  stage ${name}`,
+          value: s.ms / 1000,
+          unit: "s",
+          anchorName: "sandbox",
+          anchor: s.sandboxMs / 1000,
+          target: null,
+        }),
+      ),
     ];
-    const runs = mine.filter((s) => s.envelope.type === "experiment.finished").map((s) => {
-      const p = (s.envelope as Envelope<{ kind: string; runIndex: number; usage: { wallMs: number }; reused: boolean }>).payload;
-      return { kind: p.kind, runIndex: p.runIndex, wallMs: p.usage.wallMs, reused: p.reused };
-    });
+    const runs = mine
+      .filter((s) => s.envelope.type === "experiment.finished")
+      .map((s) => {
+        const p = (
+          s.envelope as Envelope<{ kind: string; runIndex: number; usage: { wallMs: number }; reused: boolean }>
+        ).payload;
+        return { kind: p.kind, runIndex: p.runIndex, wallMs: p.usage.wallMs, reused: p.reused };
+      });
     return {
       section: "5 first paper",
       figures,
@@ -69,10 +105,17 @@ export async function firstPaperBench(): Promise<SectionResult> {
         `the first paper (${idea}) took ${(totalMs / 1000).toFixed(1)} s from the call, ${(sandboxMs / 1000).toFixed(1)} s of it inside the sandbox; ` +
           `the largest stage is ${Object.entries(stages).sort((a, b) => b[1].ms - a[1].ms)[0]![0]}. The run was stopped at that decision.`,
       ],
-      details: { run: result.run, idea, totalMs, sandboxMs, stages, sandboxRuns: runs, report: { messages: result.report.messages, stages: result.report.stages } },
+      details: {
+        run: result.run,
+        idea,
+        totalMs,
+        sandboxMs,
+        stages,
+        sandboxRuns: runs,
+        report: { messages: result.report.messages, stages: result.report.stages },
+      },
     };
   } finally {
     await local.close();
   }
 }
-

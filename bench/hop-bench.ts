@@ -36,12 +36,23 @@ export async function hopBench(options: { rounds: number; burst: number }): Prom
     const { host } = await hostPingRole(bus, local.url, run, 1);
     const swarmWaiters = new Waiters();
     const swarmSub = bus.nc.subscribe(subjectFor(run, "pong.sent"), {
-      callback: (_e, m) => swarmWaiters.done((m.json<Envelope<{ n: string }>>()).payload.n),
+      callback: (_e, m) => swarmWaiters.done(m.json<Envelope<{ n: string }>>().payload.n),
     });
 
     // The raw anchor: its own stream and durable pull consumer on the same server, the same pull-one-at-a-time loop.
-    await bus.jsm.streams.add({ name: "BENCH_RAW", subjects: ["benchraw.>"], retention: RetentionPolicy.Limits, storage: StorageType.File });
-    await bus.jsm.consumers.add("BENCH_RAW", { durable_name: "raw", filter_subject: "benchraw.ping", ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 1000 });
+    await bus.jsm.streams.add({
+      name: "BENCH_RAW",
+      subjects: ["benchraw.>"],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+    });
+    await bus.jsm.consumers.add("BENCH_RAW", {
+      durable_name: "raw",
+      filter_subject: "benchraw.ping",
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      max_ack_pending: 1000,
+    });
     const rawConsumer = await bus.js.consumers.get("BENCH_RAW", "raw");
     const rawLoop = (async () => {
       while (!stop.signal.aborted) {
@@ -91,9 +102,21 @@ export async function hopBench(options: { rounds: number; burst: number }): Prom
     let revision = (await bus.kv.snapshots.get(kvKey))!.revision;
     for (let i = 0; i < options.rounds; i++) {
       prim.kvGet.push(await timed(() => bus.kv.snapshots.get(kvKey)));
-      prim.kvUpdate.push(await timed(async () => (revision = await bus.kv.snapshots.update(kvKey, JSON.stringify({ i }), revision))));
+      prim.kvUpdate.push(
+        await timed(async () => (revision = await bus.kv.snapshots.update(kvKey, JSON.stringify({ i }), revision))),
+      );
       prim.publish.push(await timed(() => publishEnvelope(bus.js, ping(run, `prof-${i}`, "profile-only"))));
-      prim.step.push(await timed(() => runMachineStep(pingRole.machine.provide({ actors: pingRole.policies.rules!({} as never) } as never), null, {}, { type: "ping.sent", envelope: ping(run, `st${i}`, "x") }, stop.signal)));
+      prim.step.push(
+        await timed(() =>
+          runMachineStep(
+            pingRole.machine.provide({ actors: pingRole.policies.rules!({} as never) } as never),
+            null,
+            {},
+            { type: "ping.sent", envelope: ping(run, `st${i}`, "x") },
+            stop.signal,
+          ),
+        ),
+      );
     }
     const breakdown = {
       kvGetMs: median(prim.kvGet),
@@ -104,7 +127,12 @@ export async function hopBench(options: { rounds: number; burst: number }): Prom
     };
     // One hop = ping publish + pull + KV load + step + CAS save + (messagesPerHop − 1) publishes + outbox clear save.
     const predictedMs =
-      breakdown.publishMs + breakdown.kvGetMs + breakdown.machineStepMs + 2 * breakdown.kvUpdateMs + (perHop - 1) * breakdown.publishMs + median(raw) / 2;
+      breakdown.publishMs +
+      breakdown.kvGetMs +
+      breakdown.machineStepMs +
+      2 * breakdown.kvUpdateMs +
+      (perHop - 1) * breakdown.publishMs +
+      median(raw) / 2;
 
     stop.abort();
     swarmSub.unsubscribe();
@@ -115,8 +143,23 @@ export async function hopBench(options: { rounds: number; burst: number }): Prom
     const p50 = median(swarm);
     const rawP50 = median(raw);
     const figures = [
-      figure({ name: "hop p50", value: p50, unit: "ms", anchorName: "raw p50", anchor: rawP50, target: "≤ 1.5×", atMost: 1.5 }),
-      figure({ name: "hop p99", value: percentile(swarm, 99), unit: "ms", anchorName: "raw p99", anchor: percentile(raw, 99), target: null }),
+      figure({
+        name: "hop p50",
+        value: p50,
+        unit: "ms",
+        anchorName: "raw p50",
+        anchor: rawP50,
+        target: "≤ 1.5×",
+        atMost: 1.5,
+      }),
+      figure({
+        name: "hop p99",
+        value: percentile(swarm, 99),
+        unit: "ms",
+        anchorName: "raw p99",
+        anchor: percentile(raw, 99),
+        target: null,
+      }),
       figure({
         name: "hop throughput",
         value: (options.burst / swarmBurstMs) * 1000,
@@ -138,7 +181,12 @@ export async function hopBench(options: { rounds: number; burst: number }): Prom
           `validated by KV revision (saves the get on a hot actor).`,
       );
     }
-    return { section: "1 message hop", figures, notes, details: { rounds: options.rounds, burst: options.burst, breakdown, predictedMs } };
+    return {
+      section: "1 message hop",
+      figures,
+      notes,
+      details: { rounds: options.rounds, burst: options.burst, breakdown, predictedMs },
+    };
   } finally {
     stop.abort();
     await local.close();

@@ -30,10 +30,35 @@ if (unknown.length > 0) {
 
 // Sizes: --quick is CI-sized (under 3 minutes on 2 cores); the full run is the issue's.
 const size = quick
-  ? { hopRounds: 100, burst: 200, actors: 1000, traceRounds: 1, sandboxRounds: 2, ideas: 3, sequentialIdeas: 1, latencyMs: 150, jitterMs: 75, epochs: 10 }
-  : { hopRounds: 500, burst: 1000, actors: 1000, traceRounds: 3, sandboxRounds: 12, ideas: 20, sequentialIdeas: 4, latencyMs: 2000, jitterMs: 1000, epochs: 60 };
+  ? {
+      hopRounds: 100,
+      burst: 200,
+      actors: 1000,
+      traceRounds: 1,
+      sandboxRounds: 2,
+      ideas: 3,
+      sequentialIdeas: 1,
+      latencyMs: 150,
+      jitterMs: 75,
+      epochs: 10,
+    }
+  : {
+      hopRounds: 500,
+      burst: 1000,
+      actors: 1000,
+      traceRounds: 3,
+      sandboxRounds: 12,
+      ideas: 20,
+      sequentialIdeas: 4,
+      latencyMs: 2000,
+      jitterMs: 1000,
+      epochs: 60,
+    };
 // The swarm's slots in the throughput run; the sequential loop is every role at one replica, one idea at a time.
-const slots = { replicas: { ideator: 1, novelty: 2, coder: 2, experimenter: 2, writer: 2, reviewer: 5, "area-chair": 1 }, maxInFlight: 4 };
+const slots = {
+  replicas: { ideator: 1, novelty: 2, coder: 2, experimenter: 2, writer: 2, reviewer: 5, "area-chair": 1 },
+  maxInFlight: 4,
+};
 const serial = { ideator: 1, novelty: 1, coder: 1, experimenter: 1, writer: 1, reviewer: 1, "area-chair": 1 };
 
 async function dockerOk(): Promise<string | null> {
@@ -48,10 +73,19 @@ const sections: Record<string, () => Promise<SectionResult[]>> = {
   sandbox: async () => [await sandboxSection(size.sandboxRounds)],
   swarm: async () => {
     const why = await dockerOk();
-    if (why) return [{ section: "2 throughput", figures: [], notes: [], skipped: why }, { section: "4 tokens", figures: [], notes: [], skipped: why }];
+    if (why)
+      return [
+        { section: "2 throughput", figures: [], notes: [], skipped: why },
+        { section: "4 tokens", figures: [], notes: [], skipped: why },
+      ];
     const common = { latencyMs: size.latencyMs, jitterMs: size.jitterMs, epochs: size.epochs };
     const sequential = await llmRun({ ...common, ideas: size.sequentialIdeas, maxInFlightIdeas: 1, replicas: serial });
-    const swarm = await llmRun({ ...common, ideas: size.ideas, maxInFlightIdeas: slots.maxInFlight, replicas: slots.replicas });
+    const swarm = await llmRun({
+      ...common,
+      ideas: size.ideas,
+      maxInFlightIdeas: slots.maxInFlight,
+      replicas: slots.replicas,
+    });
     return [throughputFigures(swarm, sequential, slots), await tokensBench(swarm)];
   },
   "first-paper": async () => {
@@ -73,11 +107,26 @@ for (const [name, run] of Object.entries(sections)) {
   } catch (error) {
     crashed = true;
     console.error(`bench ${name} crashed: ${(error as Error).stack ?? String(error)}`);
-    results.push({ section: name, figures: [], notes: [], skipped: `crashed: ${(error as Error).message.split("\n")[0]}` });
+    results.push({
+      section: name,
+      figures: [],
+      notes: [],
+      skipped: `crashed: ${(error as Error).message.split("\n")[0]}`,
+    });
   }
 }
 const path = join(repoRoot, "bench", "results.json");
-writeResults(path, { mode: quick ? "quick" : "full", at: new Date().toISOString(), seconds: Number(((performance.now() - startedAt) / 1000).toFixed(1)), sizes: size, slots }, results);
+writeResults(
+  path,
+  {
+    mode: quick ? "quick" : "full",
+    at: new Date().toISOString(),
+    seconds: Number(((performance.now() - startedAt) / 1000).toFixed(1)),
+    sizes: size,
+    slots,
+  },
+  results,
+);
 console.log(`\n${renderTable(results)}\n`);
 const notes = renderNotes(results);
 if (notes) console.log(notes);

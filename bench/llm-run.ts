@@ -46,7 +46,12 @@ export async function llmRun(options: LlmRunOptions): Promise<LlmRun> {
       env: { OPENAI_API_KEY: "sk-local-bench", OPENAI_BASE_URL: server.url },
       overrides: { policy: "llm" },
       raw: {
-        run: { template: templateDir, ideas: options.ideas, maxInFlightIdeas: options.maxInFlightIdeas, out: mkdtempSync(join(tmpdir(), "sci-bench-runs-")) },
+        run: {
+          template: templateDir,
+          ideas: options.ideas,
+          maxInFlightIdeas: options.maxInFlightIdeas,
+          out: mkdtempSync(join(tmpdir(), "sci-bench-runs-")),
+        },
         nats: { url: local.url },
         roles: Object.fromEntries(Object.entries(options.replicas).map(([role, replicas]) => [role, { replicas }])),
         sandbox: { cacheDir: join(repoRoot, ".scientist/cache"), timeoutSeconds: 300 },

@@ -7,15 +7,35 @@
 import { join } from "node:path";
 import { assign, fromPromise, setup } from "xstate";
 import { z } from "zod";
-import { ArtifactStore, EffectJournal, IdeaArchive, deterministicId, type BusConnection, type Envelope } from "../bus/index.ts";
+import {
+  ArtifactStore,
+  EffectJournal,
+  IdeaArchive,
+  deterministicId,
+  type BusConnection,
+  type Envelope,
+} from "../bus/index.ts";
 import { loadConfig, repoRoot, type SwarmConfig } from "../config/index.ts";
-import { RoleRegistry, loadTemplateInfo, silentLogger, startAgentHost, type AgentHost, type MessageEvent, type RoleDefinition, type Services } from "../agents/runtime/index.ts";
+import {
+  RoleRegistry,
+  loadTemplateInfo,
+  silentLogger,
+  startAgentHost,
+  type AgentHost,
+  type MessageEvent,
+  type RoleDefinition,
+  type Services,
+} from "../agents/runtime/index.ts";
 import { emitMessage, injected, payloadOf, type PublishEvent } from "../agents/roles/index.ts";
 
 const pingPayload = z.object({ n: z.string(), body: z.string() });
 
 const machine = setup({
-  types: {} as { context: { n: string | null; body: string; seen: number }; events: MessageEvent; emitted: PublishEvent },
+  types: {} as {
+    context: { n: string | null; body: string; seen: number };
+    events: MessageEvent;
+    emitted: PublishEvent;
+  },
   actors: { echo: injected<string, string>("echo") },
 }).createMachine({
   id: "bench-pinger",
@@ -37,7 +57,10 @@ const machine = setup({
       invoke: {
         src: "echo",
         input: ({ context }) => context.n!,
-        onDone: { target: "idle", actions: emitMessage(({ event }) => ({ type: "pong.sent", payload: { n: event.output, body: "" } })) },
+        onDone: {
+          target: "idle",
+          actions: emitMessage(({ event }) => ({ type: "pong.sent", payload: { n: event.output, body: "" } })),
+        },
       },
     },
   },
@@ -69,7 +92,12 @@ export function ping(run: string, n: string, correlation: string, body = ""): En
 }
 
 /** Hosts the ping role with `replicas` replicas on `bus` for `run`, with the runtime's real services. */
-export async function hostPingRole(bus: BusConnection, url: string, run: string, replicas = 1): Promise<{ host: AgentHost; config: SwarmConfig }> {
+export async function hostPingRole(
+  bus: BusConnection,
+  url: string,
+  run: string,
+  replicas = 1,
+): Promise<{ host: AgentHost; config: SwarmConfig }> {
   const config = loadConfig({ env: {}, raw: { nats: { url } } });
   const registry = new RoleRegistry().register(pingRole);
   const services: Services = {
@@ -81,6 +109,15 @@ export async function hostPingRole(bus: BusConnection, url: string, run: string,
     literature: null,
     now: () => new Date(),
   };
-  const host = await startAgentHost({ bus, run, config, registry, roles: [{ name: pingRole.name, replicas, policy: "rules", config: {} }], services, logger: silentLogger, instancePrefix: "bench" });
+  const host = await startAgentHost({
+    bus,
+    run,
+    config,
+    registry,
+    roles: [{ name: pingRole.name, replicas, policy: "rules", config: {} }],
+    services,
+    logger: silentLogger,
+    instancePrefix: "bench",
+  });
   return { host, config };
 }

@@ -6,4 +6,6 @@ gc?.();
 await new Promise((r) => setTimeout(r, 50));
 gc?.();
 const m = process.memoryUsage();
-process.stdout.write(`${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external })}\n`,
+);

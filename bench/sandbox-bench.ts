@@ -9,7 +9,14 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import Dockerode from "dockerode";
 import { loadConfig } from "../config/index.ts";
-import { createDockerSandbox, dockerEngineReachable, imageTag, limitsFromSettings, type SandboxLimits, type SandboxRunRequest } from "../sandbox/index.ts";
+import {
+  createDockerSandbox,
+  dockerEngineReachable,
+  imageTag,
+  limitsFromSettings,
+  type SandboxLimits,
+  type SandboxRunRequest,
+} from "../sandbox/index.ts";
 import { median, ms, timed } from "./stats.ts";
 
 const run = promisify(execFile);
@@ -38,11 +45,22 @@ export async function sandboxBench(rounds = 12): Promise<SandboxBenchResult | nu
   const cold = createDockerSandbox({ docker, cacheDir: s.cacheDir, warmPool: 0 });
   const warm = createDockerSandbox({ docker, cacheDir: s.cacheDir, warmPool: 2 });
   await cold.ensureImage("python-ml");
-  const request = (command: string[]): SandboxRunRequest => ({ image: "python-ml", files: {}, command, limits, timeoutMs: 60_000 });
-  const bare = (command: string[]) => run("docker", ["run", "--rm", "--network", "none", imageTag("python-ml"), ...command]);
+  const request = (command: string[]): SandboxRunRequest => ({
+    image: "python-ml",
+    files: {},
+    command,
+    limits,
+    timeoutMs: 60_000,
+  });
+  const bare = (command: string[]) =>
+    run("docker", ["run", "--rm", "--network", "none", imageTag("python-ml"), ...command]);
   /** The least the engine does for a run (create, start, wait, remove): no CLI process, no limits, no work dir. */
   const bareApi = async (command: string[]): Promise<void> => {
-    const container = await docker.createContainer({ Image: imageTag("python-ml"), Cmd: command, HostConfig: { NetworkMode: "none" } });
+    const container = await docker.createContainer({
+      Image: imageTag("python-ml"),
+      Cmd: command,
+      HostConfig: { NetworkMode: "none" },
+    });
     await container.start();
     await container.wait();
     await container.remove({ force: true });
@@ -60,7 +78,14 @@ export async function sandboxBench(rounds = 12): Promise<SandboxBenchResult | nu
     await warm.run(request(["true"]));
     await warm.run(request(["date", "+%s%3N"]));
     await bare(["true"]);
-    const times = { bareApi: [] as number[], bare: [] as number[], cold: [] as number[], warm: [] as number[], coldStart: [] as number[], warmStart: [] as number[] };
+    const times = {
+      bareApi: [] as number[],
+      bare: [] as number[],
+      cold: [] as number[],
+      warm: [] as number[],
+      coldStart: [] as number[],
+      warmStart: [] as number[],
+    };
     for (let i = 0; i < rounds; i++) {
       times.bare.push(await timed(() => bare(["true"])));
       times.bareApi.push(await timed(() => bareApi(["true"])));
@@ -82,11 +107,19 @@ export async function sandboxBench(rounds = 12): Promise<SandboxBenchResult | nu
     const verdict = (ok: boolean): string => (ok ? "ok" : "MISSED");
     console.log(`sandbox (docker, python-ml, \`true\`, median of ${rounds}, interleaved)`);
     console.log(`  bare docker run --rm --network none   ${ms(result.bareMs)}`);
-    console.log(`  bare engine API (create/start/wait/rm) ${ms(result.bareApiMs)}  (no CLI process: our runs are ${(result.coldMs / result.bareApiMs).toFixed(2)}× cold, ${(result.warmMs / result.bareApiMs).toFixed(2)}× warm of this)`);
-    console.log(`  sandbox run, cold                     ${ms(result.coldMs)}  ${ratio(result.coldMs)} bare  (target ≤ 1.2×: ${verdict(result.coldMs <= 1.2 * result.bareMs)})`);
-    console.log(`  sandbox run, warm pool                ${ms(result.warmMs)}  ${ratio(result.warmMs)} bare  (target ≤ 1.2×: ${verdict(result.warmMs <= 1.2 * result.bareMs)})`);
+    console.log(
+      `  bare engine API (create/start/wait/rm) ${ms(result.bareApiMs)}  (no CLI process: our runs are ${(result.coldMs / result.bareApiMs).toFixed(2)}× cold, ${(result.warmMs / result.bareApiMs).toFixed(2)}× warm of this)`,
+    );
+    console.log(
+      `  sandbox run, cold                     ${ms(result.coldMs)}  ${ratio(result.coldMs)} bare  (target ≤ 1.2×: ${verdict(result.coldMs <= 1.2 * result.bareMs)})`,
+    );
+    console.log(
+      `  sandbox run, warm pool                ${ms(result.warmMs)}  ${ratio(result.warmMs)} bare  (target ≤ 1.2×: ${verdict(result.warmMs <= 1.2 * result.bareMs)})`,
+    );
     console.log(`  start latency, cold                   ${ms(result.coldStartMs)}`);
-    console.log(`  start latency, warm pool              ${ms(result.warmStartMs)}  (target ≤ 300 ms: ${verdict(result.warmStartMs <= 300)})`);
+    console.log(
+      `  start latency, warm pool              ${ms(result.warmStartMs)}  (target ≤ 300 ms: ${verdict(result.warmStartMs <= 300)})`,
+    );
     return result;
   } finally {
     await cold.close();

@@ -36,12 +36,15 @@ export function seedExamples(): Array<{ role: "user" | "assistant"; content: str
 
 /** Python's str.format for the forms the seed uses: {name}, {name[0]}, and {{ / }} escapes. */
 export function pyFormat(template: string, values: Record<string, string | number | readonly string[]>): string {
-  return template.replace(/\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?\}/g, (match, name: string | undefined, index: string | undefined) => {
-    if (match === "{{") return "{";
-    if (match === "}}") return "}";
-    const value = values[name!];
-    if (value === undefined) throw new Error(`pyFormat: no value for {${name}} in a seed prompt`);
-    if (index !== undefined) return String((value as readonly string[])[Number(index)]);
-    return String(value);
-  });
+  return template.replace(
+    /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?\}/g,
+    (match, name: string | undefined, index: string | undefined) => {
+      if (match === "{{") return "{";
+      if (match === "}}") return "}";
+      const value = values[name!];
+      if (value === undefined) throw new Error(`pyFormat: no value for {${name}} in a seed prompt`);
+      if (index !== undefined) return String((value as readonly string[])[Number(index)]);
+      return String(value);
+    },
+  );
 }

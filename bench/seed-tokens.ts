@@ -35,13 +35,29 @@ export interface SeedPaperInput {
   paperText: string;
   fewShot: { paper: string; review: string } | null;
   /** Ten search results, each { title, authors, venue, year, citations, abstract, bibtex }. */
-  papers: Array<{ title: string; authors: string; venue: string; year: string; cites: string; abstract: string; bibtex: string }>;
+  papers: Array<{
+    title: string;
+    authors: string;
+    venue: string;
+    year: string;
+    cites: string;
+    abstract: string;
+    bibtex: string;
+  }>;
   /** A review as the model returns it (JSON text). */
   reviewJson: string;
   /** Rounds measured in the swarm's run for loops that end on the model's word. */
   rounds: { ideation: number; novelty: number; reviewerPerSeat: number; citations: number };
   /** Mean output tokens per call by stage, measured in the swarm's run (the same model answers both). */
-  outputTokens: { idea: number; novelty: number; edits: number; section: number; citation: number; review: number; metaReview: number };
+  outputTokens: {
+    idea: number;
+    novelty: number;
+    edits: number;
+    section: number;
+    citation: number;
+    review: number;
+    metaReview: number;
+  };
 }
 
 export interface StageTokens {
@@ -77,15 +93,31 @@ class AiderSession {
   private readonly system: string;
   private readonly examples: Msg[];
   private readonly reminder: string;
-  constructor(private readonly ledger: Ledger, private readonly stage: string) {
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly stage: string,
+  ) {
     const platform = "- Platform: Linux\n- Shell: SHELL=/bin/bash\n- Language: English";
     const shellCmd = pyFormat(seedPrompt("aider_shell_cmd_prompt"), { platform });
-    this.system = pyFormat(seedPrompt("aider_main_system"), { lazy_prompt: "", language: "the same language they are using", shell_cmd_prompt: shellCmd });
+    this.system = pyFormat(seedPrompt("aider_main_system"), {
+      lazy_prompt: "",
+      language: "the same language they are using",
+      shell_cmd_prompt: shellCmd,
+    });
     this.examples = seedExamples().map((m) => ({ role: m.role, content: pyFormat(m.content, { fence: FENCE }) }));
-    this.reminder = pyFormat(seedPrompt("aider_system_reminder"), { fence: FENCE, quad_backtick_reminder: "", lazy_prompt: "", shell_cmd_reminder: seedPrompt("aider_shell_cmd_reminder") });
+    this.reminder = pyFormat(seedPrompt("aider_system_reminder"), {
+      fence: FENCE,
+      quad_backtick_reminder: "",
+      lazy_prompt: "",
+      shell_cmd_reminder: seedPrompt("aider_shell_cmd_reminder"),
+    });
   }
   run(prompt: string, files: Record<string, string>, outputTokens: number): void {
-    const filesText = seedPrompt("aider_files_content_prefix") + Object.entries(files).map(([name, text]) => `\n${name}\n${FENCE[0]}\n${text}\n${FENCE[1]}\n`).join("");
+    const filesText =
+      seedPrompt("aider_files_content_prefix") +
+      Object.entries(files)
+        .map(([name, text]) => `\n${name}\n${FENCE[0]}\n${text}\n${FENCE[1]}\n`)
+        .join("");
     const messages: Msg[] = [
       { role: "system", content: `${this.system}\n${this.reminder}` },
       ...this.examples,
@@ -112,7 +144,19 @@ function conversation(ledger: Ledger, stage: string, system: string) {
 }
 
 const papersText = (input: SeedPaperInput, template: string) =>
-  input.papers.map((p, i) => pyFormat(seedPrompt(template), { i, title: p.title, authors: p.authors, venue: p.venue, year: p.year, cites: p.cites, abstract: p.abstract })).join("\n\n");
+  input.papers
+    .map((p, i) =>
+      pyFormat(seedPrompt(template), {
+        i,
+        title: p.title,
+        authors: p.authors,
+        venue: p.venue,
+        year: p.year,
+        cites: p.cites,
+        abstract: p.abstract,
+      }),
+    )
+    .join("\n\n");
 
 /** The original's calls for one paper, by the swarm's role names. */
 export function seedTokensForPaper(input: SeedPaperInput, cache = new PrefixCache()): Record<string, StageTokens> {
@@ -122,34 +166,89 @@ export function seedTokensForPaper(input: SeedPaperInput, cache = new PrefixCach
 
   // generate_ideas: first prompt, then reflections until "I am done" (NUM_REFLECTIONS = 3).
   const ideate = conversation(ledger, "ideator", input.system);
-  ideate(pyFormat(seedPrompt("idea_first_prompt"), { task_description: input.taskDescription, code: input.code, prev_ideas_string: input.previousIdeas.join("\n\n"), num_reflections: 3 }), out.idea);
-  for (let j = 1; j < Math.min(3, input.rounds.ideation); j++) ideate(pyFormat(seedPrompt("idea_reflection_prompt"), { current_round: j + 1, num_reflections: 3 }), out.idea);
+  ideate(
+    pyFormat(seedPrompt("idea_first_prompt"), {
+      task_description: input.taskDescription,
+      code: input.code,
+      prev_ideas_string: input.previousIdeas.join("\n\n"),
+      num_reflections: 3,
+    }),
+    out.idea,
+  );
+  for (let j = 1; j < Math.min(3, input.rounds.ideation); j++)
+    ideate(pyFormat(seedPrompt("idea_reflection_prompt"), { current_round: j + 1, num_reflections: 3 }), out.idea);
 
   // check_idea_novelty: ≤ 10 rounds, each with the last query's ten results.
-  const novelty = conversation(ledger, "novelty", pyFormat(seedPrompt("novelty_system_msg"), { num_rounds: 10, task_description: input.taskDescription, code: input.code }));
+  const novelty = conversation(
+    ledger,
+    "novelty",
+    pyFormat(seedPrompt("novelty_system_msg"), {
+      num_rounds: 10,
+      task_description: input.taskDescription,
+      code: input.code,
+    }),
+  );
   for (let j = 0; j < Math.min(10, input.rounds.novelty); j++) {
-    novelty(pyFormat(seedPrompt("novelty_prompt"), { current_round: j + 1, num_rounds: 10, idea: ideaText, last_query_results: j === 0 ? "" : papersText(input, "novelty_paper") }), out.novelty);
+    novelty(
+      pyFormat(seedPrompt("novelty_prompt"), {
+        current_round: j + 1,
+        num_rounds: 10,
+        idea: ideaText,
+        last_query_results: j === 0 ? "" : papersText(input, "novelty_paper"),
+      }),
+      out.novelty,
+    );
   }
 
   // perform_experiments through aider on experiment.py, plot.py, notes.txt.
   const coder = new AiderSession(ledger, "coder");
   const notesStart = `# Title: ${String(input.idea.Title)}\n# Experiment description: ${String(input.idea.Experiment)}\n## Run 0: Baseline\nResults: ${input.baselineMeans}\nDescription: Baseline results.\n`;
-  const notesAt = (k: number, of: number) => notesStart + input.finalNotes.slice(0, Math.round((input.finalNotes.length * k) / Math.max(1, of)));
+  const notesAt = (k: number, of: number) =>
+    notesStart + input.finalNotes.slice(0, Math.round((input.finalNotes.length * k) / Math.max(1, of)));
   const steps = input.runMeans.length + 3;
   let step = 0;
-  coder.run(pyFormat(seedPrompt("coder_prompt"), { title: String(input.idea.Title), idea: String(input.idea.Experiment), max_runs: 5, baseline_results: input.baselineMeans }), { "experiment.py": input.code, "plot.py": input.plot, "notes.txt": notesAt(step++, steps) }, out.edits);
+  coder.run(
+    pyFormat(seedPrompt("coder_prompt"), {
+      title: String(input.idea.Title),
+      idea: String(input.idea.Experiment),
+      max_runs: 5,
+      baseline_results: input.baselineMeans,
+    }),
+    { "experiment.py": input.code, "plot.py": input.plot, "notes.txt": notesAt(step++, steps) },
+    out.edits,
+  );
   input.runMeans.forEach((means, i) => {
-    coder.run(pyFormat(seedPrompt("run_completed_prompt"), { run_num: i + 1, results: means, next_run: i + 2 }), { "experiment.py": input.finalCode, "plot.py": input.plot, "notes.txt": notesAt(step++, steps) }, out.edits);
+    coder.run(
+      pyFormat(seedPrompt("run_completed_prompt"), { run_num: i + 1, results: means, next_run: i + 2 }),
+      { "experiment.py": input.finalCode, "plot.py": input.plot, "notes.txt": notesAt(step++, steps) },
+      out.edits,
+    );
   });
-  coder.run(seedPrompt("plot_prompt"), { "experiment.py": input.finalCode, "plot.py": input.plot, "notes.txt": notesAt(step++, steps) }, out.edits);
-  coder.run(seedPrompt("notes_prompt"), { "experiment.py": input.finalCode, "plot.py": input.plot, "notes.txt": notesAt(step++, steps) }, out.edits);
+  coder.run(
+    seedPrompt("plot_prompt"),
+    { "experiment.py": input.finalCode, "plot.py": input.plot, "notes.txt": notesAt(step++, steps) },
+    out.edits,
+  );
+  coder.run(
+    seedPrompt("notes_prompt"),
+    { "experiment.py": input.finalCode, "plot.py": input.plot, "notes.txt": notesAt(step++, steps) },
+    out.edits,
+  );
 
   // perform_writeup through aider on experiment.py, latex/template.tex, notes.txt; the .tex grows pass by pass.
   const writer = new AiderSession(ledger, "writer");
   const firstPass = 14;
   let pass = 0;
-  const tex = () => input.texFinal.slice(0, Math.max(input.texStart.length, Math.round((input.texFinal.length * Math.min(pass, firstPass)) / firstPass)));
-  const files = () => ({ "experiment.py": input.finalCode, "latex/template.tex": tex(), "notes.txt": input.finalNotes });
+  const tex = () =>
+    input.texFinal.slice(
+      0,
+      Math.max(input.texStart.length, Math.round((input.texFinal.length * Math.min(pass, firstPass)) / firstPass)),
+    );
+  const files = () => ({
+    "experiment.py": input.finalCode,
+    "latex/template.tex": tex(),
+    "notes.txt": input.finalNotes,
+  });
   const refine = (section: string) => pyFormat(seedPrompt("refinement_prompt"), { section });
   writer.run(pyFormat(seedPrompt("abstract_prompt"), { tips: seedTips("Abstract") }), files(), out.section);
   pass++;
@@ -161,31 +260,80 @@ export function seedTokensForPaper(input: SeedPaperInput, cache = new PrefixCach
     writer.run(refine(section), files(), out.section);
     pass++;
   }
-  writer.run(pyFormat(seedPrompt("related_work_sketch_prompt"), { tips: seedTips("Related Work") }), files(), out.section);
+  writer.run(
+    pyFormat(seedPrompt("related_work_sketch_prompt"), { tips: seedTips("Related Work") }),
+    files(),
+    out.section,
+  );
   const citationSystem = pyFormat(seedPrompt("citation_system_msg"), { total_rounds: 20 });
   for (let round = 0; round < input.rounds.citations; round++) {
     const cite = conversation(ledger, "writer", citationSystem);
-    cite(pyFormat(seedPrompt("citation_first_prompt"), { draft: tex(), current_round: round, total_rounds: 20 }), out.citation);
+    cite(
+      pyFormat(seedPrompt("citation_first_prompt"), { draft: tex(), current_round: round, total_rounds: 20 }),
+      out.citation,
+    );
     cite(pyFormat(seedPrompt("citation_second_prompt"), { papers: papersText(input, "citation_paper") }), out.citation);
     const paper = input.papers[round % Math.max(1, input.papers.length)];
-    writer.run(pyFormat(seedPrompt("aider_format"), { bibtex: paper?.bibtex ?? "", description: reply(out.citation) }), files(), out.section);
+    writer.run(
+      pyFormat(seedPrompt("aider_format"), { bibtex: paper?.bibtex ?? "", description: reply(out.citation) }),
+      files(),
+      out.section,
+    );
   }
   writer.run(refine("Related Work"), files(), out.section);
   writer.run(seedPrompt("title_refinement_prompt"), files(), out.section);
-  for (const section of ["Abstract", "Related Work", "Introduction", "Background", "Method", "Experimental Setup", "Results", "Conclusion"]) {
-    writer.run(pyFormat(seedPrompt("second_refinement_prompt"), { section, tips: seedTips(section) }), files(), out.section);
+  for (const section of [
+    "Abstract",
+    "Related Work",
+    "Introduction",
+    "Background",
+    "Method",
+    "Experimental Setup",
+    "Results",
+    "Conclusion",
+  ]) {
+    writer.run(
+      pyFormat(seedPrompt("second_refinement_prompt"), { section, tips: seedTips(section) }),
+      files(),
+      out.section,
+    );
   }
 
   // perform_review: one ensemble call (n = 5: the prompt is sent once), the meta-review, then reflections.
   const fewShot = input.fewShot
-    ? seedPrompt("fewshot_prompt_header") + pyFormat(seedPrompt("fewshot_example"), { paper_text: input.fewShot.paper, review_text: input.fewShot.review })
+    ? seedPrompt("fewshot_prompt_header") +
+      pyFormat(seedPrompt("fewshot_example"), { paper_text: input.fewShot.paper, review_text: input.fewShot.review })
     : "";
-  const basePrompt = seedPrompt("neurips_form") + fewShot + pyFormat(seedPrompt("review_paper_suffix"), { text: input.paperText });
+  const basePrompt =
+    seedPrompt("neurips_form") + fewShot + pyFormat(seedPrompt("review_paper_suffix"), { text: input.paperText });
   const reviewerSystem = seedPrompt("reviewer_system_prompt_neg");
-  ledger.call("reviewer", [{ role: "system", content: reviewerSystem }, { role: "user", content: basePrompt }], out.review, 5);
-  const reviews = Array.from({ length: 5 }, (_, i) => pyFormat(seedPrompt("meta_review_item"), { i: i + 1, n: 5, review: input.reviewJson })).join("");
-  ledger.call("area-chair", [{ role: "system", content: pyFormat(seedPrompt("meta_reviewer_system_prompt"), { reviewer_count: 5 }) }, { role: "user", content: seedPrompt("neurips_form") + reviews }], out.metaReview);
-  const history: Msg[] = [{ role: "user", content: basePrompt }, { role: "assistant", content: pyFormat(seedPrompt("aggregated_review_reply"), { num_reviews_ensemble: 5, review: input.reviewJson }) }];
+  ledger.call(
+    "reviewer",
+    [
+      { role: "system", content: reviewerSystem },
+      { role: "user", content: basePrompt },
+    ],
+    out.review,
+    5,
+  );
+  const reviews = Array.from({ length: 5 }, (_, i) =>
+    pyFormat(seedPrompt("meta_review_item"), { i: i + 1, n: 5, review: input.reviewJson }),
+  ).join("");
+  ledger.call(
+    "area-chair",
+    [
+      { role: "system", content: pyFormat(seedPrompt("meta_reviewer_system_prompt"), { reviewer_count: 5 }) },
+      { role: "user", content: seedPrompt("neurips_form") + reviews },
+    ],
+    out.metaReview,
+  );
+  const history: Msg[] = [
+    { role: "user", content: basePrompt },
+    {
+      role: "assistant",
+      content: pyFormat(seedPrompt("aggregated_review_reply"), { num_reviews_ensemble: 5, review: input.reviewJson }),
+    },
+  ];
   for (let j = 1; j < Math.min(5, input.rounds.reviewerPerSeat); j++) {
     // The seed sends reviewer_reflection_prompt unformatted.
     history.push({ role: "user", content: seedPrompt("reviewer_reflection_prompt") });

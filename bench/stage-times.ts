@@ -69,7 +69,17 @@ export function stepsOf(stored: TimedEnvelope[]): Step[] {
       const causeAt = storedAt.get(s.cause) ?? s.endMs;
       const startMs = Math.max(causeAt, previousEnd);
       const main = s.outputs.find((o) => o.type !== "actor.transitioned") ?? s.outputs[0]!;
-      steps.push({ agent, role: agent.split("/")[0]!, idea: main.correlation, cause: s.cause, startMs, endMs: s.endMs, serviceMs: Math.max(0, s.endMs - startMs), waitMs: Math.max(0, startMs - causeAt), outputs: s.outputs });
+      steps.push({
+        agent,
+        role: agent.split("/")[0]!,
+        idea: main.correlation,
+        cause: s.cause,
+        startMs,
+        endMs: s.endMs,
+        serviceMs: Math.max(0, s.endMs - startMs),
+        waitMs: Math.max(0, startMs - causeAt),
+        outputs: s.outputs,
+      });
       previousEnd = s.endMs;
     }
   }
@@ -95,7 +105,11 @@ export function ideaTimes(stored: TimedEnvelope[], steps: Step[]): IdeaTimes[] {
   for (const { envelope } of stored) {
     if (envelope.type !== "paper.decided") continue;
     const idea = envelope.correlation;
-    const mine = steps.filter((s) => s.idea === idea || (s.role === "ideator" && s.outputs.some((o) => o.type === "idea.proposed" && o.correlation === idea)));
+    const mine = steps.filter(
+      (s) =>
+        s.idea === idea ||
+        (s.role === "ideator" && s.outputs.some((o) => o.type === "idea.proposed" && o.correlation === idea)),
+    );
     const workMs: Record<string, number> = {};
     for (const s of mine) workMs[s.role] = (workMs[s.role] ?? 0) + s.serviceMs;
     const seats = mine.filter((s) => s.role === "reviewer").map((s) => s.serviceMs);
@@ -114,7 +128,12 @@ export function ideaTimes(stored: TimedEnvelope[], steps: Step[]): IdeaTimes[] {
     }
     const seatMax = seats.length ? Math.max(...seats) : 0;
     const seatSum = seats.reduce((a, b) => a + b, 0);
-    out.push({ idea, workMs, criticalPathMs: path + (reviewOnPath ? seatMax : 0), serialPathMs: path + (reviewOnPath ? seatSum : 0) });
+    out.push({
+      idea,
+      workMs,
+      criticalPathMs: path + (reviewOnPath ? seatMax : 0),
+      serialPathMs: path + (reviewOnPath ? seatSum : 0),
+    });
   }
   return out;
 }

@@ -50,8 +50,12 @@ export function idealRate(run: LlmRun, replicas: Record<string, number>, maxInFl
   const meanCriticalPathMs = ideas.reduce((a, i) => a + i.criticalPathMs, 0) / n;
   const meanSerialPathMs = ideas.reduce((a, i) => a + i.serialPathMs, 0) / n;
   const waves = Math.ceil(n / Math.max(1, maxInFlight));
-  const makespanMs: Record<string, number> = { [`in-flight ${maxInFlight} × critical path`]: waves * meanCriticalPathMs };
-  const limits: Record<string, number> = { [`in-flight ${maxInFlight} × critical path`]: (maxInFlight / meanCriticalPathMs) * 60_000 };
+  const makespanMs: Record<string, number> = {
+    [`in-flight ${maxInFlight} × critical path`]: waves * meanCriticalPathMs,
+  };
+  const limits: Record<string, number> = {
+    [`in-flight ${maxInFlight} × critical path`]: (maxInFlight / meanCriticalPathMs) * 60_000,
+  };
   for (const [role, work] of Object.entries(workPerIdeaMs)) {
     if (work <= 0) continue;
     const slots = replicas[role] ?? 1;
@@ -59,30 +63,83 @@ export function idealRate(run: LlmRun, replicas: Record<string, number>, maxInFl
     limits[`${role} ×${slots}`] = (slots / work) * 60_000;
   }
   const [bound, longest] = Object.entries(makespanMs).sort((a, b) => b[1] - a[1])[0]!;
-  return { perMinute: (n / longest) * 60_000, bound, makespanMs, limits, meanCriticalPathMs, meanSerialPathMs, workPerIdeaMs, waitPerIdeaMs };
+  return {
+    perMinute: (n / longest) * 60_000,
+    bound,
+    makespanMs,
+    limits,
+    meanCriticalPathMs,
+    meanSerialPathMs,
+    workPerIdeaMs,
+    waitPerIdeaMs,
+  };
 }
 
-export function throughputFigures(swarm: LlmRun, sequential: LlmRun, slots: { replicas: Record<string, number>; maxInFlight: number }): SectionResult {
+export function throughputFigures(
+  swarm: LlmRun,
+  sequential: LlmRun,
+  slots: { replicas: Record<string, number>; maxInFlight: number },
+): SectionResult {
   const measured = decidedPerMinute(swarm);
   const seq = decidedPerMinute(sequential);
   const ideal = idealRate(swarm, slots.replicas, slots.maxInFlight);
   const alone = idealRate(sequential, {}, 1); // the same service times with nothing else running
   const seqPredicted = ideal.meanSerialPathMs > 0 ? 60_000 / ideal.meanSerialPathMs : 0;
   const figures = [
-    figure({ name: "ideas decided/min vs ideal", value: measured.perMinute, unit: "/min", anchorName: `ideal (${ideal.bound})`, anchor: ideal.perMinute, target: "≥ 0.90×", atLeast: 0.9 }),
-    figure({ name: "ideas decided/min vs sequential", value: measured.perMinute, unit: "/min", anchorName: "sequential, run", anchor: seq.perMinute, target: "≥ 3×", atLeast: 3 }),
-    figure({ name: "sequential run vs its prediction", value: seq.perMinute, unit: "/min", anchorName: "1 / serial path", anchor: seqPredicted, target: null }),
+    figure({
+      name: "ideas decided/min vs ideal",
+      value: measured.perMinute,
+      unit: "/min",
+      anchorName: `ideal (${ideal.bound})`,
+      anchor: ideal.perMinute,
+      target: "≥ 0.90×",
+      atLeast: 0.9,
+    }),
+    figure({
+      name: "ideas decided/min vs sequential",
+      value: measured.perMinute,
+      unit: "/min",
+      anchorName: "sequential, run",
+      anchor: seq.perMinute,
+      target: "≥ 3×",
+      atLeast: 3,
+    }),
+    figure({
+      name: "sequential run vs its prediction",
+      value: seq.perMinute,
+      unit: "/min",
+      anchorName: "1 / serial path",
+      anchor: seqPredicted,
+      target: null,
+    }),
   ];
   const notes: string[] = [];
-  const lim = Object.entries(ideal.makespanMs).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ");
-  const work = Object.entries(ideal.workPerIdeaMs).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ");
-  const waits = Object.entries(ideal.waitPerIdeaMs).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ");
+  const lim = Object.entries(ideal.makespanMs)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+    .join(", ");
+  const work = Object.entries(ideal.workPerIdeaMs)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+    .join(", ");
+  const waits = Object.entries(ideal.waitPerIdeaMs)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+    .join(", ");
   if (figures[0]!.met === false) {
     notes.push(
       `${measured.decided} ideas in ${(measured.spanMs / 1000).toFixed(0)} s reach ${(figures[0]!.ratio * 100).toFixed(0)}% of the ideal. Least makespan each slot allows for these ${measured.decided} ideas (longest first): ${lim}. ` +
         `Service time per idea by role: ${work}; critical path ${(ideal.meanCriticalPathMs / 1000).toFixed(1)} s. ` +
         `Measured waits for a busy replica per idea: ${waits}. The ideal counts no wait; the service times themselves grow when ideas share the host's cores: ` +
-        Object.entries(ideal.workPerIdeaMs).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s per idea here vs ${((alone.workPerIdeaMs[k] ?? 0) / 1000).toFixed(1)} s in the sequential run`).join(", ") +
+        Object.entries(ideal.workPerIdeaMs)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 3)
+          .map(
+            ([k, v]) =>
+              `${k} ${(v / 1000).toFixed(1)} s per idea here vs ${((alone.workPerIdeaMs[k] ?? 0) / 1000).toFixed(1)} s in the sequential run`,
+          )
+          .join(", ") +
         `. ` +
         `What would close it: more replicas of the role that waits most, and a sandbox host with a core per experimenter replica.`,
     );
@@ -105,7 +162,11 @@ export function throughputFigures(swarm: LlmRun, sequential: LlmRun, slots: { re
     details: {
       latencyMs: swarm.options.latencyMs,
       jitterMs: swarm.options.jitterMs,
-      swarm: { ...measured, options: swarm.options, failed: swarm.result.report.ideas.filter((i) => i.status !== "decided").length },
+      swarm: {
+        ...measured,
+        options: swarm.options,
+        failed: swarm.result.report.ideas.filter((i) => i.status !== "decided").length,
+      },
       sequential: { ...seq, options: sequential.options },
       ideal,
       sequentialServiceTimes: alone,

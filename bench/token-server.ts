@@ -64,7 +64,11 @@ export class PrefixCache {
   }
 }
 
-export async function startTokenServer(options: { latencyMs: number; jitterMs: number; seed?: number }): Promise<TokenServer> {
+export async function startTokenServer(options: {
+  latencyMs: number;
+  jitterMs: number;
+  seed?: number;
+}): Promise<TokenServer> {
   const bySchema: Record<string, TokenTally> = {};
   const cache = new PrefixCache();
   const random = prng(options.seed ?? 42);
@@ -75,11 +79,15 @@ export async function startTokenServer(options: { latencyMs: number; jitterMs: n
       res.writeHead(404).end();
       return;
     }
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ChatRequest & { response_format?: { json_schema?: { name?: string; schema?: unknown } } };
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ChatRequest & {
+      response_format?: { json_schema?: { name?: string; schema?: unknown } };
+    };
     const schema = body.response_format?.json_schema;
     const name = schema?.name ?? "(none)";
     const schemaTokens = schema ? encode(JSON.stringify(schema)) : [];
-    const chat = encodeChat(body.messages.map((m) => ({ role: m.role as "system" | "user" | "assistant", content: m.content })));
+    const chat = encodeChat(
+      body.messages.map((m) => ({ role: m.role as "system" | "user" | "assistant", content: m.content })),
+    );
     const tokens = [...schemaTokens, ...chat];
     const cached = cache.lookupAndStore(tokens);
     const content = JSON.stringify(researcherReply(body));
@@ -91,7 +99,14 @@ export async function startTokenServer(options: { latencyMs: number; jitterMs: n
     tally.outputTokens += outputTokens;
     const delay = Math.max(0, options.latencyMs + (random() * 2 - 1) * options.jitterMs);
     await new Promise((resolve) => setTimeout(resolve, delay));
-    writeChatCompletion(res, { id: `chatcmpl-bench-${tally.calls}`, model: body.model, content, promptTokens: tokens.length, completionTokens: outputTokens, cachedTokens: cached });
+    writeChatCompletion(res, {
+      id: `chatcmpl-bench-${tally.calls}`,
+      model: body.model,
+      content,
+      promptTokens: tokens.length,
+      completionTokens: outputTokens,
+      cachedTokens: cached,
+    });
   }
   const local = await serveLocal(handle);
   return {
@@ -99,7 +114,12 @@ export async function startTokenServer(options: { latencyMs: number; jitterMs: n
     bySchema,
     total: () =>
       Object.values(bySchema).reduce(
-        (a, t) => ({ calls: a.calls + t.calls, inputTokens: a.inputTokens + t.inputTokens, cachedTokens: a.cachedTokens + t.cachedTokens, outputTokens: a.outputTokens + t.outputTokens }),
+        (a, t) => ({
+          calls: a.calls + t.calls,
+          inputTokens: a.inputTokens + t.inputTokens,
+          cachedTokens: a.cachedTokens + t.cachedTokens,
+          outputTokens: a.outputTokens + t.outputTokens,
+        }),
         { calls: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0 },
       ),
     close: local.close,

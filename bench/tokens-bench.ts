@@ -31,11 +31,15 @@ const perCall = (run: LlmRun, schema: string): number => {
 export async function tokensBench(run: LlmRun): Promise<SectionResult> {
   const report = run.result.report;
   const papers = report.papers;
-  if (papers.length === 0 || !report.costs) return { section: "4 tokens", figures: [], notes: [], skipped: "the llm run decided no paper" };
+  if (papers.length === 0 || !report.costs)
+    return { section: "4 tokens", figures: [], notes: [], skipped: "the llm run decided no paper" };
   const config = loadConfig({ env: {} });
   const template = await loadTemplateInfo(run.templateDir);
   const corpus = createOfflineCorpus({ path: corpusPath(config, builtinRoles) });
-  const proposed = run.stored.map((s) => s.envelope).filter((e) => e.type === "idea.proposed").map((e) => e.payload as { ideaId: string; idea: Record<string, unknown> });
+  const proposed = run.stored
+    .map((s) => s.envelope)
+    .filter((e) => e.type === "idea.proposed")
+    .map((e) => e.payload as { ideaId: string; idea: Record<string, unknown> });
   const calls = (schema: string) => run.bySchema[schema]?.calls ?? 0;
   const rounds = {
     ideation: Math.max(1, Math.round(calls("idea") / Math.max(1, proposed.length))),
@@ -55,17 +59,36 @@ export async function tokensBench(run: LlmRun): Promise<SectionResult> {
   const fewShotDir = config.data.iclr2022 ? join(config.data.iclr2022, "fewshot") : null;
   const fewShot =
     fewShotDir && existsSync(join(fewShotDir, "132_automated_relational.txt"))
-      ? { paper: readFileSync(join(fewShotDir, "132_automated_relational.txt"), "utf8"), review: JSON.stringify((JSON.parse(readFileSync(join(fewShotDir, "132_automated_relational.json"), "utf8")) as { review: unknown }).review) }
+      ? {
+          paper: readFileSync(join(fewShotDir, "132_automated_relational.txt"), "utf8"),
+          review: JSON.stringify(
+            (JSON.parse(readFileSync(join(fewShotDir, "132_automated_relational.json"), "utf8")) as { review: unknown })
+              .review,
+          ),
+        }
       : null;
-  const reviewJson = JSON.stringify((researcherReply({ model: "", messages: [{ role: "user", content: "" }], response_format: { json_schema: { name: "review" } } }) as { review: unknown }).review);
+  const reviewJson = JSON.stringify(
+    (
+      researcherReply({
+        model: "",
+        messages: [{ role: "user", content: "" }],
+        response_format: { json_schema: { name: "review" } },
+      }) as { review: unknown }
+    ).review,
+  );
   const cache = new PrefixCache(); // one cache across the papers, as one seed run would share it
   const seedTotals: Record<string, StageTokens> = {};
   for (const paper of papers) {
     const dir = join(run.result.runDir, paper.idea);
     const ideaIndex = proposed.findIndex((p) => p.ideaId === paper.idea);
     const idea = proposed[ideaIndex]?.idea ?? { Title: paper.idea, Experiment: "" };
-    const runs = readdirSync(dir).filter((f) => /^run_\d+$/.test(f) && existsSync(join(dir, f, "final_info.json"))).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
-    const finalCodeFile = readdirSync(dir).filter((f) => /^run_\d+\.py$/.test(f)).sort((a, b) => Number(a.slice(4, -3)) - Number(b.slice(4, -3))).at(-1);
+    const runs = readdirSync(dir)
+      .filter((f) => /^run_\d+$/.test(f) && existsSync(join(dir, f, "final_info.json")))
+      .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+    const finalCodeFile = readdirSync(dir)
+      .filter((f) => /^run_\d+\.py$/.test(f))
+      .sort((a, b) => Number(a.slice(4, -3)) - Number(b.slice(4, -3)))
+      .at(-1);
     const found = await corpus.search(String(idea.Title), { limit: 10 });
     const bib = existsSync(join(dir, "references.bib")) ? readFileSync(join(dir, "references.bib"), "utf8") : "";
     const tex = readFileSync(join(dir, "paper.tex"), "utf8");
@@ -75,16 +98,34 @@ export async function tokensBench(run: LlmRun): Promise<SectionResult> {
       code: template.files["experiment.py"] ?? "",
       plot: template.files["plot.py"] ?? "",
       texStart: template.files["latex/template.tex"] ?? "",
-      previousIdeas: [...template.seedIdeas.map((i) => JSON.stringify(i)), ...proposed.slice(0, Math.max(0, ideaIndex)).map((p) => JSON.stringify(p.idea))],
+      previousIdeas: [
+        ...template.seedIdeas.map((i) => JSON.stringify(i)),
+        ...proposed.slice(0, Math.max(0, ideaIndex)).map((p) => JSON.stringify(p.idea)),
+      ],
       idea,
       baselineMeans: meansOf(join(dir, runs[0]!, "final_info.json")),
       runMeans: runs.slice(1).map((r) => meansOf(join(dir, r, "final_info.json"))),
-      finalCode: finalCodeFile ? readFileSync(join(dir, finalCodeFile), "utf8") : (template.files["experiment.py"] ?? ""),
+      finalCode: finalCodeFile
+        ? readFileSync(join(dir, finalCodeFile), "utf8")
+        : (template.files["experiment.py"] ?? ""),
       finalNotes: readFileSync(join(dir, "notes.txt"), "utf8"),
-      texFinal: tex.replace("\\begin{document}", `\\begin{filecontents}{references.bib}\n${bib}\\end{filecontents}\n\\begin{document}`),
-      paperText: existsSync(join(dir, "paper.txt")) ? readFileSync(join(dir, "paper.txt"), "utf8") : readFileSync(join(dir, paper.path), "utf8"),
+      texFinal: tex.replace(
+        "\\begin{document}",
+        `\\begin{filecontents}{references.bib}\n${bib}\\end{filecontents}\n\\begin{document}`,
+      ),
+      paperText: existsSync(join(dir, "paper.txt"))
+        ? readFileSync(join(dir, "paper.txt"), "utf8")
+        : readFileSync(join(dir, paper.path), "utf8"),
       fewShot,
-      papers: found.map((p) => ({ title: p.title, authors: p.authors.join(", "), venue: p.venue ?? "", year: String(p.year ?? ""), cites: String(p.citations ?? 0), abstract: p.abstract, bibtex: toBibtex(p) })),
+      papers: found.map((p) => ({
+        title: p.title,
+        authors: p.authors.join(", "),
+        venue: p.venue ?? "",
+        year: String(p.year ?? ""),
+        cites: String(p.citations ?? 0),
+        abstract: p.abstract,
+        bibtex: toBibtex(p),
+      })),
       reviewJson,
       rounds,
       outputTokens,
@@ -115,16 +156,46 @@ export async function tokensBench(run: LlmRun): Promise<SectionResult> {
     return s ? (s.inputTokens - s.cachedTokens + s.outputTokens) / n : 0;
   };
   const figures: Figure[] = ROLES.map((role) =>
-    figure({ name: `tokens/paper ${role}`, value: swarmTotal(role) / 1000, unit: "k", anchorName: "seed", anchor: seedTotal(role) / 1000, target: null }),
+    figure({
+      name: `tokens/paper ${role}`,
+      value: swarmTotal(role) / 1000,
+      unit: "k",
+      anchorName: "seed",
+      anchor: seedTotal(role) / 1000,
+      target: null,
+    }),
   );
   const sum = (f: (r: string) => number) => ROLES.reduce((a, r) => a + f(r), 0);
-  figures.push(figure({ name: "tokens/paper total", value: sum(swarmTotal) / 1000, unit: "k", anchorName: "seed", anchor: sum(seedTotal) / 1000, target: "≤ 0.33×", atMost: 1 / 3 }));
-  figures.push(figure({ name: "uncached in + out/paper", value: sum(swarmUncached) / 1000, unit: "k", anchorName: "seed", anchor: sum(seedUncached) / 1000, target: null }));
-  const byRole = Object.fromEntries(ROLES.map((r) => [r, { swarm: report.costs!.byRole[r] ?? null, seed: seedTotals[r] ?? null }]));
+  figures.push(
+    figure({
+      name: "tokens/paper total",
+      value: sum(swarmTotal) / 1000,
+      unit: "k",
+      anchorName: "seed",
+      anchor: sum(seedTotal) / 1000,
+      target: "≤ 0.33×",
+      atMost: 1 / 3,
+    }),
+  );
+  figures.push(
+    figure({
+      name: "uncached in + out/paper",
+      value: sum(swarmUncached) / 1000,
+      unit: "k",
+      anchorName: "seed",
+      anchor: sum(seedUncached) / 1000,
+      target: null,
+    }),
+  );
+  const byRole = Object.fromEntries(
+    ROLES.map((r) => [r, { swarm: report.costs!.byRole[r] ?? null, seed: seedTotals[r] ?? null }]),
+  );
   const notes: string[] = [];
   const total = figures.at(-2)!;
   if (total.met === false) {
-    const worst = ROLES.map((r) => ({ r, extra: swarmTotal(r) - seedTotal(r) / 3 })).sort((a, b) => b.extra - a.extra)[0]!;
+    const worst = ROLES.map((r) => ({ r, extra: swarmTotal(r) - seedTotal(r) / 3 })).sort(
+      (a, b) => b.extra - a.extra,
+    )[0]!;
     const c = report.costs!.byRole[worst.r];
     notes.push(
       `tokens per paper ${(sum(swarmTotal) / 1000).toFixed(1)}k vs the seed's ${(sum(seedTotal) / 1000).toFixed(1)}k; the role furthest over its third is ${worst.r} ` +
@@ -140,5 +211,10 @@ export async function tokensBench(run: LlmRun): Promise<SectionResult> {
       `review rounds ${rounds.reviewerPerSeat}, citations ${rounds.citations} = the seed prompt's "at least 5"); aider's history summarization calls are not counted; both sides use the same model replies' sizes. ` +
       `Anthropic cache_control is not measured here (the bench speaks the OpenAI wire).`,
   );
-  return { section: "4 tokens", figures, notes, details: { papers: n, rounds, outputTokens, fewShot: fewShot !== null, byRole, bySchema: run.bySchema } };
+  return {
+    section: "4 tokens",
+    figures,
+    notes,
+    details: { papers: n, rounds, outputTokens, fewShot: fewShot !== null, byRole, bySchema: run.bySchema },
+  };
 }

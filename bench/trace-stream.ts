@@ -31,19 +31,55 @@ export async function publishSyntheticRun(bus: BusConnection, run: string, total
   const t0 = Date.now();
   let at = 0;
   const pending: Envelope[] = [];
-  const started: Envelope = { id: deterministicId(null, "run.started", 0, run), type: "run.started", run, from: "cli/bench", causation: null, correlation: run, at: new Date(t0).toISOString(), v: 1, payload: { ideas: 0 } };
+  const started: Envelope = {
+    id: deterministicId(null, "run.started", 0, run),
+    type: "run.started",
+    run,
+    from: "cli/bench",
+    causation: null,
+    correlation: run,
+    at: new Date(t0).toISOString(),
+    v: 1,
+    payload: { ideas: 0 },
+  };
   pending.push(started);
   const emit = (type: string, from: string, cause: string, correlation: string, seat: number): string => {
     at += 7;
-    for (const [k, to] of [["a", "working"], ["b", "idle"]] as const) {
+    for (const [k, to] of [
+      ["a", "working"],
+      ["b", "idle"],
+    ] as const) {
       pending.push({
         id: deterministicId(cause, "actor.transitioned", `${from}|${correlation}|${type}|${seat}|${k}`, run),
-        type: "actor.transitioned", run, from, causation: cause, correlation, at: new Date(t0 + at).toISOString(), v: 1,
-        payload: { agent: from, actorKey: correlation, machine: from.split("/")[0], from: k === "a" ? "idle" : "working", to, event: type },
+        type: "actor.transitioned",
+        run,
+        from,
+        causation: cause,
+        correlation,
+        at: new Date(t0 + at).toISOString(),
+        v: 1,
+        payload: {
+          agent: from,
+          actorKey: correlation,
+          machine: from.split("/")[0],
+          from: k === "a" ? "idle" : "working",
+          to,
+          event: type,
+        },
       });
     }
     const id = deterministicId(cause, type, `${from}|${correlation}|${seat}`, run);
-    pending.push({ id, type, run, from, causation: cause, correlation, at: new Date(t0 + at).toISOString(), v: 1, payload: { idea: correlation, seat, text: FILLER } });
+    pending.push({
+      id,
+      type,
+      run,
+      from,
+      causation: cause,
+      correlation,
+      at: new Date(t0 + at).toISOString(),
+      v: 1,
+      payload: { idea: correlation, seat, text: FILLER },
+    });
     return id;
   };
   for (let idea = 0; pending.length < total; idea++) {
@@ -51,11 +87,20 @@ export async function publishSyntheticRun(bus: BusConnection, run: string, total
     let cause = started.id;
     for (const [type, from] of STEPS) cause = emit(type, from, cause, correlation, 0);
     const drafted = cause;
-    const submitted = [0, 1, 2, 3, 4].map((seat) => emit("review.submitted", `reviewer/h-${seat}`, emit("review.requested", "area-chair/h-0", drafted, correlation, seat), correlation, seat));
+    const submitted = [0, 1, 2, 3, 4].map((seat) =>
+      emit(
+        "review.submitted",
+        `reviewer/h-${seat}`,
+        emit("review.requested", "area-chair/h-0", drafted, correlation, seat),
+        correlation,
+        seat,
+      ),
+    );
     emit("paper.decided", "area-chair/h-0", submitted.at(-1)!, correlation, 0);
   }
   const batch = 500;
-  for (let i = 0; i < pending.length; i += batch) await Promise.all(pending.slice(i, i + batch).map((e) => publishRaw(bus, e)));
+  for (let i = 0; i < pending.length; i += batch)
+    await Promise.all(pending.slice(i, i + batch).map((e) => publishRaw(bus, e)));
   return pending.length;
 }
 

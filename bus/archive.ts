@@ -37,7 +37,12 @@ export class IdeaArchive {
   }
 
   /** Merges a partial update into an entry (creating nothing if the entry is absent). */
-  async update(template: string, run: string, ideaId: string, patch: Partial<ArchiveEntry>): Promise<ArchiveEntry | null> {
+  async update(
+    template: string,
+    run: string,
+    ideaId: string,
+    patch: Partial<ArchiveEntry>,
+  ): Promise<ArchiveEntry | null> {
     const current = await this.get(template, run, ideaId);
     if (!current) return null;
     const next = { ...current, ...patch, updatedAt: new Date().toISOString() };

@@ -39,7 +39,10 @@ export class ArtifactStore {
   static checkName(name: string): string {
     const clean = normalize(name);
     if (!name || clean.startsWith("..") || clean.startsWith(sep) || clean.includes(`..${sep}`)) {
-      throw new BusError("BUS_ARTIFACT_BAD_NAME", `artifact name ${JSON.stringify(name)} is not a relative path inside the run`);
+      throw new BusError(
+        "BUS_ARTIFACT_BAD_NAME",
+        `artifact name ${JSON.stringify(name)} is not a relative path inside the run`,
+      );
     }
     return clean;
   }

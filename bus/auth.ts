@@ -2,7 +2,14 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BusError } from "./errors.ts";
-import { inboxPrefixFor, permissionsFor, renderServerConfig, serviceIdentities, type RoleShape, type TlsFiles } from "./nats-config.ts";
+import {
+  inboxPrefixFor,
+  permissionsFor,
+  renderServerConfig,
+  serviceIdentities,
+  type RoleShape,
+  type TlsFiles,
+} from "./nats-config.ts";
 
 /** User/password of one identity, as a client presents it. */
 export interface BusAuth {
@@ -33,7 +40,10 @@ export function readCreds(credsDir: string, identity: string): BusAuth {
     );
   }
   if (typeof parsed.user !== "string" || typeof parsed.password !== "string") {
-    throw new BusError("BUS_CREDS_MISSING", `${path} is not a credentials file (needs "user" and "password"; config key nats.auth.credsDir)`);
+    throw new BusError(
+      "BUS_CREDS_MISSING",
+      `${path} is not a credentials file (needs "user" and "password"; config key nats.auth.credsDir)`,
+    );
   }
   return { user: parsed.user, pass: parsed.password };
 }
@@ -43,10 +53,17 @@ export function readCreds(credsDir: string, identity: string): BusAuth {
  * admits exactly them with their permissions. Existing passwords are kept, so copies on other hosts stay valid and
  * a plugged-in role only adds its own identity.
  */
-export function writeCreds(credsDir: string, roles: readonly RoleShape[], tls: TlsFiles | null = null): { configPath: string; identities: string[]; created: string[] } {
+export function writeCreds(
+  credsDir: string,
+  roles: readonly RoleShape[],
+  tls: TlsFiles | null = null,
+): { configPath: string; identities: string[]; created: string[] } {
   for (const role of roles) {
     if ((serviceIdentities as readonly string[]).includes(role.name)) {
-      throw new BusError("BUS_CREDS_CONFLICT", `role ${role.name} has the name of a service identity (${serviceIdentities.join(", ")}); rename the role`);
+      throw new BusError(
+        "BUS_CREDS_CONFLICT",
+        `role ${role.name} has the name of a service identity (${serviceIdentities.join(", ")}); rename the role`,
+      );
     }
   }
   mkdirSync(credsDir, { recursive: true, mode: 0o700 });
@@ -114,7 +131,13 @@ export function busAccessFor(
   const replicas = nats.replicas ?? 1;
   const limit = nats.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: nats.maxPayloadBytes };
   if (!nats.auth.enabled) return { auth: null, tls: nats.tls, replicas, ...limit };
-  return { auth: readCreds(nats.auth.credsDir, identity), tls: nats.tls, inboxPrefix: inboxPrefixFor(identity), replicas, ...limit };
+  return {
+    auth: readCreds(nats.auth.credsDir, identity),
+    tls: nats.tls,
+    inboxPrefix: inboxPrefixFor(identity),
+    replicas,
+    ...limit,
+  };
 }
 
 /**
@@ -123,7 +146,8 @@ export function busAccessFor(
  * identities only. With auth off: a TLS-only config when nats.tls names a cert, else null.
  */
 export function localServerConfig(nats: BusAccessConfig, roles: readonly RoleShape[] | null): string | null {
-  if (!nats.auth.enabled) return nats.tls?.cert && nats.tls.key ? writeTlsOnlyConfig(nats.auth.credsDir, nats.tls) : null;
+  if (!nats.auth.enabled)
+    return nats.tls?.cert && nats.tls.key ? writeTlsOnlyConfig(nats.auth.credsDir, nats.tls) : null;
   const existing = join(nats.auth.credsDir, serverConfigFile);
   if (roles === null && existsSync(existing)) return existing;
   return writeCreds(nats.auth.credsDir, roles ?? [], nats.tls).configPath;

@@ -56,7 +56,10 @@ function serverList(servers: string | string[]): string[] {
   return all.map((s) => s.trim()).filter(Boolean);
 }
 
-export async function connectBus(servers: string | string[], options: { name?: string; timeoutMs?: number } & BusAccess = {}): Promise<BusConnection> {
+export async function connectBus(
+  servers: string | string[],
+  options: { name?: string; timeoutMs?: number } & BusAccess = {},
+): Promise<BusConnection> {
   let nc: NatsConnection;
   // User info in a URL (`nats://user:pass@host`) becomes auth, and never reaches an error message or a log.
   const split = serverList(servers).map(splitUrlAuth);
@@ -73,14 +76,22 @@ export async function connectBus(servers: string | string[], options: { name?: s
       ...(auth && { user: auth.user, pass: auth.pass }),
       ...(inboxPrefix && { inboxPrefix }),
       ...(options.tls && {
-        tls: { ...(options.tls.ca && { caFile: options.tls.ca }), ...(options.tls.cert && { certFile: options.tls.cert }), ...(options.tls.key && { keyFile: options.tls.key }) },
+        tls: {
+          ...(options.tls.ca && { caFile: options.tls.ca }),
+          ...(options.tls.cert && { certFile: options.tls.cert }),
+          ...(options.tls.key && { keyFile: options.tls.key }),
+        },
       }),
     });
   } catch (error) {
     const message = auth?.pass ? (error as Error).message.split(auth.pass).join("***") : (error as Error).message;
-    throw new BusError("BUS_CONNECT_FAILED", `cannot connect to NATS at ${shown}${auth ? ` as ${auth.user}` : ""}: ${message}`, {
-      retryable: !/authoriz|authentic|permission/i.test(message),
-    });
+    throw new BusError(
+      "BUS_CONNECT_FAILED",
+      `cannot connect to NATS at ${shown}${auth ? ` as ${auth.user}` : ""}: ${message}`,
+      {
+        retryable: !/authoriz|authentic|permission/i.test(message),
+      },
+    );
   }
   // KV watchers and ordered push consumers take their inbox from watcherPrefix, not the connection's inboxPrefix.
   const jsOptions = inboxPrefix ? { watcherPrefix: inboxPrefix } : {};

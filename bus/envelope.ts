@@ -42,5 +42,8 @@ export function newRunId(now = new Date()): string {
  * so a redelivered message that is handled again publishes byte-identical ids and JetStream drops the duplicate.
  */
 export function deterministicId(causation: string | null, type: string, seat: string | number = 0, run = ""): string {
-  return createHash("sha256").update(`${run}|${causation ?? "root"}|${type}|${seat}`).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update(`${run}|${causation ?? "root"}|${type}|${seat}`)
+    .digest("hex")
+    .slice(0, 32);
 }

@@ -51,7 +51,9 @@ export function isNotFound(error: unknown): boolean {
 /** A compare-and-set that lost: the subject's last sequence was not the one expected. */
 export function isWrongLastSequence(error: unknown): boolean {
   const code = jsApiCode(error);
-  return code === JetStreamApiCodes.StreamWrongLastSequence || code === JetStreamApiCodes.StreamWrongLastSequenceUnknown;
+  return (
+    code === JetStreamApiCodes.StreamWrongLastSequence || code === JetStreamApiCodes.StreamWrongLastSequenceUnknown
+  );
 }
 
 /** A NATS client failure that may pass: a timeout, no responders (a server restarting), a lost connection. */

@@ -98,43 +98,45 @@ export const provenanceSummarySchema = z.object({
 export type ProvenanceSummary = z.infer<typeof provenanceSummarySchema>;
 
 const paperDraftedSchema = z.object({
-    ideaId: z.string(),
-    paperId: z.string(),
-    title: z.string(),
-    abstract: z.string(),
-    /** Artifact name of the paper and its path relative to the run folder. */
-    artifact: z.string(),
-    path: z.string(),
-    /** Measured facts the paper rests on (what rules reviewers score). */
-    evidence: z.object({
-      primaryMetric: z.string(),
-      higherIsBetter: z.boolean(),
-      effects: z.array(
-        z.object({
-          dataset: z.string(),
-          baseline: z.number(),
-          best: z.number(),
-          delta: z.number(),
-          spread: z.number(),
-          /** false: the run recorded no seed spread (no stds), so `spread` (0) is unknown, not zero; absent: not said. */
-          spreadKnown: z.boolean().optional(),
-          runIndex: z.number().int(),
-        }),
-      ),
-      runsAttempted: z.number().int(),
-      runsFailed: z.number().int(),
-      noveltyHits: z.number().int(),
-      checkedNumbers: z.number().int(),
-    }),
-    /** The compiled PDF (relative to the run folder), or null when it did not compile; the Markdown paper stands. */
-    pdf: z.string().nullable().default(null),
-    /** "ok", or why there is no PDF (the last compile error, or that the rules policy cannot edit LaTeX). */
-    latexStatus: z.string().default("not compiled"),
-    /** Artifact of the paper as the reviewers read it: text extracted from the PDF in the sandbox, else the LaTeX source. */
-    textArtifact: z.string().nullable().default(null),
-    /** The provenance check of the paper's claims; null only for papers not written by this swarm (review-bench). */
-    provenance: provenanceSummarySchema.nullable().default(null),
-  });
+  ideaId: z.string(),
+  paperId: z.string(),
+  title: z.string(),
+  abstract: z.string(),
+  /** Artifact name of the paper and its path relative to the run folder. */
+  artifact: z.string(),
+  path: z.string(),
+  /** Measured facts the paper rests on (what rules reviewers score). */
+  evidence: z.object({
+    primaryMetric: z.string(),
+    higherIsBetter: z.boolean(),
+    effects: z.array(
+      z.object({
+        dataset: z.string(),
+        baseline: z.number(),
+        best: z.number(),
+        delta: z.number(),
+        spread: z.number(),
+        /** false: the run recorded no seed spread (no stds), so `spread` (0) is unknown, not zero; absent: not said. */
+        spreadKnown: z.boolean().optional(),
+        runIndex: z.number().int(),
+      }),
+    ),
+    runsAttempted: z.number().int(),
+    runsFailed: z.number().int(),
+    noveltyHits: z.number().int(),
+    checkedNumbers: z.number().int(),
+  }),
+  /** The compiled PDF (relative to the run folder), or null when it did not compile; the Markdown paper stands. */
+  pdf: z.string().nullable().default(null),
+  /** "ok", or why there is no PDF (the last compile error, or that the rules policy cannot edit LaTeX). */
+  latexStatus: z.string().default("not compiled"),
+  /**
+   * Artifact of the paper as the reviewers read it: text extracted from the PDF in the sandbox, else the LaTeX source.
+   */
+  textArtifact: z.string().nullable().default(null),
+  /** The provenance check of the paper's claims; null only for papers not written by this swarm (review-bench). */
+  provenance: provenanceSummarySchema.nullable().default(null),
+});
 
 /**
  * What the experimenter runs: experiment code, plot.py, or a paper's LaTeX (compiled only in the sandbox's latex
@@ -277,7 +279,9 @@ export const payloadSchemas = {
     spent: z.object({ usd: z.number(), tokens: z.number().int(), calls: z.number().int() }),
     budget: z.object({ maxUsd: z.number().nullable(), maxTokens: z.number().nullable() }),
   }),
-  /** An actor's state value changed while it handled a message (XState inspection); a trace entry, consumed by no role. */
+  /**
+   * An actor's state value changed while it handled a message (XState inspection); a trace entry, consumed by no role.
+   */
   "actor.transitioned": z.object({
     agent: z.string(),
     actorKey: z.string(),

@@ -21,14 +21,20 @@ describe("natsClusterNodeConfig", () => {
   });
 
   it("routes to every node and appends the extra (auth) config", () => {
-    expect(text).toContain('routes: ["nats-route://127.0.0.1:6222", "nats-route://127.0.0.1:6223", "nats-route://127.0.0.1:6224"]');
+    expect(text).toContain(
+      'routes: ["nats-route://127.0.0.1:6222", "nats-route://127.0.0.1:6223", "nats-route://127.0.0.1:6224"]',
+    );
     expect(text.trimEnd().endsWith('authorization { users = [ { user: "cli", password: "x" } ] }')).toBe(true);
   });
 });
 
 describe("startNatsCluster arguments", () => {
   it("rejects a cluster of no nodes and half-given fixed ports with coded errors", async () => {
-    await expect(startNatsCluster({ baseDir: "/nonexistent", nodes: 0 })).rejects.toMatchObject({ code: "BUS_SERVER_START_FAILED" });
-    await expect(startNatsCluster({ baseDir: "/nonexistent", port: 4222 })).rejects.toThrow(/both port and clusterPort/);
+    await expect(startNatsCluster({ baseDir: "/nonexistent", nodes: 0 })).rejects.toMatchObject({
+      code: "BUS_SERVER_START_FAILED",
+    });
+    await expect(startNatsCluster({ baseDir: "/nonexistent", port: 4222 })).rejects.toThrow(
+      /both port and clusterPort/,
+    );
   });
 });

@@ -35,10 +35,18 @@ const kvBuckets = Object.values(buckets);
 const typeSubject = (type: string) => `sci.*.${type}`;
 
 /** Reading a KV bucket: direct gets (by subject) and stream message gets. */
-const kvRead = (bucket: string) => [`$JS.API.DIRECT.GET.KV_${bucket}`, `$JS.API.DIRECT.GET.KV_${bucket}.>`, `$JS.API.STREAM.MSG.GET.KV_${bucket}`];
+const kvRead = (bucket: string) => [
+  `$JS.API.DIRECT.GET.KV_${bucket}`,
+  `$JS.API.DIRECT.GET.KV_${bucket}.>`,
+  `$JS.API.STREAM.MSG.GET.KV_${bucket}`,
+];
 
 /** What connectBus does for anyone: account info, stream info, and creating the KV buckets if absent (idempotent). */
-const connectBasics = ["$JS.API.INFO", "$JS.API.STREAM.INFO.*", ...kvBuckets.map((b) => `$JS.API.STREAM.CREATE.KV_${b}`)];
+const connectBasics = [
+  "$JS.API.INFO",
+  "$JS.API.STREAM.INFO.*",
+  ...kvBuckets.map((b) => `$JS.API.STREAM.CREATE.KV_${b}`),
+];
 
 export function rolePermissions(role: RoleShape): Permissions {
   const consumers = role.consumes.map((type) => ({ type, name: consumerName(role.name, type) }));
@@ -85,7 +93,12 @@ function readerPermissions(identity: string, roles: readonly RoleShape[]): Permi
         "$JS.API.STREAM.MSG.GET.*",
         "$JS.FC.>",
       ],
-      deny: roleConsumers.flatMap((name) => [`$JS.API.CONSUMER.MSG.NEXT.*.${name}`, `$JS.API.CONSUMER.DELETE.*.${name}`, `$JS.API.CONSUMER.CREATE.*.${name}`, `$JS.API.CONSUMER.CREATE.*.${name}.>`]),
+      deny: roleConsumers.flatMap((name) => [
+        `$JS.API.CONSUMER.MSG.NEXT.*.${name}`,
+        `$JS.API.CONSUMER.DELETE.*.${name}`,
+        `$JS.API.CONSUMER.CREATE.*.${name}`,
+        `$JS.API.CONSUMER.CREATE.*.${name}.>`,
+      ]),
     },
     subscribe: { allow: [`${inboxPrefixFor(identity)}.>`] },
   };
@@ -120,7 +133,11 @@ export function renderServerConfig(
 ): string {
   // users null: no authorization block (auth off), e.g. a TLS-only local server.
   const lines = users
-    ? ["# Written by `scientist creds`: one user per role and service identity. Keep it 0600.", "authorization {", "  users = ["]
+    ? [
+        "# Written by `scientist creds`: one user per role and service identity. Keep it 0600.",
+        "authorization {",
+        "  users = [",
+      ]
     : ["# Written by scientist: TLS only, no authorization (nats.auth.enabled is false)."];
   for (const u of users ?? []) {
     const perms = u.permissions
@@ -130,7 +147,13 @@ export function renderServerConfig(
   }
   if (users) lines.push("  ]", "}");
   if (tls?.cert && tls.key) {
-    lines.push("tls {", `  cert_file: ${quote(tls.cert)}`, `  key_file: ${quote(tls.key)}`, ...(tls.ca ? [`  ca_file: ${quote(tls.ca)}`] : []), "}");
+    lines.push(
+      "tls {",
+      `  cert_file: ${quote(tls.cert)}`,
+      `  key_file: ${quote(tls.key)}`,
+      ...(tls.ca ? [`  ca_file: ${quote(tls.ca)}`] : []),
+      "}",
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -41,7 +41,16 @@ export async function startNatsServer(options: {
   const port = options.port ?? (await freePort());
   mkdirSync(options.storeDir, { recursive: true });
   const binary = options.binary ?? "nats-server";
-  const args = [...(options.configFile ? ["-c", options.configFile] : []), "-js", "-a", "127.0.0.1", "-p", String(port), "-sd", options.storeDir];
+  const args = [
+    ...(options.configFile ? ["-c", options.configFile] : []),
+    "-js",
+    "-a",
+    "127.0.0.1",
+    "-p",
+    String(port),
+    "-sd",
+    options.storeDir,
+  ];
   const [command, ...commandArgs] = [...(options.prefix ?? []), binary, ...args];
   const child = spawn(command!, commandArgs, {
     stdio: ["ignore", "ignore", "pipe"],
@@ -51,11 +60,22 @@ export async function startNatsServer(options: {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new BusError("BUS_SERVER_START_FAILED", `nats-server did not become ready within ${options.readyTimeoutMs ?? 15000} ms: ${log.slice(-500)}`));
+      reject(
+        new BusError(
+          "BUS_SERVER_START_FAILED",
+          `nats-server did not become ready within ${options.readyTimeoutMs ?? 15000} ms: ${log.slice(-500)}`,
+        ),
+      );
     }, options.readyTimeoutMs ?? 15_000);
     child.once("error", (error) => {
       clearTimeout(timer);
-      reject(new BusError("BUS_SERVER_START_FAILED", `cannot start ${binary}: ${error.message} (install it: apt-get install -y nats-server)`, { cause: error }));
+      reject(
+        new BusError(
+          "BUS_SERVER_START_FAILED",
+          `cannot start ${binary}: ${error.message} (install it: apt-get install -y nats-server)`,
+          { cause: error },
+        ),
+      );
     });
     child.once("exit", (code) => {
       clearTimeout(timer);

@@ -16,7 +16,10 @@ export function validateEnvelope(value: unknown): Envelope {
   if (!schema) throw new BusError("BUS_UNKNOWN_TYPE", `unknown message type ${parsed.data.type}`);
   const payload = schema.safeParse(parsed.data.payload);
   if (!payload.success) {
-    throw new BusError("BUS_INVALID_PAYLOAD", `invalid ${parsed.data.type} payload: ${formatIssues(payload.error.issues)}`);
+    throw new BusError(
+      "BUS_INVALID_PAYLOAD",
+      `invalid ${parsed.data.type} payload: ${formatIssues(payload.error.issues)}`,
+    );
   }
   return { ...parsed.data, payload: payload.data };
 }
@@ -44,7 +47,9 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
 /** Why an envelope is too big to publish (its JSON size against the limit), else null. */
 export function sizeProblem(envelope: Envelope, maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES): string | null {
   const bytes = Buffer.byteLength(JSON.stringify(envelope));
-  return bytes > maxBytes ? `${envelope.type} envelope is ${bytes} bytes, over the ${maxBytes}-byte limit (nats.maxPayloadBytes)` : null;
+  return bytes > maxBytes
+    ? `${envelope.type} envelope is ${bytes} bytes, over the ${maxBytes}-byte limit (nats.maxPayloadBytes)`
+    : null;
 }
 
 /**
@@ -64,9 +69,15 @@ export async function publishEnvelope(
   h.set("traceparent", traceparentOf(valid));
   h.set("sci-type", valid.type);
   try {
-    const ack = await js.publish(subjectFor(valid.run, valid.type), JSON.stringify(valid), { msgID: valid.id, headers: h });
+    const ack = await js.publish(subjectFor(valid.run, valid.type), JSON.stringify(valid), {
+      msgID: valid.id,
+      headers: h,
+    });
     return { duplicate: ack.duplicate, seq: ack.seq };
   } catch (error) {
-    throw new BusError("BUS_PUBLISH_FAILED", `publish ${valid.type} failed: ${(error as Error).message}`, { cause: error, retryable: true });
+    throw new BusError("BUS_PUBLISH_FAILED", `publish ${valid.type} failed: ${(error as Error).message}`, {
+      cause: error,
+      retryable: true,
+    });
   }
 }

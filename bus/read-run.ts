@@ -44,7 +44,11 @@ export async function readRun(js: JetStreamClient, jsm: JetStreamManager, run: s
 }
 
 /** Follows a run live from the start: yields stored messages then new ones until `signal` aborts. */
-export async function* followRun(js: JetStreamClient, run: string, signal: AbortSignal): AsyncGenerator<StoredEnvelope> {
+export async function* followRun(
+  js: JetStreamClient,
+  run: string,
+  signal: AbortSignal,
+): AsyncGenerator<StoredEnvelope> {
   const consumer = await js.consumers.get(streamName(run), { deliver_policy: DeliverPolicy.All });
   const messages = await consumer.consume();
   const stop = () => void messages.close();

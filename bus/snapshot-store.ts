@@ -32,9 +32,15 @@ export class SnapshotStore {
       return revision === 0 ? await this.kv.create(key, data) : await this.kv.update(key, data, revision);
     } catch (error) {
       if (isWrongLastSequence(error)) {
-        throw new BusError("BUS_CAS_CONFLICT", `snapshot ${key} changed since revision ${revision}`, { cause: error, retryable: true });
+        throw new BusError("BUS_CAS_CONFLICT", `snapshot ${key} changed since revision ${revision}`, {
+          cause: error,
+          retryable: true,
+        });
       }
-      throw new BusError("BUS_KV_FAILED", `snapshot ${key} not saved: ${(error as Error).message}`, { cause: error, retryable: true });
+      throw new BusError("BUS_KV_FAILED", `snapshot ${key} not saved: ${(error as Error).message}`, {
+        cause: error,
+        retryable: true,
+      });
     }
   }
 }
@@ -54,7 +60,11 @@ export class EffectJournal {
   }
 
   /** Runs `work` once per key: a completed result is returned as is on any later call. */
-  async once<T>(key: string, work: () => Promise<T>, keep: (result: T) => boolean = () => true): Promise<{ result: T; reused: boolean }> {
+  async once<T>(
+    key: string,
+    work: () => Promise<T>,
+    keep: (result: T) => boolean = () => true,
+  ): Promise<{ result: T; reused: boolean }> {
     const done = await this.get<T>(key);
     if (done !== null) return { result: done, reused: true };
     const result = await work();

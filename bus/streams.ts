@@ -46,7 +46,10 @@ export async function runExists(jsm: JetStreamManager, run: string): Promise<boo
 }
 
 export function infoFailed(what: string, error: unknown): BusError {
-  return new BusError("BUS_INFO_FAILED", `cannot read ${what}: ${(error as Error).message}`, { cause: error, retryable: true });
+  return new BusError("BUS_INFO_FAILED", `cannot read ${what}: ${(error as Error).message}`, {
+    cause: error,
+    retryable: true,
+  });
 }
 
 /** Lists run ids that have a stream on this server. */

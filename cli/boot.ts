@@ -3,7 +3,10 @@ import { builtinRoles } from "../agents/roles/index.ts";
 import { bootRoles, type BootedRoles } from "../agents/runtime/index.ts";
 
 /** Loads config and roles the same way for every command; any problem fails here, naming the key or module. */
-export async function boot(options: { config?: string; overrides?: ConfigOverrides }): Promise<{ config: SwarmConfig } & BootedRoles> {
+export async function boot(options: {
+  config?: string;
+  overrides?: ConfigOverrides;
+}): Promise<{ config: SwarmConfig } & BootedRoles> {
   const config = loadConfig({ path: options.config ?? null, overrides: options.overrides });
   const roles = await bootRoles(config, builtinRoles);
   return { config, ...roles };

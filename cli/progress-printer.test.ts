@@ -7,7 +7,17 @@ let seq = 0;
 
 function stored(type: string, payload: Record<string, unknown>, offsetMs = 1000): StoredEnvelope {
   seq += 1;
-  const envelope: Envelope = { id: `m${seq}`, type, run: "r1", from: "x/1", causation: null, correlation: "c", at: new Date(T0 + offsetMs).toISOString(), v: 1, payload };
+  const envelope: Envelope = {
+    id: `m${seq}`,
+    type,
+    run: "r1",
+    from: "x/1",
+    causation: null,
+    correlation: "c",
+    at: new Date(T0 + offsetMs).toISOString(),
+    v: 1,
+    payload,
+  };
   return { seq, subject: `sci.r1.${type}`, envelope, error: null, traceparent: null };
 }
 
@@ -59,7 +69,11 @@ describe("scientist run's progress output", () => {
 
   it("cuts the status line to the terminal's width, so it never wraps onto a second line", () => {
     const chunks: string[] = [];
-    const printer = createProgressPrinter({ isTTY: true, columns: 40, write: (text: string) => chunks.push(text) }, T0, () => T0);
+    const printer = createProgressPrinter(
+      { isTTY: true, columns: 40, write: (text: string) => chunks.push(text) },
+      T0,
+      () => T0,
+    );
     printer.onMessage(RUN[0]!);
     const status = chunks.at(-1)!.replace("\r\x1b[2K", "");
     expect(status.length).toBeLessThan(40);

@@ -16,7 +16,11 @@ const TICK_MS = 1_000;
  * `scientist run`'s terminal output. Always one line per milestone; on a TTY also a status line kept at the
  * bottom (rewritten in place), which a pipe or a CI log never sees, so those stay line-based and quiet.
  */
-export function createProgressPrinter(out: ProgressOutput, startedAt: number, now: () => number = Date.now): { onMessage(message: StoredEnvelope): void; finish(): void } {
+export function createProgressPrinter(
+  out: ProgressOutput,
+  startedAt: number,
+  now: () => number = Date.now,
+): { onMessage(message: StoredEnvelope): void; finish(): void } {
   const tally = new RunTally();
   const live = out.isTTY === true;
   const status = () => {

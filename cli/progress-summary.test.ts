@@ -8,6 +8,8 @@ describe("the run summary's missing-PDF lines", () => {
       { idea: "a", pdf: "a/paper.pdf", latexStatus: "ok" },
       { idea: "b", pdf: null, latexStatus: "latex image missing: scientist sandbox build latex" },
     ]);
-    expect(lines.join("")).toBe("!!! 1 of 2 paper(s) have NO PDF (the Markdown paper stands):\n!!!   b: latex image missing: scientist sandbox build latex\n");
+    expect(lines.join("")).toBe(
+      "!!! 1 of 2 paper(s) have NO PDF (the Markdown paper stands):\n!!!   b: latex image missing: scientist sandbox build latex\n",
+    );
   });
 });

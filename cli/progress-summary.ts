@@ -1,5 +1,7 @@
 /** Lines of the run's summary that must not be missed: papers that have no PDF, and why (their latexStatus). */
-export function missingPdfLines(papers: ReadonlyArray<{ idea: string; pdf: string | null; latexStatus: string }>): string[] {
+export function missingPdfLines(
+  papers: ReadonlyArray<{ idea: string; pdf: string | null; latexStatus: string }>,
+): string[] {
   const missing = papers.filter((p) => p.pdf === null);
   if (missing.length === 0) return [];
   return [

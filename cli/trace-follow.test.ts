@@ -7,7 +7,17 @@ describe("trace --follow lines", () => {
       {
         seq: 7,
         subject: "sci.r1.idea.assessed",
-        envelope: { id: "bbbbbbbb11", type: "idea.assessed", run: "r1", from: "novelty/h-0", causation: "aaaaaaaa22", correlation: "idea-1", at: "2026-11-27T18:00:02.500Z", v: 1, payload: {} },
+        envelope: {
+          id: "bbbbbbbb11",
+          type: "idea.assessed",
+          run: "r1",
+          from: "novelty/h-0",
+          causation: "aaaaaaaa22",
+          correlation: "idea-1",
+          at: "2026-11-27T18:00:02.500Z",
+          v: 1,
+          payload: {},
+        },
         error: null,
         traceparent: null,
       },
@@ -17,6 +27,8 @@ describe("trace --follow lines", () => {
   });
 
   it("say so when a stored message is not a valid envelope instead of skipping it", () => {
-    expect(followLine({ seq: 3, subject: "sci.r1.junk", envelope: null, error: "not JSON", traceparent: null }, 0)).toBe("#3 unreadable message on sci.r1.junk: not JSON");
+    expect(
+      followLine({ seq: 3, subject: "sci.r1.junk", envelope: null, error: "not JSON", traceparent: null }, 0),
+    ).toBe("#3 unreadable message on sci.r1.junk: not JSON");
   });
 });

@@ -8,11 +8,21 @@ describe("the llm config section", () => {
       env: { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
       overrides: { model: "local-model" },
     });
-    expect(config.llm).toMatchObject({ apiKey: "sk-test", baseURL: "http://127.0.0.1:9/v1", model: "local-model", models: {}, timeoutMs: 120_000, replay: null });
+    expect(config.llm).toMatchObject({
+      apiKey: "sk-test",
+      baseURL: "http://127.0.0.1:9/v1",
+      model: "local-model",
+      models: {},
+      timeoutMs: 120_000,
+      replay: null,
+    });
   });
 
   it("reads ANTHROPIC_API_KEY for the anthropic provider and ignores OPENAI_BASE_URL there", () => {
-    const config = loadConfig({ raw: { llm: { provider: "anthropic" } }, env: { ANTHROPIC_API_KEY: "ak", OPENAI_BASE_URL: "http://x/v1" } });
+    const config = loadConfig({
+      raw: { llm: { provider: "anthropic" } },
+      env: { ANTHROPIC_API_KEY: "ak", OPENAI_BASE_URL: "http://x/v1" },
+    });
     expect(config.llm).toMatchObject({ apiKey: "ak", baseURL: null });
   });
 

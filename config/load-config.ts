@@ -15,7 +15,15 @@ export interface SwarmConfig {
   /** Relative paths in the config resolve against this folder (the config file's). */
   baseDir: string;
   repoRoot: string;
-  run: { template: string; ideas: number; maxInFlightIdeas: number; policy: "rules" | "llm"; outDir: string; deadlineMs: number; settings: Record<string, string | number | boolean> };
+  run: {
+    template: string;
+    ideas: number;
+    maxInFlightIdeas: number;
+    policy: "rules" | "llm";
+    outDir: string;
+    deadlineMs: number;
+    settings: Record<string, string | number | boolean>;
+  };
   nats: {
     url: string | null;
     storeDir: string;
@@ -27,9 +35,17 @@ export interface SwarmConfig {
     auth: { enabled: boolean; credsDir: string };
     tls: { ca: string | null; cert: string | null; key: string | null } | null;
   };
-  roles: Record<string, { enabled: boolean; replicas: number; policy: "rules" | "llm" | undefined; config: Record<string, unknown> }>;
+  roles: Record<
+    string,
+    { enabled: boolean; replicas: number; policy: "rules" | "llm" | undefined; config: Record<string, unknown> }
+  >;
   plugins: { module: string; replicas: number; config: Record<string, unknown> }[];
-  sandbox: ParsedConfig["sandbox"] & { timeoutMs: number; plotTimeoutMs: number; latexTimeoutMs: number; cacheDir: string };
+  sandbox: ParsedConfig["sandbox"] & {
+    timeoutMs: number;
+    plotTimeoutMs: number;
+    latexTimeoutMs: number;
+    cacheDir: string;
+  };
   logging: ParsedConfig["logging"];
   /** Caps for live budget changes (`scientist steer`). */
   steering: ParsedConfig["steering"];
@@ -37,7 +53,14 @@ export interface SwarmConfig {
   llm: ParsedConfig["llm"] & { apiKey: string | null; timeoutMs: number; replay: string | null };
   /** Literature sources in fallback order, with keys resolved from the environment. */
   literature: {
-    sources: Array<{ kind: "offline" | "semantic-scholar" | "openalex" | "arxiv"; name?: string; baseUrl?: string; path?: string; timeoutMs?: number; apiKey: string | null }>;
+    sources: Array<{
+      kind: "offline" | "semantic-scholar" | "openalex" | "arxiv";
+      name?: string;
+      baseUrl?: string;
+      path?: string;
+      timeoutMs?: number;
+      apiKey: string | null;
+    }>;
     cache: boolean;
     mailto: string | null;
   };
@@ -55,7 +78,9 @@ export interface ConfigOverrides {
   model?: string;
   /** --replay: answer every model and literature call from this run's recording. */
   replay?: string;
-  /** --set KNOB=VALUE (repeatable): fixed settings on top of run.settings; values are read as each knob's type at boot. */
+  /**
+   * --set KNOB=VALUE (repeatable): fixed settings on top of run.settings; values are read as each knob's type at boot.
+   */
   settings?: Record<string, string>;
 }
 
@@ -78,7 +103,11 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** The key each provider kind reads: the SDKs' own variable names, read here and nowhere else. */
-export const llmKeyVariable = { openai: "OPENAI_API_KEY", "openai-compatible": "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" } as const;
+export const llmKeyVariable = {
+  openai: "OPENAI_API_KEY",
+  "openai-compatible": "OPENAI_API_KEY",
+  anthropic: "ANTHROPIC_API_KEY",
+} as const;
 
 function resolveLlm(llm: ParsedConfig["llm"], o: ConfigOverrides, env: NodeJS.ProcessEnv): SwarmConfig["llm"] {
   const apiKey = env[llmKeyVariable[llm.provider]] || null;
@@ -99,14 +128,22 @@ function resolveLlm(llm: ParsedConfig["llm"], o: ConfigOverrides, env: NodeJS.Pr
  * Auth and TLS of the bus. A nats.url with user info authenticates with it instead of creds files; a file named
  * here that does not exist fails at boot naming its key.
  */
-function natsAccess(n: ParsedConfig["nats"], url: string | null, fromBase: (p: string) => string): Pick<SwarmConfig["nats"], "auth" | "tls"> {
+function natsAccess(
+  n: ParsedConfig["nats"],
+  url: string | null,
+  fromBase: (p: string) => string,
+): Pick<SwarmConfig["nats"], "auth" | "tls"> {
   const credsDir = resolve(n.auth.credsDir);
   const urlHasUser = url !== null && /^[a-z]+:\/\/[^@/]+@/i.test(url);
-  const enabled = urlHasUser ? false : n.auth.enabled ?? url === null;
+  const enabled = urlHasUser ? false : (n.auth.enabled ?? url === null);
   if (enabled && url !== null && !existsSync(credsDir)) {
-    throw new ConfigError("CONFIG_INVALID", `config key nats.auth.credsDir: ${credsDir} does not exist (copy the files 'scientist creds' wrote, or set nats.auth.enabled: false)`, {
-      key: "nats.auth.credsDir",
-    });
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `config key nats.auth.credsDir: ${credsDir} does not exist (copy the files 'scientist creds' wrote, or set nats.auth.enabled: false)`,
+      {
+        key: "nats.auth.credsDir",
+      },
+    );
   }
   let tls: SwarmConfig["nats"]["tls"] = null;
   if (n.tls) {
@@ -114,12 +151,19 @@ function natsAccess(n: ParsedConfig["nats"], url: string | null, fromBase: (p: s
       const value = n.tls?.[key];
       if (value === undefined) return null;
       const path = fromBase(value);
-      if (!existsSync(path)) throw new ConfigError("CONFIG_INVALID", `config key nats.tls.${key}: file ${path} does not exist`, { key: `nats.tls.${key}` });
+      if (!existsSync(path))
+        throw new ConfigError("CONFIG_INVALID", `config key nats.tls.${key}: file ${path} does not exist`, {
+          key: `nats.tls.${key}`,
+        });
       return path;
     };
     tls = { ca: file("ca"), cert: file("cert"), key: file("key") };
     if ((tls.cert === null) !== (tls.key === null)) {
-      throw new ConfigError("CONFIG_INVALID", `config key nats.tls: cert and key go together (got only ${tls.cert ? "cert" : "key"})`, { key: tls.cert ? "nats.tls.key" : "nats.tls.cert" });
+      throw new ConfigError(
+        "CONFIG_INVALID",
+        `config key nats.tls: cert and key go together (got only ${tls.cert ? "cert" : "key"})`,
+        { key: tls.cert ? "nats.tls.key" : "nats.tls.cert" },
+      );
     }
   }
   return { auth: { enabled, credsDir }, tls };
@@ -140,20 +184,30 @@ export function loadConfig(
     try {
       text = readFileSync(configPath, "utf8");
     } catch (error) {
-      throw new ConfigError("CONFIG_UNREADABLE", `cannot read config file ${configPath}: ${(error as Error).message}`, { cause: error });
+      throw new ConfigError("CONFIG_UNREADABLE", `cannot read config file ${configPath}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     try {
       raw = parseYaml(text) ?? {};
     } catch (error) {
-      throw new ConfigError("CONFIG_UNREADABLE", `config file ${configPath} is not valid YAML: ${(error as Error).message}`, { cause: error });
+      throw new ConfigError(
+        "CONFIG_UNREADABLE",
+        `config file ${configPath} is not valid YAML: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map(describeIssue);
-    throw new ConfigError("CONFIG_INVALID", `invalid config${configPath ? ` (${configPath})` : ""}: ${issues.map((i) => i.text).join("; ")}`, {
-      key: issues[0]?.key ?? null,
-    });
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `invalid config${configPath ? ` (${configPath})` : ""}: ${issues.map((i) => i.text).join("; ")}`,
+      {
+        key: issues[0]?.key ?? null,
+      },
+    );
   }
   const c = parsed.data;
   const o = options.overrides ?? {};
@@ -161,11 +215,18 @@ export function loadConfig(
   const fromBase = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   const fromCwd = (p: string) => resolve(p);
   if (o.ideas !== undefined && (!Number.isInteger(o.ideas) || o.ideas < 0)) {
-    throw new ConfigError("CONFIG_INVALID", `--ideas must be a whole number >= 0, got ${o.ideas}`, { key: "run.ideas" });
+    throw new ConfigError("CONFIG_INVALID", `--ideas must be a whole number >= 0, got ${o.ideas}`, {
+      key: "run.ideas",
+    });
   }
   const templateName = o.template ?? c.run.template;
   const builtinTemplate = resolve(repoRoot, "templates", templateName);
-  const template = /[/\\]/.test(templateName) || !existsSync(builtinTemplate) ? (o.template ? fromCwd(templateName) : fromBase(templateName)) : builtinTemplate;
+  const template =
+    /[/\\]/.test(templateName) || !existsSync(builtinTemplate)
+      ? o.template
+        ? fromCwd(templateName)
+        : fromBase(templateName)
+      : builtinTemplate;
   const sharedLiterature = resolve(repoRoot, "..", "shared", "data", "literature.jsonl");
   const sharedIclr = resolve(repoRoot, "..", "shared", "data", "iclr2022");
   const config: SwarmConfig = {
@@ -207,7 +268,12 @@ export function loadConfig(
       mailto: c.literature.mailto,
       sources: c.literature.sources.map((source) => {
         const spec = typeof source === "string" ? { kind: source } : source;
-        const apiKey = spec.kind === "semantic-scholar" ? env.S2_API_KEY ?? env.SEMANTIC_SCHOLAR_API_KEY ?? null : spec.kind === "openalex" ? env.OPENALEX_API_KEY ?? null : null;
+        const apiKey =
+          spec.kind === "semantic-scholar"
+            ? (env.S2_API_KEY ?? env.SEMANTIC_SCHOLAR_API_KEY ?? null)
+            : spec.kind === "openalex"
+              ? (env.OPENALEX_API_KEY ?? null)
+              : null;
         return {
           kind: spec.kind,
           ...("name" in spec && spec.name ? { name: spec.name } : {}),

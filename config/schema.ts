@@ -52,7 +52,12 @@ export const sandboxSchema = z
   .strict();
 
 const priceSchema = z
-  .object({ input: z.number().min(0), output: z.number().min(0), cacheRead: z.number().min(0).default(0), cacheWrite: z.number().min(0).default(0) })
+  .object({
+    input: z.number().min(0),
+    output: z.number().min(0),
+    cacheRead: z.number().min(0).default(0),
+    cacheWrite: z.number().min(0).default(0),
+  })
   .strict();
 
 /** The model layer for llm policies. Keys are not here: they come from the environment, read in load-config.ts. */
@@ -78,7 +83,10 @@ export const llmSchema = z
     prices: z.record(z.string(), priceSchema).default({}),
     /** Hard limits for the run; null means no limit on that axis. */
     budget: z
-      .object({ maxUsd: z.number().positive().nullable().default(null), maxTokens: positiveInt.nullable().default(null) })
+      .object({
+        maxUsd: z.number().positive().nullable().default(null),
+        maxTokens: positiveInt.nullable().default(null),
+      })
       .strict()
       .prefault({}),
   })
@@ -127,7 +135,10 @@ export const configSchema = z
          * experiment at a time, so the default is 48 h (2,880 min); a run ends as soon as every idea is decided.
          */
         deadlineMinutes: z.number().positive().default(2880),
-        /** Fixed settings for every run, baseline included (knob -> value; knobs from the template's space or inferred-space.yaml). */
+        /**
+         * Fixed settings for every run, baseline included (knob -> value; knobs from the template's space or
+         * inferred-space.yaml).
+         */
         settings: z.record(z.string().min(1), z.union([z.number(), z.string(), z.boolean()])).default({}),
       })
       .strict()
@@ -149,17 +160,33 @@ export const configSchema = z
          * (BUS_PAYLOAD_TOO_LARGE) and dead-lettered on receipt. Below the server's 1 MB max_payload; artifacts
          * travel in the object store, so real messages are a few KB.
          */
-        maxPayloadBytes: z.number().int().min(4096).max(1_000_000).default(512 * 1024),
+        maxPayloadBytes: z
+          .number()
+          .int()
+          .min(4096)
+          .max(1_000_000)
+          .default(512 * 1024),
         /**
          * NATS users with per-role permissions. enabled null = on for the local server this process starts, off for
          * a nats.url (set true when that server uses `scientist creds` files). Passwords live in credsDir, never here.
          */
         auth: z
-          .object({ enabled: z.boolean().nullable().default(null), credsDir: z.string().min(1).default(".scientist/creds") })
+          .object({
+            enabled: z.boolean().nullable().default(null),
+            credsDir: z.string().min(1).default(".scientist/creds"),
+          })
           .strict()
           .prefault({}),
         /** TLS for the client connections and the local server: PEM file paths. */
-        tls: z.object({ ca: z.string().min(1).optional(), cert: z.string().min(1).optional(), key: z.string().min(1).optional() }).strict().nullable().default(null),
+        tls: z
+          .object({
+            ca: z.string().min(1).optional(),
+            cert: z.string().min(1).optional(),
+            key: z.string().min(1).optional(),
+          })
+          .strict()
+          .nullable()
+          .default(null),
       })
       .strict()
       .prefault({}),

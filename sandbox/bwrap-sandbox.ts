@@ -82,7 +82,13 @@ export function createBwrapSandbox(options: BwrapSandboxOptions = {}): Sandbox {
     const rootfs = rootfsDir(cacheDir, recipe.name);
     if (record?.recipeHash !== recipeHash(recipe) || !existsSync(join(rootfs, "bin"))) {
       logger.warn({ image: recipe.name }, "image rootfs missing or stale; building it offline (this takes minutes)");
-      record = await buildImage(recipe.name, { cacheDir, mirror: options.mirror, logger, docker: options.docker ?? null, importIntoDocker: false });
+      record = await buildImage(recipe.name, {
+        cacheDir,
+        mirror: options.mirror,
+        logger,
+        docker: options.docker ?? null,
+        importIntoDocker: false,
+      });
     }
     // bwrap can't create the /work mount point on a read-only root; rootfs built before the builder made it lack it.
     await mkdir(join(rootfs, "work"), { mode: 0o755 }).catch((error: NodeJS.ErrnoException) => {
@@ -96,7 +102,8 @@ export function createBwrapSandbox(options: BwrapSandboxOptions = {}): Sandbox {
     const { limits } = request;
     const env = buildSandboxEnv(limits, request.env);
     const { rootfs, id: image } = await rootfsFor(request.image);
-    if (request.signal?.aborted) return cancelledBeforeStart(image, "the run was cancelled by the caller before it started");
+    if (request.signal?.aborted)
+      return cancelledBeforeStart(image, "the run was cancelled by the caller before it started");
     sweptWorkDirs ??= sweepStaleWorkDirs(workRoot, logger);
     await sweptWorkDirs;
     const owner = runOwner();
@@ -116,27 +123,45 @@ export function createBwrapSandbox(options: BwrapSandboxOptions = {}): Sandbox {
         "--",
         options.bwrapPath ?? "bwrap",
         "--unshare-all",
-        "--uid", String(sandboxUid),
-        "--gid", String(sandboxGid),
-        "--hostname", "sandbox",
+        "--uid",
+        String(sandboxUid),
+        "--gid",
+        String(sandboxGid),
+        "--hostname",
+        "sandbox",
         "--die-with-parent",
         // Own session: the code can't push keystrokes into a terminal it doesn't have (TIOCSTI).
         "--new-session",
-        "--cap-drop", "ALL",
-        "--ro-bind", rootfs, "/",
-        "--dev", "/dev",
+        "--cap-drop",
+        "ALL",
+        "--ro-bind",
+        rootfs,
+        "/",
+        "--dev",
+        "/dev",
         // bwrap's /dev is an uncapped tmpfs (half the host's RAM) owned by the sandbox user: give /dev/shm its own
         // capped tmpfs and make the rest of /dev read-only, so the work dir and /tmp stay the only writable space.
-        "--size", String(tmpBytes),
-        "--perms", "1777",
-        "--tmpfs", "/dev/shm",
-        "--remount-ro", "/dev",
-        "--proc", "/proc",
-        "--size", String(tmpBytes),
-        "--perms", "1777",
-        "--tmpfs", "/tmp",
-        "--bind", workDir.path, "/work",
-        "--chdir", "/work",
+        "--size",
+        String(tmpBytes),
+        "--perms",
+        "1777",
+        "--tmpfs",
+        "/dev/shm",
+        "--remount-ro",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--size",
+        String(tmpBytes),
+        "--perms",
+        "1777",
+        "--tmpfs",
+        "/tmp",
+        "--bind",
+        workDir.path,
+        "/work",
+        "--chdir",
+        "/work",
         "--clearenv",
         ...Object.entries(env).flatMap(([name, value]) => ["--setenv", name, value]),
         "--",
@@ -164,7 +189,8 @@ export function createBwrapSandbox(options: BwrapSandboxOptions = {}): Sandbox {
           // The group holds prlimit→bwrap; --die-with-parent then takes the sandbox's pid namespace down with it.
           process.kill(-child.pid, "SIGKILL");
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "ESRCH") logger.error({ error: describeError(error) }, "kill failed");
+          if ((error as NodeJS.ErrnoException).code !== "ESRCH")
+            logger.error({ error: describeError(error) }, "kill failed");
         }
       };
       const stdout = createOutputCapture(limits.outputBytes, () => {
@@ -191,7 +217,9 @@ export function createBwrapSandbox(options: BwrapSandboxOptions = {}): Sandbox {
       try {
         exitCode = await new Promise<number | null>((resolve, reject) => {
           child.on("error", (error) =>
-            reject(new SandboxError("SANDBOX_NO_ENGINE", `starting bwrap failed: ${describeError(error)}`, { cause: error })),
+            reject(
+              new SandboxError("SANDBOX_NO_ENGINE", `starting bwrap failed: ${describeError(error)}`, { cause: error }),
+            ),
           );
           child.on("close", (code, signal) => {
             if (code !== null) resolve(code);
@@ -208,7 +236,10 @@ export function createBwrapSandbox(options: BwrapSandboxOptions = {}): Sandbox {
       const wallMs = Date.now() - startedAt;
       const stderrText = stderr.text();
       if (exitCode === 1 && /^bwrap: /.test(stderrText) && !timedOut && !aborted) {
-        throw new SandboxError("SANDBOX_ENGINE_FAILED", `bwrap could not set up the sandbox: ${stderrText.trim().slice(-500)}`);
+        throw new SandboxError(
+          "SANDBOX_ENGINE_FAILED",
+          `bwrap could not set up the sandbox: ${stderrText.trim().slice(-500)}`,
+        );
       }
       const collected = await collectOutputFiles(workDir.path, inputs, {
         collect: request.collect,

@@ -5,7 +5,8 @@ import { createSandbox, dockerEngineReachable, bwrapAvailable, type SandboxLogge
 const docker = new Dockerode();
 const engine = await dockerEngineReachable(docker);
 const bwrap = await bwrapAvailable();
-if (!engine.ok) console.warn(`\n!!! create-sandbox: Docker cases SKIPPED, no engine could be reached (${engine.why}) !!!\n`);
+if (!engine.ok)
+  console.warn(`\n!!! create-sandbox: Docker cases SKIPPED, no engine could be reached (${engine.why}) !!!\n`);
 
 function recordingLogger(): SandboxLogger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -30,13 +31,20 @@ describe("choosing a sandbox backend", () => {
 
   it.skipIf(!bwrap.ok)("auto falls back to bwrap when no engine answers, and says so loudly", async () => {
     const logger = recordingLogger();
-    const sandbox = await createSandbox({ backend: "auto", cacheDir: "/tmp/scientist-sandbox-test", logger, docker: nowhere });
+    const sandbox = await createSandbox({
+      backend: "auto",
+      cacheDir: "/tmp/scientist-sandbox-test",
+      logger,
+      docker: nowhere,
+    });
     expect(sandbox.backend).toBe("bwrap");
     expect(logger.warnings.join("\n")).toContain("FALLING BACK TO bwrap");
   });
 
   it("asking for Docker with no engine fails with SANDBOX_NO_ENGINE, which a retry may fix", async () => {
-    await expect(createSandbox({ backend: "docker", cacheDir: "/tmp/scientist-sandbox-test", docker: nowhere })).rejects.toMatchObject({
+    await expect(
+      createSandbox({ backend: "docker", cacheDir: "/tmp/scientist-sandbox-test", docker: nowhere }),
+    ).rejects.toMatchObject({
       code: "SANDBOX_NO_ENGINE",
       retryable: true,
     });

@@ -65,7 +65,10 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Sand
   const makeBwrap = (seedFrom: Dockerode | null): Sandbox => {
     // Silently running without the GPU the operator asked for would hide the problem until results look wrong.
     if ((options.gpus ?? "none") !== "none") {
-      throw new SandboxError("SANDBOX_BAD_REQUEST", `sandbox.gpus is ${String(options.gpus)}, but GPU pass-through needs the docker backend`);
+      throw new SandboxError(
+        "SANDBOX_BAD_REQUEST",
+        `sandbox.gpus is ${String(options.gpus)}, but GPU pass-through needs the docker backend`,
+      );
     }
     return createBwrapSandbox({ cacheDir: options.cacheDir, logger, mirror: options.mirror, docker: seedFrom });
   };
@@ -73,15 +76,23 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Sand
   if (options.backend === "docker") {
     const engine = await dockerEngineReachable(docker);
     if (!engine.ok) {
-      throw new SandboxError("SANDBOX_NO_ENGINE", `sandbox backend "docker" asked for, but no Docker engine answered: ${engine.why}`, {
-        retryable: true,
-      });
+      throw new SandboxError(
+        "SANDBOX_NO_ENGINE",
+        `sandbox backend "docker" asked for, but no Docker engine answered: ${engine.why}`,
+        {
+          retryable: true,
+        },
+      );
     }
     return makeDocker();
   }
   if (options.backend === "bwrap") {
     const bwrap = await bwrapAvailable();
-    if (!bwrap.ok) throw new SandboxError("SANDBOX_NO_ENGINE", `sandbox backend "bwrap" asked for, but bwrap is not usable: ${bwrap.why}`);
+    if (!bwrap.ok)
+      throw new SandboxError(
+        "SANDBOX_NO_ENGINE",
+        `sandbox backend "bwrap" asked for, but bwrap is not usable: ${bwrap.why}`,
+      );
     // A reachable engine that holds the image saves a debootstrap when the rootfs is missing.
     return makeBwrap((await dockerEngineReachable(docker)).ok ? docker : null);
   }

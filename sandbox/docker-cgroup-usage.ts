@@ -28,7 +28,9 @@ async function readNumber(path: string): Promise<number | null> {
   return Number.isFinite(value) ? value : null;
 }
 
-export async function readRunCgroupUsage(parent: string): Promise<{ cpuMs: number | null; peakMemoryBytes: number | null }> {
+export async function readRunCgroupUsage(
+  parent: string,
+): Promise<{ cpuMs: number | null; peakMemoryBytes: number | null }> {
   // cgroup v1 first (one hierarchy per controller), then v2 (one unified hierarchy).
   const cpuNs = await readNumber(join(cgroupRoot, "cpuacct", parent, "cpuacct.usage"));
   const peakV1 = await readNumber(join(cgroupRoot, "memory", parent, "memory.max_usage_in_bytes"));
@@ -46,7 +48,13 @@ export async function readRunCgroupUsage(parent: string): Promise<{ cpuMs: numbe
 /** True when the engine runs on this host with the parent cgroup visible here (checked after start). */
 export async function runCgroupReadable(parent: string): Promise<boolean> {
   for (const path of [join(cgroupRoot, "memory", parent), join(cgroupRoot, parent, "memory.peak")]) {
-    if (await access(path).then(() => true, () => false)) return true;
+    if (
+      await access(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   }
   return false;
 }
@@ -70,7 +78,8 @@ export async function removeRunCgroup(parent: string): Promise<void> {
 export async function sweepStaleRunCgroups(): Promise<void> {
   const names = new Set<string>();
   for (const dir of [join(cgroupRoot, "memory"), cgroupRoot]) {
-    for (const name of await readdir(dir).catch(() => [] as string[])) if (name.startsWith(parentPrefix)) names.add(name);
+    for (const name of await readdir(dir).catch(() => [] as string[]))
+      if (name.startsWith(parentPrefix)) names.add(name);
   }
   for (const name of names) {
     const pid = Number(/^scientist-sandbox-(\d+)-/.exec(name)?.[1]);

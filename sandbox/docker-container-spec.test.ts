@@ -6,7 +6,17 @@ const shape: ContainerShape = {
   imageId: "sha256:abc",
   command: ["python3", "experiment.py", "--out_dir=run_0"],
   env: ["HOME=/work"],
-  limits: { memoryBytes: 256 * mib, cpus: 0.5, pids: 64, diskBytes: 64 * mib, outputBytes: 1024, artifactBytes: mib, artifactCount: 10, nofile: 256, fileSizeBytes: 32 * mib },
+  limits: {
+    memoryBytes: 256 * mib,
+    cpus: 0.5,
+    pids: 64,
+    diskBytes: 64 * mib,
+    outputBytes: 1024,
+    artifactBytes: mib,
+    artifactCount: 10,
+    nofile: 256,
+    fileSizeBytes: 32 * mib,
+  },
   tmpBytes: 16 * mib,
   gpus: "none",
 };
@@ -15,7 +25,12 @@ const placement = { workDir: "/host/work/run-1/mnt", labels: { "scientist.sandbo
 describe("the container spec", () => {
   it("is locked down: no network, read-only root, nobody, no capabilities, memory = memory+swap, capped /tmp", () => {
     const spec = containerSpec(shape, placement);
-    expect(spec).toMatchObject({ Image: "sha256:abc", User: "65534:65534", NetworkDisabled: true, WorkingDir: "/work" });
+    expect(spec).toMatchObject({
+      Image: "sha256:abc",
+      User: "65534:65534",
+      NetworkDisabled: true,
+      WorkingDir: "/work",
+    });
     expect(spec.HostConfig).toMatchObject({
       NetworkMode: "none",
       Memory: 256 * mib,
@@ -43,7 +58,9 @@ describe("the container spec", () => {
   });
 
   it("passes a count of GPUs through when gpus is a number", () => {
-    expect(gpuDeviceRequests(2)).toEqual([{ Driver: "", Count: 2, DeviceIDs: [], Capabilities: [["gpu"]], Options: {} }]);
+    expect(gpuDeviceRequests(2)).toEqual([
+      { Driver: "", Count: 2, DeviceIDs: [], Capabilities: [["gpu"]], Options: {} },
+    ]);
   });
 
   it("rejects a GPU count that is not a positive whole number with SANDBOX_BAD_REQUEST", () => {

@@ -33,7 +33,10 @@ export interface ContainerPlacement {
 export function gpuDeviceRequests(gpus: GpuRequest): Dockerode.DeviceRequest[] {
   if (gpus === "none") return [];
   if (gpus !== "all" && (!Number.isInteger(gpus) || gpus < 1)) {
-    throw new SandboxError("SANDBOX_BAD_REQUEST", `gpus must be "none", "all" or a positive whole number, not ${String(gpus)}`);
+    throw new SandboxError(
+      "SANDBOX_BAD_REQUEST",
+      `gpus must be "none", "all" or a positive whole number, not ${String(gpus)}`,
+    );
   }
   // Count -1 is the engine's "all"; Capabilities [["gpu"]] is what `docker run --gpus` sends.
   return [{ Driver: "", Count: gpus === "all" ? -1 : gpus, DeviceIDs: [], Capabilities: [["gpu"]], Options: {} }];

@@ -29,7 +29,14 @@ import {
   runCgroupReadable,
   sweepStaleRunCgroups,
 } from "./docker-cgroup-usage.ts";
-import { abandonGraceMs, deadlineLabel, ownerLabel, ownerValue, sandboxLabel, sweepAbandonedContainers } from "./docker-sweep.ts";
+import {
+  abandonGraceMs,
+  deadlineLabel,
+  ownerLabel,
+  ownerValue,
+  sandboxLabel,
+  sweepAbandonedContainers,
+} from "./docker-sweep.ts";
 import { containerSpec, shapeKey, type ContainerShape, type GpuRequest } from "./docker-container-spec.ts";
 import { createWarmPool } from "./docker-warm-pool.ts";
 import { createWorkDir, sweepStaleWorkDirs, type WorkDir } from "./work-dir.ts";
@@ -81,7 +88,8 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
     options.imageBuilder ??
     (async (name, engine) => {
       const built = await buildImage(name, { docker: engine, cacheDir, logger, mirror: options.mirror });
-      if (built.dockerImageId === null) throw new SandboxError("SANDBOX_BUILD_FAILED", `image ${name} was built but not imported`);
+      if (built.dockerImageId === null)
+        throw new SandboxError("SANDBOX_BUILD_FAILED", `image ${name} was built but not imported`);
       return built.dockerImageId;
     });
 
@@ -100,7 +108,10 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
     });
     if (prepared.cgroupParent !== null) {
       await removeRunCgroup(prepared.cgroupParent).catch((error: unknown) => {
-        logger.warn({ ...log, cgroupParent: prepared.cgroupParent, error: describeError(error) }, "removing the run's parent cgroup failed");
+        logger.warn(
+          { ...log, cgroupParent: prepared.cgroupParent, error: describeError(error) },
+          "removing the run's parent cgroup failed",
+        );
       });
     }
     await prepared.workDir.dispose().catch((error: unknown) => {
@@ -124,12 +135,14 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
       [ownerLabel]: ownerValue(),
     };
     try {
-      const container = await docker.createContainer(containerSpec(shape, { workDir: workDir.path, labels, cgroupParent })).catch((error: unknown) => {
-        throw new SandboxError("SANDBOX_ENGINE_FAILED", `creating the container failed: ${describeError(error)}`, {
-          cause: error,
-          retryable: true,
+      const container = await docker
+        .createContainer(containerSpec(shape, { workDir: workDir.path, labels, cgroupParent }))
+        .catch((error: unknown) => {
+          throw new SandboxError("SANDBOX_ENGINE_FAILED", `creating the container failed: ${describeError(error)}`, {
+            cause: error,
+            retryable: true,
+          });
         });
-      });
       return { runId, container, workDir, cgroupParent };
     } catch (error) {
       await workDir.dispose().catch(() => undefined);
@@ -153,14 +166,18 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
     // A recipe image we built from an older recipe is rebuilt, so changing a recipe changes what runs; one that
     // carries no recipe label was provided from elsewhere (e.g. a Dockerfile build) and is used as it is.
     const builtFrom = info?.Config?.Labels?.[recipeHashLabel];
-    if (info !== null && (recipe === null || builtFrom === undefined || builtFrom === recipeHash(recipe))) return info.Id;
+    if (info !== null && (recipe === null || builtFrom === undefined || builtFrom === recipeHash(recipe)))
+      return info.Id;
     if (recipe === null) {
       throw new SandboxError(
         "SANDBOX_IMAGE_MISSING",
         `image "${image}" is not in the Docker engine and has no offline recipe; build it first or use a recipe image`,
       );
     }
-    logger.warn({ image: reference, stale: info !== null }, "image missing or stale; building it offline (this takes minutes)");
+    logger.warn(
+      { image: reference, stale: info !== null },
+      "image missing or stale; building it offline (this takes minutes)",
+    );
     return imageBuilder(recipe.name, docker);
   }
 
@@ -177,7 +194,14 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
     sweptHost ??= Promise.all([sweepStaleWorkDirs(workRoot, logger), sweepStaleRunCgroups()]).then(() => undefined);
     await sweptHost;
     const tmpBytes = options.tmpBytes ?? Math.min(64 * 1024 * 1024, Math.floor(limits.memoryBytes / 4));
-    const shape: ContainerShape = { imageId: image, command: request.command, env, limits, tmpBytes, gpus: options.gpus ?? "none" };
+    const shape: ContainerShape = {
+      imageId: image,
+      command: request.command,
+      env,
+      limits,
+      tmpBytes,
+      gpus: options.gpus ?? "none",
+    };
     // The deadline label depends on the timeout, so it is part of what makes two requests interchangeable.
     const key = `${shapeKey(shape)}|${request.timeoutMs}`;
     const taken = pool.take(key);

@@ -29,7 +29,11 @@ function ownerGone(owner: string | undefined): boolean {
 /** Slack past timeoutMs before a container counts as abandoned (start latency, output drain, collection). */
 export const abandonGraceMs = 60_000;
 
-export async function sweepAbandonedContainers(docker: Dockerode, logger: SandboxLogger, now = Date.now()): Promise<number> {
+export async function sweepAbandonedContainers(
+  docker: Dockerode,
+  logger: SandboxLogger,
+  now = Date.now(),
+): Promise<number> {
   const containers = await docker.listContainers({ all: true, filters: { label: [`${sandboxLabel}=1`] } });
   let removed = 0;
   for (const info of containers) {
@@ -38,14 +42,22 @@ export async function sweepAbandonedContainers(docker: Dockerode, logger: Sandbo
     const orphaned = ownerGone(info.Labels?.[ownerLabel]);
     if (!expired && !orphaned) continue;
     logger.warn(
-      { container: info.Id, deadline: new Date(deadline).toISOString(), owner: info.Labels?.[ownerLabel], expired, orphaned },
+      {
+        container: info.Id,
+        deadline: new Date(deadline).toISOString(),
+        owner: info.Labels?.[ownerLabel],
+        expired,
+        orphaned,
+      },
       "removing an abandoned sandbox container",
     );
     await docker
       .getContainer(info.Id)
       .remove({ force: true, v: true })
       .then(() => (removed += 1))
-      .catch((error: unknown) => logger.error({ container: info.Id, error: describeError(error) }, "removing it failed"));
+      .catch((error: unknown) =>
+        logger.error({ container: info.Id, error: describeError(error) }, "removing it failed"),
+      );
   }
   return removed;
 }

@@ -3,7 +3,13 @@
 import { fileURLToPath } from "node:url";
 import Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDockerSandbox, dockerEngineReachable, sandboxLabel, type Sandbox, type SandboxRunRequest } from "./index.ts";
+import {
+  createDockerSandbox,
+  dockerEngineReachable,
+  sandboxLabel,
+  type Sandbox,
+  type SandboxRunRequest,
+} from "./index.ts";
 import { selftestLimits } from "./selftest/sandbox-executor.ts";
 import type { SandboxLogger } from "./sandbox-logger.ts";
 
@@ -64,7 +70,10 @@ describe.skipIf(!(engine.ok && isRoot))("the docker sandbox with a warm pool", (
 
   it("removes every pooled container and work dir on close", async () => {
     await sandbox.close();
-    const left = await docker.listContainers({ all: true, filters: { label: [`${sandboxLabel}=1`, `scientist.test=${label}`] } });
+    const left = await docker.listContainers({
+      all: true,
+      filters: { label: [`${sandboxLabel}=1`, `scientist.test=${label}`] },
+    });
     expect(left).toEqual([]);
   });
 });

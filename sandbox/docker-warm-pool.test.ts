@@ -6,7 +6,12 @@ import { silentLogger } from "./sandbox-logger.ts";
 function fakePool(size: number, idleMs = 60_000) {
   const discarded: number[] = [];
   let made = 0;
-  const pool = createWarmPool<number>({ size, idleMs, discard: async (entry) => void discarded.push(entry), logger: silentLogger });
+  const pool = createWarmPool<number>({
+    size,
+    idleMs,
+    discard: async (entry) => void discarded.push(entry),
+    logger: silentLogger,
+  });
   const fills: Promise<number>[] = [];
   const prepare = () => {
     const fill = Promise.resolve(++made);

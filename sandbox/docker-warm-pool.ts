@@ -45,9 +45,11 @@ export function createWarmPool<T>(options: WarmPoolOptions<T>): WarmPool<T> {
     clearTimeout(item.expiry);
     const index = ready.indexOf(item);
     if (index >= 0) ready.splice(index, 1);
-    void options.discard(item.entry).catch((error: unknown) =>
-      options.logger.warn({ why, error: describeError(error) }, "discarding a warm sandbox container failed"),
-    );
+    void options
+      .discard(item.entry)
+      .catch((error: unknown) =>
+        options.logger.warn({ why, error: describeError(error) }, "discarding a warm sandbox container failed"),
+      );
   };
 
   return {
@@ -63,13 +65,22 @@ export function createWarmPool<T>(options: WarmPoolOptions<T>): WarmPool<T> {
       const fill = prepare()
         .then((entry) => {
           if (closed) return void options.discard(entry).catch(() => undefined);
-          const item: Waiting<T> = { key, entry, expiry: setTimeout(() => drop(item, "idle too long"), options.idleMs) };
+          const item: Waiting<T> = {
+            key,
+            entry,
+            expiry: setTimeout(() => drop(item, "idle too long"), options.idleMs),
+          };
           item.expiry.unref();
           ready.push(item);
           // Oldest first: the shapes still in use get refilled on their next run anyway.
           while (ready.length > options.size) drop(ready[0]!, "pool full");
         })
-        .catch((error: unknown) => options.logger.warn({ error: describeError(error) }, "preparing a warm sandbox container failed; the next run starts cold"))
+        .catch((error: unknown) =>
+          options.logger.warn(
+            { error: describeError(error) },
+            "preparing a warm sandbox container failed; the next run starts cold",
+          ),
+        )
         .finally(() => filling.delete(key));
       filling.set(key, fill);
     },
@@ -80,9 +91,11 @@ export function createWarmPool<T>(options: WarmPoolOptions<T>): WarmPool<T> {
       await Promise.all(
         ready.splice(0).map(async (item) => {
           clearTimeout(item.expiry);
-          await options.discard(item.entry).catch((error: unknown) =>
-            options.logger.warn({ error: describeError(error) }, "discarding a warm sandbox container failed"),
-          );
+          await options
+            .discard(item.entry)
+            .catch((error: unknown) =>
+              options.logger.warn({ error: describeError(error) }, "discarding a warm sandbox container failed"),
+            );
         }),
       );
     },

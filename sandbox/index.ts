@@ -26,7 +26,13 @@ export {
 export { imageRecipes, imageTag, resolveImageName, type ImageRecipe } from "./images/recipes.ts";
 export { SandboxError, isSandboxError, type SandboxErrorCode } from "./errors.ts";
 export type { SandboxLogger } from "./sandbox-logger.ts";
-export { selftestCases, healthyCase, type SelftestCase, type SelftestContext, type SelftestOutcome } from "./selftest/cases.ts";
+export {
+  selftestCases,
+  healthyCase,
+  type SelftestCase,
+  type SelftestContext,
+  type SelftestOutcome,
+} from "./selftest/cases.ts";
 export {
   runSelftest,
   formatSelftestTable,

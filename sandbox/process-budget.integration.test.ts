@@ -7,7 +7,13 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import Dockerode from "dockerode";
 import { describe, expect, it } from "vitest";
-import { bwrapAvailable, createBwrapSandbox, createDockerSandbox, dockerEngineReachable, type Sandbox } from "./index.ts";
+import {
+  bwrapAvailable,
+  createBwrapSandbox,
+  createDockerSandbox,
+  dockerEngineReachable,
+  type Sandbox,
+} from "./index.ts";
 import { markerProcesses, settles } from "./selftest/host-probe.ts";
 import { selftestLimits } from "./selftest/sandbox-executor.ts";
 
@@ -19,7 +25,11 @@ const isRoot = process.getuid?.() === 0;
 
 const backends = [
   { name: "docker", available: engine.ok && isRoot, make: (): Sandbox => createDockerSandbox({ docker, cacheDir }) },
-  { name: "bwrap", available: bwrap.ok && isRoot, make: (): Sandbox => createBwrapSandbox({ cacheDir, docker: engine.ok ? docker : null }) },
+  {
+    name: "bwrap",
+    available: bwrap.ok && isRoot,
+    make: (): Sandbox => createBwrapSandbox({ cacheDir, docker: engine.ok ? docker : null }),
+  },
 ] as const;
 
 for (const backend of backends) {
@@ -32,14 +42,25 @@ for (const backend of backends) {
       const bomb = sandbox.run({
         image: "python-ml",
         files: {},
-        command: ["python3", "-c", "import os, time\nwhile True:\n    try:\n        if os.fork() == 0:\n            time.sleep(60)\n    except OSError:\n        time.sleep(0.01)\n", marker],
+        command: [
+          "python3",
+          "-c",
+          "import os, time\nwhile True:\n    try:\n        if os.fork() == 0:\n            time.sleep(60)\n    except OSError:\n        time.sleep(0.01)\n",
+          marker,
+        ],
         limits: selftestLimits,
         timeoutMs: 30_000,
         signal: stopBomb.signal,
       });
       // The bomb's processes show in the host's /proc: wait until it holds (nearly) all of its budget.
       expect(await settles(() => markerProcesses(marker).length >= selftestLimits.pids - 4, 10_000)).toBe(true);
-      const beside = await sandbox.run({ image: "python-ml", files: {}, command: ["python3", "-c", "import numpy; print('ran')"], limits: selftestLimits, timeoutMs: 30_000 });
+      const beside = await sandbox.run({
+        image: "python-ml",
+        files: {},
+        command: ["python3", "-c", "import numpy; print('ran')"],
+        limits: selftestLimits,
+        timeoutMs: 30_000,
+      });
       expect(beside.reason).toBeNull();
       expect(beside.stdout).toBe("ran\n");
       stopBomb.abort();

@@ -53,7 +53,9 @@ describe("how a finished run is classified", () => {
   });
 
   it("ENOSPC or a full work dir is disk-limit, a too-large file too", () => {
-    expect(classifyRun({ ...base, exitCode: 1, stderr: "OSError: [Errno 28] No space left on device" }).status).toBe("disk-limit");
+    expect(classifyRun({ ...base, exitCode: 1, stderr: "OSError: [Errno 28] No space left on device" }).status).toBe(
+      "disk-limit",
+    );
     expect(classifyRun({ ...base, exitCode: 1, diskFreeBytes: 0 }).status).toBe("disk-limit");
     const tooLarge = classifyRun({ ...base, exitCode: 1, stderr: "OSError: [Errno 27] File too large" });
     expect(tooLarge.status).toBe("disk-limit");
@@ -61,7 +63,11 @@ describe("how a finished run is classified", () => {
   });
 
   it("any other non-zero exit is an error quoting the last stderr line and hinting at the process limit", () => {
-    const { status, reason } = classifyRun({ ...base, exitCode: 1, stderr: "BlockingIOError: [Errno 11] Resource temporarily unavailable\n" });
+    const { status, reason } = classifyRun({
+      ...base,
+      exitCode: 1,
+      stderr: "BlockingIOError: [Errno 11] Resource temporarily unavailable\n",
+    });
     expect(status).toBe("error");
     expect(reason).toContain("exited with code 1");
     expect(reason).toContain("Resource temporarily unavailable");

@@ -27,7 +27,8 @@ const mib = (bytes: number): string => `${Math.round((bytes / (1024 * 1024)) * 1
 const memoryErrorPattern = /MemoryError|Cannot allocate memory|std::bad_alloc|out of memory/i;
 const noSpacePattern = /No space left on device|ENOSPC|Errno 28\b/;
 const fileTooLargePattern = /File too large|EFBIG|Errno 27\b|File size limit exceeded/;
-const processLimitPattern = /Resource temporarily unavailable|can't start new thread|fork: retry|BlockingIOError|EAGAIN/;
+const processLimitPattern =
+  /Resource temporarily unavailable|can't start new thread|fork: retry|BlockingIOError|EAGAIN/;
 /** Exit status of a process killed by SIGXCPU (24), i.e. past RLIMIT_CPU (the bwrap backend's CPU budget). */
 const cpuLimitSignalExit = 128 + 24;
 /** Exit status of a process killed by SIGXFSZ (25), i.e. a write past RLIMIT_FSIZE. */
@@ -44,7 +45,10 @@ function lastLine(text: string): string | null {
 export function classifyRun(facts: RunFacts): { status: SandboxStatus; reason: string | null } {
   const { limits } = facts;
   if (facts.aborted) {
-    return { status: "killed", reason: "the run was cancelled by the caller (AbortSignal) and its processes were killed" };
+    return {
+      status: "killed",
+      reason: "the run was cancelled by the caller (AbortSignal) and its processes were killed",
+    };
   }
   if (facts.timedOut) {
     return {

@@ -33,9 +33,11 @@ const engine = await dockerEngineReachable(docker);
 const bwrap = await bwrapAvailable();
 const isRoot = process.getuid?.() === 0;
 
-if (!engine.ok) console.warn(`\n!!! SANDBOX DOCKER TESTS SKIPPED: no Docker engine could be reached (${engine.why}) !!!\n`);
+if (!engine.ok)
+  console.warn(`\n!!! SANDBOX DOCKER TESTS SKIPPED: no Docker engine could be reached (${engine.why}) !!!\n`);
 if (!bwrap.ok) console.warn(`\n!!! SANDBOX BWRAP TESTS SKIPPED: bwrap is not usable (${bwrap.why}) !!!\n`);
-if (!isRoot) console.warn("\n!!! SANDBOX TESTS SKIPPED: the size-capped work dir needs root (mount of a loop ext4 image) !!!\n");
+if (!isRoot)
+  console.warn("\n!!! SANDBOX TESTS SKIPPED: the size-capped work dir needs root (mount of a loop ext4 image) !!!\n");
 
 const mib = 1024 * 1024;
 const limits: SandboxLimits = {
@@ -62,7 +64,6 @@ function python(code: string, extra: Partial<SandboxRunRequest> = {}): SandboxRu
     ...(extra.collect ? { collect: extra.collect } : {}),
   };
 }
-
 
 const backends = [
   { name: "docker", available: engine.ok && isRoot, make: (): Sandbox => createDockerSandbox({ docker, cacheDir }) },
@@ -127,7 +128,10 @@ for (const backend of backends) {
     it("kills a run that outlives its wall clock and leaves no process or container behind", async () => {
       const marker = `marker-${randomBytes(6).toString("hex")}`;
       const result = await sandbox.run(
-        python("import time, sys\nprint('started', flush=True)\ntime.sleep(60)\n", { command: [marker], timeoutMs: 1_500 }),
+        python("import time, sys\nprint('started', flush=True)\ntime.sleep(60)\n", {
+          command: [marker],
+          timeoutMs: 1_500,
+        }),
       );
       expect(result.status).toBe("timeout");
       expect(result.stdout).toBe("started\n");
@@ -200,7 +204,9 @@ for (const backend of backends) {
 
     it("applies the open-file and file-size rlimits to the code", async () => {
       const result = await sandbox.run(
-        python("import resource\nprint(resource.getrlimit(resource.RLIMIT_NOFILE), resource.getrlimit(resource.RLIMIT_FSIZE))\n"),
+        python(
+          "import resource\nprint(resource.getrlimit(resource.RLIMIT_NOFILE), resource.getrlimit(resource.RLIMIT_FSIZE))\n",
+        ),
       );
       expect(result.status).toBe("ok");
       expect(result.stdout.trim()).toBe(`(256, 256) (${64 * mib}, ${64 * mib})`);
@@ -218,15 +224,18 @@ for (const backend of backends) {
       expect(result.stdout.trim()).toBe(`${256 * mib} ${256 * mib} 50000 100000 ${limits.pids}`);
     });
 
-    it.skipIf(backend.name !== "docker")("reports the CPU time and peak memory of a run that lasts a while", async () => {
-      const result = await sandbox.run(
-        python("import time\nheld = bytearray(b'x') * (100 << 20)\nwhile time.process_time() < 1.5:\n    pass\n"),
-      );
-      expect(result.status).toBe("ok");
-      // Read from the run's parent cgroup after exit (exact); where that isn't readable, sampled lower bounds.
-      expect(result.usage.cpuMs).toBeGreaterThan(700);
-      expect(result.usage.peakMemoryBytes).toBeGreaterThan(100 * mib);
-    });
+    it.skipIf(backend.name !== "docker")(
+      "reports the CPU time and peak memory of a run that lasts a while",
+      async () => {
+        const result = await sandbox.run(
+          python("import time\nheld = bytearray(b'x') * (100 << 20)\nwhile time.process_time() < 1.5:\n    pass\n"),
+        );
+        expect(result.status).toBe("ok");
+        // Read from the run's parent cgroup after exit (exact); where that isn't readable, sampled lower bounds.
+        expect(result.usage.cpuMs).toBeGreaterThan(700);
+        expect(result.usage.peakMemoryBytes).toBeGreaterThan(100 * mib);
+      },
+    );
 
     it("contains a fork bomb within the process limit", async () => {
       const result = await sandbox.run(
@@ -255,9 +264,12 @@ for (const backend of backends) {
 
     it("stops a disk fill at the work dir cap and reports disk-limit", async () => {
       const result = await sandbox.run(
-        python("chunk = b'x' * (1 << 20)\nwith open('fill.bin', 'wb') as f:\n    while True:\n        f.write(chunk)\n", {
-          limits: { ...limits, diskBytes: 16 * mib, artifactBytes: 64 * 1024 },
-        }),
+        python(
+          "chunk = b'x' * (1 << 20)\nwith open('fill.bin', 'wb') as f:\n    while True:\n        f.write(chunk)\n",
+          {
+            limits: { ...limits, diskBytes: 16 * mib, artifactBytes: 64 * 1024 },
+          },
+        ),
       );
       expect(result.status).toBe("disk-limit");
       expect(result.reason).toContain("work dir is full");
@@ -312,9 +324,12 @@ for (const backend of backends) {
 
     it("never follows a symlink out of the work dir and caps the number of files copied out", async () => {
       const result = await sandbox.run(
-        python("import os\nos.symlink('/etc/passwd', 'passwd-link')\nfor i in range(5):\n    open(f'f{i}.txt', 'w').write(str(i))\n", {
-          limits: { ...limits, artifactCount: 2 },
-        }),
+        python(
+          "import os\nos.symlink('/etc/passwd', 'passwd-link')\nfor i in range(5):\n    open(f'f{i}.txt', 'w').write(str(i))\n",
+          {
+            limits: { ...limits, artifactCount: 2 },
+          },
+        ),
       );
       expect(result.status).toBe("ok");
       expect(Object.keys(result.files)).toEqual(["f0.txt", "f1.txt"]);
@@ -329,12 +344,18 @@ for (const backend of backends) {
 
     it("rejects input files larger than the work dir with SANDBOX_BAD_REQUEST", async () => {
       await expect(
-        sandbox.run({ ...python("print(1)"), files: { "big.bin": new Uint8Array(12 * mib) }, limits: { ...limits, diskBytes: 8 * mib } }),
+        sandbox.run({
+          ...python("print(1)"),
+          files: { "big.bin": new Uint8Array(12 * mib) },
+          limits: { ...limits, diskBytes: 8 * mib },
+        }),
       ).rejects.toMatchObject({ code: "SANDBOX_BAD_REQUEST" });
     });
 
     it("refuses an image it has no recipe for with SANDBOX_IMAGE_MISSING", async () => {
-      await expect(sandbox.ensureImage("no-such-image-recipe")).rejects.toMatchObject({ code: "SANDBOX_IMAGE_MISSING" });
+      await expect(sandbox.ensureImage("no-such-image-recipe")).rejects.toMatchObject({
+        code: "SANDBOX_IMAGE_MISSING",
+      });
     });
   });
 }
@@ -349,8 +370,9 @@ describe.skipIf(!(engine.ok && isRoot))("leftovers of a host process that died m
       Labels: { [sandboxLabel]: "1", [deadlineLabel]: String(Date.now() - 1) },
     });
     await container.start();
-    const removed = await sweepAbandonedContainers(docker, silentLogger);
-    expect(removed).toBeGreaterThanOrEqual(1);
+    // Another test file's sandbox may sweep first (files run in parallel), so this sweep's count may be 0: what
+    // matters is that the container is gone after it.
+    await sweepAbandonedContainers(docker, silentLogger);
     await expect(container.inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 
@@ -359,7 +381,11 @@ describe.skipIf(!(engine.ok && isRoot))("leftovers of a host process that died m
       Image: "scientist/python-ml:latest",
       Cmd: ["true"],
       NetworkDisabled: true,
-      Labels: { [sandboxLabel]: "1", [deadlineLabel]: String(Date.now() + 3_600_000), [ownerLabel]: `${hostname()}:99999999` },
+      Labels: {
+        [sandboxLabel]: "1",
+        [deadlineLabel]: String(Date.now() + 3_600_000),
+        [ownerLabel]: `${hostname()}:99999999`,
+      },
     });
     await container.start();
     await container.wait();

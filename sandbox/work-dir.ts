@@ -56,7 +56,10 @@ export async function createWorkDir(options: {
   const owner = options.owner ?? sandboxOwner;
   const logger = options.logger ?? silentLogger;
   // The pid in the name lets sweepStaleWorkDirs tell a dead process's leftovers from a live run's.
-  const runDir = join(options.parentDir, `run-${process.pid}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`);
+  const runDir = join(
+    options.parentDir,
+    `run-${process.pid}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`,
+  );
   const imagePath = join(runDir, "disk.img");
   const mountPath = join(runDir, "mnt");
   let mounted = false;
@@ -126,7 +129,10 @@ export async function sweepStaleWorkDirs(parentDir: string, logger: SandboxLogge
       if (mounts.includes(` ${mountPath} `)) await runHostCommand(["umount", "-l", mountPath]);
       await rm(join(parentDir, entry), { recursive: true, force: true });
     } catch (error) {
-      logger.error({ workDir: join(parentDir, entry), error: describeError(error) }, "removing a stale work dir failed");
+      logger.error(
+        { workDir: join(parentDir, entry), error: describeError(error) },
+        "removing a stale work dir failed",
+      );
     }
   }
 }

@@ -39,9 +39,17 @@ describe("collecting files out of the work dir", () => {
   });
 
   it("keeps only what the collect patterns name", async () => {
-    const byPrefix = await collectOutputFiles(dir, inputs, { collect: ["out/plots"], artifactBytes: 1e6, artifactCount: 10 });
+    const byPrefix = await collectOutputFiles(dir, inputs, {
+      collect: ["out/plots"],
+      artifactBytes: 1e6,
+      artifactCount: 10,
+    });
     expect(Object.keys(byPrefix.files)).toEqual(["out/plots/a.png"]);
-    const byGlob = await collectOutputFiles(dir, inputs, { collect: ["out/*.json", "**/*.png"], artifactBytes: 1e6, artifactCount: 10 });
+    const byGlob = await collectOutputFiles(dir, inputs, {
+      collect: ["out/*.json", "**/*.png"],
+      artifactBytes: 1e6,
+      artifactCount: 10,
+    });
     expect(Object.keys(byGlob.files)).toEqual(["out/plots/a.png", "out/result.json"]);
   });
 

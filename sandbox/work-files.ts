@@ -41,9 +41,13 @@ export async function writeInputFiles(
     const executable = bytes[0] === 0x23 && bytes[1] === 0x21;
     await writeFile(target, bytes, { mode: executable ? 0o755 : 0o644 }).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== "ENOSPC") throw error;
-      throw new SandboxError("SANDBOX_BAD_REQUEST", `the input files don't fit in the work dir (diskBytes); "${path}" hit ENOSPC`, {
-        cause: error,
-      });
+      throw new SandboxError(
+        "SANDBOX_BAD_REQUEST",
+        `the input files don't fit in the work dir (diskBytes); "${path}" hit ENOSPC`,
+        {
+          cause: error,
+        },
+      );
     });
     await chown(target, owner.uid, owner.gid);
     written.set(relative, bytes);
@@ -132,7 +136,10 @@ export async function collectOutputFiles(
 }
 
 /** What the caller should hear about files the caps left out (the status stays what the code earned). */
-export function artifactWarnings(collected: CollectedFiles, limits: { artifactCount: number; artifactBytes: number }): string[] {
+export function artifactWarnings(
+  collected: CollectedFiles,
+  limits: { artifactCount: number; artifactBytes: number },
+): string[] {
   if (collected.skipped.length === 0) return [];
   const listed = collected.skipped.slice(0, 20).join(", ");
   const more = collected.skipped.length > 20 ? ", ..." : "";

@@ -9,8 +9,8 @@ set +e
 echo "test: type check (tsc --noEmit)"
 npx tsc --noEmit -p .
 types=$?
-echo "test: lint (eslint)"
-npx eslint .
+echo "test: lint (eslint) and format (prettier --check)"
+npx eslint . && npx prettier --check "**/*.ts"
 lint=$?
 npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json "$@"
 status=$?

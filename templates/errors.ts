@@ -16,7 +16,9 @@ export type TemplateErrorCode =
   | "TEMPLATE_BAD_PARAMS"
   /** template.yaml's `space` names a knob that PARAMS does not have. */
   | "TEMPLATE_BAD_SPACE"
-  /** Neither template.yaml's space, a params block nor experiment.py's code gives the rules policies anything to vary. */
+  /**
+   * Neither template.yaml's space, a params block nor experiment.py's code gives the rules policies anything to vary.
+   */
   | "TEMPLATE_NOTHING_TO_VARY"
   /** A fixed setting (config run.settings, --set) names a knob the template does not have. */
   | "TEMPLATE_UNKNOWN_SETTING"

@@ -21,7 +21,15 @@ export {
   type TemplateMetrics,
 } from "./template-schema.ts";
 export { TemplateError, isTemplateError, type TemplateErrorCode } from "./errors.ts";
-export { knobSchema, gridFor, inferSpace, coerceSetting, resolveSettings, inferredSpaceYaml, type Knob } from "./inferred-space.ts";
+export {
+  knobSchema,
+  gridFor,
+  inferSpace,
+  coerceSetting,
+  resolveSettings,
+  inferredSpaceYaml,
+  type Knob,
+} from "./inferred-space.ts";
 export {
   paramsBlockRun,
   knobRun,
@@ -36,4 +44,13 @@ export {
   type PrepareRun,
   type PreparedRun,
 } from "./run-plan.ts";
-export { chooseImage, scanImports, localModules, probeTemplate, primaryMetricOf, PROBE_TIMEOUT_MS, type ImageChoice, type ProbeResult } from "./template-probe.ts";
+export {
+  chooseImage,
+  scanImports,
+  localModules,
+  probeTemplate,
+  primaryMetricOf,
+  PROBE_TIMEOUT_MS,
+  type ImageChoice,
+  type ProbeResult,
+} from "./template-probe.ts";

@@ -63,7 +63,11 @@ export function inferSpace(knobs: readonly Knob[]): Record<string, ParamValue[]>
 /** A value from config or `--set KNOB=VALUE` (a string there) as the knob's own type, or a clear error. */
 export function coerceSetting(knob: Knob, raw: unknown): ParamValue {
   const fail = (why: string): never => {
-    throw new TemplateError("TEMPLATE_BAD_SETTING", `setting ${knob.name}=${String(raw)}: ${why} (baseline ${JSON.stringify(knob.value)}, ${knob.type})`, { key: knob.name });
+    throw new TemplateError(
+      "TEMPLATE_BAD_SETTING",
+      `setting ${knob.name}=${String(raw)}: ${why} (baseline ${JSON.stringify(knob.value)}, ${knob.type})`,
+      { key: knob.name },
+    );
   };
   if (knob.type === "bool") {
     if (typeof raw === "boolean") return raw;
@@ -88,7 +92,11 @@ export function resolveSettings(knobs: readonly Knob[], raw: Readonly<Record<str
   for (const [name, value] of Object.entries(raw)) {
     const knob = byName.get(name);
     if (!knob) {
-      throw new TemplateError("TEMPLATE_UNKNOWN_SETTING", `setting ${name}: experiment.py has no such knob (known: ${[...byName.keys()].join(", ") || "none"})`, { key: name, file: "experiment.py" });
+      throw new TemplateError(
+        "TEMPLATE_UNKNOWN_SETTING",
+        `setting ${name}: experiment.py has no such knob (known: ${[...byName.keys()].join(", ") || "none"})`,
+        { key: name, file: "experiment.py" },
+      );
     }
     out[name] = coerceSetting(knob, value);
   }
@@ -96,7 +104,12 @@ export function resolveSettings(knobs: readonly Knob[], raw: Readonly<Record<str
 }
 
 /** inferred-space.yaml: each knob's baseline, values and where it is, then a `space` block for template.yaml. */
-export function inferredSpaceYaml(template: string, knobs: readonly Knob[], space: Record<string, ParamValue[]>, fixed: Params): string {
+export function inferredSpaceYaml(
+  template: string,
+  knobs: readonly Knob[],
+  space: Record<string, ParamValue[]>,
+  fixed: Params,
+): string {
   const entries = Object.fromEntries(
     knobs.map((k) => [
       k.name,

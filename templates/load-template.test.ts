@@ -2,7 +2,14 @@ import { cp, mkdtemp, readFile, rm, unlink, writeFile, mkdir } from "node:fs/pro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultTemplateDir, listTemplates, loadTemplate, REQUIRED_FILES, templatesRoot, type TemplateError } from "./index.ts";
+import {
+  defaultTemplateDir,
+  listTemplates,
+  loadTemplate,
+  REQUIRED_FILES,
+  templatesRoot,
+  type TemplateError,
+} from "./index.ts";
 
 const scratch: string[] = [];
 afterEach(async () => {
@@ -56,7 +63,13 @@ describe("loadTemplate", () => {
     await writeFile(experiment, plain);
     const template = await loadTemplate(dir);
     expect(template.name).toBe("copy");
-    expect(template.config.sandbox).toEqual({ image: "python-ml", timeoutSeconds: 7200, plotTimeoutSeconds: 600, memoryMb: 2048, cpus: 1 });
+    expect(template.config.sandbox).toEqual({
+      image: "python-ml",
+      timeoutSeconds: 7200,
+      plotTimeoutSeconds: 600,
+      memoryMb: 2048,
+      cpus: 1,
+    });
     expect(template.config.metrics.primary).toBeNull();
     expect(template.config.space).toEqual({});
     expect(template.hasParamsBlock).toBe(false);

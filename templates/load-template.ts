@@ -15,7 +15,13 @@ import { readParamsBlock, type Params } from "./params-block.ts";
 import { templateYamlSchema, type TemplateYaml } from "./template-schema.ts";
 
 /** The files the seed's contract requires, relative to the template folder. */
-export const REQUIRED_FILES = ["experiment.py", "plot.py", "prompt.json", "seed_ideas.json", "latex/template.tex"] as const;
+export const REQUIRED_FILES = [
+  "experiment.py",
+  "plot.py",
+  "prompt.json",
+  "seed_ideas.json",
+  "latex/template.tex",
+] as const;
 
 /** Larger files are not sent to the sandbox with the code; they are listed in `skipped` instead. */
 const MAX_TEXT_FILE_BYTES = 2 * 1024 * 1024;
@@ -67,7 +73,10 @@ export async function listTemplates(root: string = templatesRoot()): Promise<Tem
   try {
     entries = await readdir(root, { withFileTypes: true });
   } catch (error) {
-    throw new TemplateError("TEMPLATE_MISSING_FILE", `templates folder ${root} cannot be read`, { cause: error, file: root });
+    throw new TemplateError("TEMPLATE_MISSING_FILE", `templates folder ${root} cannot be read`, {
+      cause: error,
+      file: root,
+    });
   }
   const found: TemplateSummary[] = [];
   for (const entry of entries) {
@@ -86,9 +95,13 @@ export async function loadTemplate(dir: string): Promise<Template> {
   const { files, skipped } = await readTextFiles(absolute);
   for (const required of REQUIRED_FILES) {
     if (files[required] === undefined) {
-      throw new TemplateError("TEMPLATE_MISSING_FILE", `template ${absolute} has no ${required} (the seed's format requires it)`, {
-        file: required,
-      });
+      throw new TemplateError(
+        "TEMPLATE_MISSING_FILE",
+        `template ${absolute} has no ${required} (the seed's format requires it)`,
+        {
+          file: required,
+        },
+      );
     }
   }
   const config = parseTemplateYaml(files["template.yaml"], basename(absolute));
@@ -120,10 +133,14 @@ export function parseTemplateYaml(text: string | undefined, folderName: string):
       raw = parseYaml(text) ?? {};
     } catch (error) {
       const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : "";
-      throw new TemplateError("TEMPLATE_BAD_YAML", `template.yaml does not parse${where}: ${(error as Error).message}`, {
-        cause: error,
-        file: "template.yaml",
-      });
+      throw new TemplateError(
+        "TEMPLATE_BAD_YAML",
+        `template.yaml does not parse${where}: ${(error as Error).message}`,
+        {
+          cause: error,
+          file: "template.yaml",
+        },
+      );
     }
   }
   const parsed = templateYamlSchema.safeParse(raw);
@@ -146,12 +163,18 @@ function parseJsonFile<T>(files: Record<string, string>, file: string, schema: z
   try {
     raw = JSON.parse(files[file]!);
   } catch (error) {
-    throw new TemplateError("TEMPLATE_BAD_JSON", `${file} is not valid JSON: ${(error as Error).message}`, { cause: error, file });
+    throw new TemplateError("TEMPLATE_BAD_JSON", `${file} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+      file,
+    });
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const key = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+    const key = issue.path
+      .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+      .join("")
+      .replace(/^\./, "");
     throw new TemplateError("TEMPLATE_BAD_JSON", `${file}${key ? ` ${key}` : ""}: ${issue.message}`, {
       cause: parsed.error,
       key: key || null,
@@ -186,18 +209,26 @@ function checkSpace(config: TemplateYaml, params: Params | null): void {
   if (params === null) return;
   for (const [knob, values] of Object.entries(config.space)) {
     if (!(knob in params)) {
-      throw new TemplateError("TEMPLATE_BAD_SPACE", `template.yaml space.${knob}: PARAMS has no "${knob}" (known: ${Object.keys(params).join(", ")})`, {
-        key: `space.${knob}`,
-        file: "template.yaml",
-      });
+      throw new TemplateError(
+        "TEMPLATE_BAD_SPACE",
+        `template.yaml space.${knob}: PARAMS has no "${knob}" (known: ${Object.keys(params).join(", ")})`,
+        {
+          key: `space.${knob}`,
+          file: "template.yaml",
+        },
+      );
     }
     const expected = typeof params[knob];
     const wrong = values.find((value) => typeof value !== expected);
     if (wrong !== undefined) {
-      throw new TemplateError("TEMPLATE_BAD_SPACE", `template.yaml space.${knob}: ${JSON.stringify(wrong)} is not a ${expected} like the baseline`, {
-        key: `space.${knob}`,
-        file: "template.yaml",
-      });
+      throw new TemplateError(
+        "TEMPLATE_BAD_SPACE",
+        `template.yaml space.${knob}: ${JSON.stringify(wrong)} is not a ${expected} like the baseline`,
+        {
+          key: `space.${knob}`,
+          file: "template.yaml",
+        },
+      );
     }
   }
 }
@@ -205,7 +236,11 @@ function checkSpace(config: TemplateYaml, params: Params | null): void {
 async function readBaseline(dir: string): Promise<FinalInfo | null> {
   const path = join(dir, "run_0", "final_info.json");
   if (!(await isFile(path))) return null;
-  return parseJsonFile({ "run_0/final_info.json": await readFile(path, "utf8") }, "run_0/final_info.json", finalInfoSchema);
+  return parseJsonFile(
+    { "run_0/final_info.json": await readFile(path, "utf8") },
+    "run_0/final_info.json",
+    finalInfoSchema,
+  );
 }
 
 async function readTextFiles(root: string): Promise<{ files: Record<string, string>; skipped: string[] }> {

@@ -27,7 +27,9 @@ function findPython(module: string): string | null {
 const python = findPython("numpy");
 const plotPython = findPython("numpy, matplotlib");
 if (!python) {
-  console.warn("\n!!! SKIPPING mlp-dynamics experiment tests: no python3 with numpy (apt-get install -y python3-numpy python3-matplotlib) !!!\n");
+  console.warn(
+    "\n!!! SKIPPING mlp-dynamics experiment tests: no python3 with numpy (apt-get install -y python3-numpy python3-matplotlib) !!!\n",
+  );
 }
 
 type FinalInfo = Record<string, { means: Record<string, number>; stds: Record<string, number> }>;
@@ -46,7 +48,11 @@ describe.skipIf(!python)("mlp-dynamics experiment.py", () => {
 
   /** Run experiment.py with the baseline PARAMS overridden (few epochs keep the test quick). */
   async function runWith(outDir: string, overrides: Params): Promise<{ info: FinalInfo; raw: string }> {
-    const source = writeParamsBlock(template.files["experiment.py"]!, { ...template.baselineParams, epochs: 15, ...overrides });
+    const source = writeParamsBlock(template.files["experiment.py"]!, {
+      ...template.baselineParams,
+      epochs: 15,
+      ...overrides,
+    });
     const script = join(work, `experiment-${outDir}.py`);
     await writeFile(script, source);
     await run(python!, [script, `--out_dir=${outDir}`], { cwd: work, timeout: 60_000 });
@@ -58,7 +64,9 @@ describe.skipIf(!python)("mlp-dynamics experiment.py", () => {
     const { info, raw } = await runWith("run_0", {});
     expect(Object.keys(info)).toEqual(["moons", "circles", "spirals"]);
     for (const [dataset, entry] of Object.entries(info)) {
-      expect(Object.keys(entry.means)).toEqual(expect.arrayContaining(["val_acc", "train_loss", "val_loss", "train_acc", "diverged"]));
+      expect(Object.keys(entry.means)).toEqual(
+        expect.arrayContaining(["val_acc", "train_loss", "val_loss", "train_acc", "diverged"]),
+      );
       expect(Object.keys(entry.stds)).toEqual(Object.keys(entry.means));
       for (const value of [...Object.values(entry.means), ...Object.values(entry.stds)]) {
         expect(Number.isFinite(value), dataset).toBe(true);
@@ -68,7 +76,10 @@ describe.skipIf(!python)("mlp-dynamics experiment.py", () => {
     }
     // every number as printed in the file has at most 4 decimals (what the writer quotes verbatim)
     for (const literal of raw.match(/-?\d+\.\d+(e-?\d+)?/g) ?? []) expect(literal).toMatch(/^-?\d+\.\d{1,4}$/);
-    const curves = JSON.parse(await readFile(join(work, "run_0", "curves.json"), "utf8")) as Record<string, { epoch: number[]; train_loss: number[] }>;
+    const curves = JSON.parse(await readFile(join(work, "run_0", "curves.json"), "utf8")) as Record<
+      string,
+      { epoch: number[]; train_loss: number[] }
+    >;
     expect(curves.moons!.epoch.length).toBe(curves.moons!.train_loss.length);
     expect(curves.moons!.epoch.at(-1)).toBe(15);
   });

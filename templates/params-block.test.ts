@@ -14,7 +14,13 @@ const source = [
 
 describe("params block", () => {
   it("reads a flat dict of numbers, strings and booleans", () => {
-    expect(readParamsBlock(source)).toEqual({ learning_rate: 0.05, width: 32, init_scale: 1, optimizer: "sgd", nesterov: false });
+    expect(readParamsBlock(source)).toEqual({
+      learning_rate: 0.05,
+      width: 32,
+      init_scale: 1,
+      optimizer: "sgd",
+      nesterov: false,
+    });
   });
 
   it("round-trips: writing what was read gives back the same source", () => {
@@ -22,11 +28,25 @@ describe("params block", () => {
   });
 
   it("rewrites only the block and keeps floats floats", () => {
-    const next = writeParamsBlock(source, { learning_rate: 0.5, width: 64, init_scale: 2, optimizer: "adam", nesterov: true });
-    expect(next).toContain('PARAMS = {"learning_rate": 0.5, "width": 64, "init_scale": 2.0, "optimizer": "adam", "nesterov": True}');
+    const next = writeParamsBlock(source, {
+      learning_rate: 0.5,
+      width: 64,
+      init_scale: 2,
+      optimizer: "adam",
+      nesterov: true,
+    });
+    expect(next).toContain(
+      'PARAMS = {"learning_rate": 0.5, "width": 64, "init_scale": 2.0, "optimizer": "adam", "nesterov": True}',
+    );
     expect(next.startsWith("import numpy as np\n\n# --- scientist:params begin")).toBe(true);
     expect(next.endsWith("# --- scientist:params end ---\n\nprint(PARAMS)\n")).toBe(true);
-    expect(readParamsBlock(next)).toEqual({ learning_rate: 0.5, width: 64, init_scale: 2, optimizer: "adam", nesterov: true });
+    expect(readParamsBlock(next)).toEqual({
+      learning_rate: 0.5,
+      width: 64,
+      init_scale: 2,
+      optimizer: "adam",
+      nesterov: true,
+    });
   });
 
   it("writes strings that need escaping as valid Python literals", () => {
@@ -49,7 +69,9 @@ describe("params block", () => {
     ].join("\r\n");
     expect(readParamsBlock(multi)).toEqual({ lr: 3e-4, steps: 1000, act: "relu", neg: -0.5 });
     const next = writeParamsBlock(multi, { lr: 0.001, steps: 10, act: "tanh", neg: -1 });
-    expect(next).toBe('# --- scientist:params begin ---\r\nPARAMS = {"lr": 0.001, "steps": 10, "act": "tanh", "neg": -1.0}\r\n# --- scientist:params end ---\r\n');
+    expect(next).toBe(
+      '# --- scientist:params begin ---\r\nPARAMS = {"lr": 0.001, "steps": 10, "act": "tanh", "neg": -1.0}\r\n# --- scientist:params end ---\r\n',
+    );
   });
 
   it("returns null for a seed-format source without a block", () => {
@@ -67,7 +89,13 @@ describe("params block", () => {
   });
 
   it("refuses expressions, None and nested dicts with TEMPLATE_BAD_PARAMS", () => {
-    for (const body of ['{"lr": 1 / 10}', '{"lr": None}', '{"opt": {"lr": 0.1}}', '{"lr": 0.1, "lr": 0.2}', '{"lr": 0.1']) {
+    for (const body of [
+      '{"lr": 1 / 10}',
+      '{"lr": None}',
+      '{"opt": {"lr": 0.1}}',
+      '{"lr": 0.1, "lr": 0.2}',
+      '{"lr": 0.1',
+    ]) {
       const text = `# --- scientist:params begin ---\nPARAMS = ${body}\n# --- scientist:params end ---\n`;
       expect(() => readParamsBlock(text), body).toThrow(expect.objectContaining({ code: "TEMPLATE_BAD_PARAMS" }));
     }
@@ -79,6 +107,8 @@ describe("params block", () => {
   });
 
   it("refuses to write a non-finite number", () => {
-    expect(() => writeParamsBlock(source, { learning_rate: Number.NaN })).toThrow(expect.objectContaining({ code: "TEMPLATE_BAD_PARAMS" }));
+    expect(() => writeParamsBlock(source, { learning_rate: Number.NaN })).toThrow(
+      expect.objectContaining({ code: "TEMPLATE_BAD_PARAMS" }),
+    );
   });
 });

@@ -78,12 +78,25 @@ class Cursor {
 
   expect(char: string): void {
     this.skip();
-    if (this.peek() !== char) this.fail(`expected '${char}' but found ${JSON.stringify(this.peek() || "end of block")}`);
+    if (this.peek() !== char)
+      this.fail(`expected '${char}' but found ${JSON.stringify(this.peek() || "end of block")}`);
     this.pos += 1;
   }
 }
 
-const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", "'": "'", '"': '"', "0": "\0", a: "\x07", b: "\b", f: "\f", v: "\v" };
+const ESCAPES: Record<string, string> = {
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+  "0": "\0",
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  v: "\v",
+};
 
 function parseString(c: Cursor): string {
   const quote = c.peek();
@@ -136,7 +149,9 @@ function parseValue(c: Cursor, key: string, floats: FloatKeys): ParamValue {
     if (!Number.isFinite(value)) c.fail(`value of "${key}" is not a finite number`);
     return value;
   }
-  return c.fail(`value of "${key}" must be a number, a quoted string, True or False (found ${JSON.stringify(rest.slice(0, 20))})`);
+  return c.fail(
+    `value of "${key}" must be a number, a quoted string, True or False (found ${JSON.stringify(rest.slice(0, 20))})`,
+  );
 }
 
 function parseDict(c: Cursor, floats: FloatKeys): Params {
@@ -213,7 +228,9 @@ export function writeParamsBlock(source: string, params: Params): string {
   } catch {
     // A malformed old block is replaced wholesale; there is simply no float hint to keep.
   }
-  const entries = Object.entries(params).map(([key, value]) => `${JSON.stringify(key)}: ${formatPythonValue(value, floats.has(key))}`);
+  const entries = Object.entries(params).map(
+    ([key, value]) => `${JSON.stringify(key)}: ${formatPythonValue(value, floats.has(key))}`,
+  );
   const line = `${block.indent}PARAMS = {${entries.join(", ")}}${block.newline}`;
   return source.slice(0, block.bodyStart) + line + source.slice(block.bodyEnd);
 }

@@ -7,7 +7,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { knobRun, paramsBlockRun, readWorkspace, SETTINGS_FILE, WRAPPER_FILE, type Knob, type PreparedRun } from "./index.ts";
+import {
+  knobRun,
+  paramsBlockRun,
+  readWorkspace,
+  SETTINGS_FILE,
+  WRAPPER_FILE,
+  type Knob,
+  type PreparedRun,
+} from "./index.ts";
 
 const fixture = `import argparse
 import json
@@ -76,7 +84,14 @@ describe("knobRun: settings of a seed-format template", () => {
   const before = sha(join(dir, "experiment.py"));
 
   it("finds the fixture's knobs (argparse flags, a dataclass field, run()'s locals, a loop count), not the counter", () => {
-    expect(knobs.map((k) => k.name).sort()).toEqual(["Config.width", "fast", "lr", "run.num_total_updates", "run.range.0", "run.warm"]);
+    expect(knobs.map((k) => k.name).sort()).toEqual([
+      "Config.width",
+      "fast",
+      "lr",
+      "run.num_total_updates",
+      "run.range.0",
+      "run.warm",
+    ]);
   });
 
   it("overriding run.num_total_updates changes the value the code sees, and the file on disk stays as it was", () => {
@@ -85,7 +100,16 @@ describe("knobRun: settings of a seed-format template", () => {
     expect(run.command).toEqual(["python3", WRAPPER_FILE, SETTINGS_FILE, "experiment.py", "--out_dir=run_1"]);
     expect(run.files["experiment.py"]).toBe(fixture);
     const seen = execute(dir, run);
-    expect(seen).toMatchObject({ updates: 200, width: 16, warm: 0.5, count: 3, lr: 0.1, fast: false, file: "experiment.py", name: "__main__" });
+    expect(seen).toMatchObject({
+      updates: 200,
+      width: 16,
+      warm: 0.5,
+      count: 3,
+      lr: 0.1,
+      fast: false,
+      file: "experiment.py",
+      name: "__main__",
+    });
     expect(seen.argv).toEqual(["experiment.py", "--out_dir=run_1"]);
     expect(sha(join(dir, "experiment.py"))).toBe(before);
   });
@@ -107,25 +131,35 @@ describe("knobRun: settings of a seed-format template", () => {
     const prepare = knobRun(fixture, knobs, { "run.num_total_updates": 200 });
     const edited = fixture.replace("    warm = 0.5\n", "    warm = 0.75\n");
     expect(execute(dir, prepare({}, 1, edited))).toMatchObject({ updates: 200, warm: 0.75 });
-    const gone = fixture.replace("    num_total_updates = 7500\n", "    num_total_updates = int(os.environ.get('N', '9'))\n");
-    expect(() => execute(dir, prepare({}, 1, gone))).toThrow(/setting run\.num_total_updates: experiment\.py has no such knob any more/);
+    const gone = fixture.replace(
+      "    num_total_updates = 7500\n",
+      "    num_total_updates = int(os.environ.get('N', '9'))\n",
+    );
+    expect(() => execute(dir, prepare({}, 1, gone))).toThrow(
+      /setting run\.num_total_updates: experiment\.py has no such knob any more/,
+    );
   });
 
   it("refuses unknown knobs and values of the wrong type", () => {
     const prepare = knobRun(fixture, knobs, {});
-    expect(() => prepare({ "run.num_updates": 1 }, 1)).toThrow(/setting run\.num_updates: experiment\.py has no such knob \(known: /);
+    expect(() => prepare({ "run.num_updates": 1 }, 1)).toThrow(
+      /setting run\.num_updates: experiment\.py has no such knob \(known: /,
+    );
     expect(() => prepare({ "run.num_total_updates": 0.5 }, 1)).toThrow(/expected an integer/);
   });
 });
 
 describe("paramsBlockRun: our params-block templates", () => {
-  const source = '# --- scientist:params begin ---\nPARAMS = {"lr": 0.1, "epochs": 300}\n# --- scientist:params end ---\n';
+  const source =
+    '# --- scientist:params begin ---\nPARAMS = {"lr": 0.1, "epochs": 300}\n# --- scientist:params end ---\n';
   it("rewrites the block with the fixed settings and the idea's, and leaves a plain baseline as given", () => {
     expect(paramsBlockRun(source, {})({}, 0).files["experiment.py"]).toBe(source);
     const run = paramsBlockRun(source, { epochs: 60 })({ lr: 0.5 }, 1);
     expect(run.files["experiment.py"]).toContain('PARAMS = {"lr": 0.5, "epochs": 60}');
     expect(run.command).toEqual(["python3", "experiment.py", "--out_dir=run_1"]);
-    expect(() => paramsBlockRun(source, {})({ dropout: 0.1 }, 1)).toThrow(/PARAMS has no such key \(known: lr, epochs\)/);
+    expect(() => paramsBlockRun(source, {})({ dropout: 0.1 }, 1)).toThrow(
+      /PARAMS has no such key \(known: lr, epochs\)/,
+    );
   });
 });
 

@@ -39,10 +39,17 @@ export function paramsBlockRun(templateSource: string, fixed: Params): PrepareRu
     const effective = { ...fixed, ...params };
     for (const key of Object.keys(effective)) {
       if (!(key in known)) {
-        throw new TemplateError("TEMPLATE_UNKNOWN_SETTING", `setting ${key}: PARAMS has no such key (known: ${Object.keys(known).join(", ")})`, { key, file: "experiment.py" });
+        throw new TemplateError(
+          "TEMPLATE_UNKNOWN_SETTING",
+          `setting ${key}: PARAMS has no such key (known: ${Object.keys(known).join(", ")})`,
+          { key, file: "experiment.py" },
+        );
       }
     }
-    const code = Object.keys(effective).length === 0 ? source : writeParamsBlock(source, { ...(readParamsBlock(source) ?? known), ...effective });
+    const code =
+      Object.keys(effective).length === 0
+        ? source
+        : writeParamsBlock(source, { ...(readParamsBlock(source) ?? known), ...effective });
     return { files: { "experiment.py": code }, command: ["python3", "experiment.py", outDir(runIndex)] };
   };
 }
@@ -52,11 +59,22 @@ function flagFor(knob: Knob, value: ParamValue): string | null {
     if (value === knob.value) return null;
     // A store_true flag can only turn the value on (store_false only off): the other way is the default.
     if (value !== (knob.action === "store_true")) {
-      throw new TemplateError("TEMPLATE_BAD_SETTING", `setting ${knob.name}=${String(value)}: ${knob.flag} (${knob.action}) cannot express it`, { key: knob.name });
+      throw new TemplateError(
+        "TEMPLATE_BAD_SETTING",
+        `setting ${knob.name}=${String(value)}: ${knob.flag} (${knob.action}) cannot express it`,
+        { key: knob.name },
+      );
     }
     return knob.flag!;
   }
-  const text = typeof value === "string" ? value : typeof value === "boolean" ? (value ? "True" : "False") : formatPythonValue(value, knob.type === "float");
+  const text =
+    typeof value === "string"
+      ? value
+      : typeof value === "boolean"
+        ? value
+          ? "True"
+          : "False"
+        : formatPythonValue(value, knob.type === "float");
   return `${knob.flag}=${text}`;
 }
 
@@ -72,7 +90,11 @@ export function knobRun(templateSource: string, knobs: readonly Knob[], fixed: P
     for (const [name, raw] of Object.entries({ ...fixed, ...params })) {
       const knob = byName.get(name);
       if (!knob) {
-        throw new TemplateError("TEMPLATE_UNKNOWN_SETTING", `setting ${name}: experiment.py has no such knob (known: ${[...byName.keys()].join(", ")})`, { key: name, file: "experiment.py" });
+        throw new TemplateError(
+          "TEMPLATE_UNKNOWN_SETTING",
+          `setting ${name}: experiment.py has no such knob (known: ${[...byName.keys()].join(", ")})`,
+          { key: name, file: "experiment.py" },
+        );
       }
       const value = coerceSetting(knob, raw);
       // On the template's own code a baseline value needs nothing; on edited code a fixed setting is pinned anyway
@@ -107,7 +129,10 @@ export function knobRun(templateSource: string, knobs: readonly Knob[], fixed: P
 /** Per file and in total: a template's data rides along with every run, so it must fit the sandbox's disk. */
 export const WORKSPACE_LIMITS = { fileBytes: 64 * 1024 * 1024, totalBytes: 256 * 1024 * 1024 } as const;
 /** Every file of the template folder (text and binary) by relative POSIX path; what exceeds the limits is listed. */
-export async function readWorkspace(root: string, limits = WORKSPACE_LIMITS): Promise<{ workspace: Record<string, Uint8Array>; skipped: string[] }> {
+export async function readWorkspace(
+  root: string,
+  limits = WORKSPACE_LIMITS,
+): Promise<{ workspace: Record<string, Uint8Array>; skipped: string[] }> {
   const workspace: Record<string, Uint8Array> = {};
   const skipped: string[] = [];
   let total = 0;

@@ -7,7 +7,10 @@ import { join, relative, sep } from "node:path";
 export const SKIPPED_DIRS = /^(run_\d+|__pycache__|node_modules|\..*)$/;
 
 /** Calls `visit` for every regular, non-hidden file below `root`, in name order, with its relative POSIX path. */
-export async function walkTemplateFiles(root: string, visit: (rel: string, path: string, size: number) => Promise<void>): Promise<void> {
+export async function walkTemplateFiles(
+  root: string,
+  visit: (rel: string, path: string, size: number) => Promise<void>,
+): Promise<void> {
   const walk = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
     entries.sort((a, b) => a.name.localeCompare(b.name));

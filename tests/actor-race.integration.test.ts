@@ -20,7 +20,14 @@ import {
   type Envelope,
 } from "../bus/index.ts";
 import { loadConfig } from "../config/index.ts";
-import { RoleRegistry, silentLogger, startAgentHost, type MessageEvent, type RoleDefinition, type Services } from "../agents/runtime/index.ts";
+import {
+  RoleRegistry,
+  silentLogger,
+  startAgentHost,
+  type MessageEvent,
+  type RoleDefinition,
+  type Services,
+} from "../agents/runtime/index.ts";
 import { emitMessage, injected, payloadOf, type PublishEvent } from "../agents/roles/index.ts";
 import { collectUntil } from "./support/collect.ts";
 import { tinyTemplate } from "./support/machine-harness.ts";
@@ -38,14 +45,22 @@ function racer(runs: Map<string, number>): RoleDefinition {
     initial: "idle",
     context: { n: null },
     states: {
-      idle: { on: { "race.ping": { target: "working", actions: assign({ n: ({ event }) => payloadOf<{ n: string }>(event).n }) } } },
+      idle: {
+        on: {
+          "race.ping": { target: "working", actions: assign({ n: ({ event }) => payloadOf<{ n: string }>(event).n }) },
+        },
+      },
       working: {
         invoke: {
           src: "work",
           input: ({ context }) => context.n!,
           onDone: {
             target: "idle",
-            actions: emitMessage(({ event }) => ({ type: event.output === "undeclared" ? "race.ping" : "race.pong", payload: { n: event.output }, seat: "out" })),
+            actions: emitMessage(({ event }) => ({
+              type: event.output === "undeclared" ? "race.ping" : "race.pong",
+              payload: { n: event.output },
+              seat: "out",
+            })),
           },
         },
       },
@@ -90,7 +105,13 @@ describe("role contracts between hosts on a real nats-server", () => {
 
   beforeAll(async () => {
     nats = await startTestNats();
-    const config = loadConfig({ env: {}, raw: { nats: { url: nats.url, maxDeliver: 2, ackWaitSeconds: 2 }, run: { out: mkdtempSync(join(tmpdir(), "sci-race-")) } } });
+    const config = loadConfig({
+      env: {},
+      raw: {
+        nats: { url: nats.url, maxDeliver: 2, ackWaitSeconds: 2 },
+        run: { out: mkdtempSync(join(tmpdir(), "sci-race-")) },
+      },
+    });
     // Two hosts, each on its own connection, each with two replicas of the role: they share the durable consumers.
     for (const host of ["a", "b"]) {
       const bus = await connectBus(nats.url, { name: `race-${host}` });
@@ -109,7 +130,15 @@ describe("role contracts between hosts on a real nats-server", () => {
       // The sender of the pings: senders are checked against the roles of the swarm and what each emits.
       const starter = { ...role, name: "starter", consumes: [], emits: ["race.ping"], messageTypes: {} };
       const registry = new RoleRegistry().register(role).register(starter);
-      const started = await startAgentHost({ bus, run, config, registry, roles: [{ name: "racer", replicas: 2, policy: "rules", config: {} }], services, logger: silentLogger });
+      const started = await startAgentHost({
+        bus,
+        run,
+        config,
+        registry,
+        roles: [{ name: "racer", replicas: 2, policy: "rules", config: {} }],
+        services,
+        logger: silentLogger,
+      });
       stops.push(started.stop);
     }
   });
@@ -127,7 +156,9 @@ describe("role contracts between hosts on a real nats-server", () => {
     // land on replicas of both hosts together, each loading the same actor snapshot.
     await Promise.all(
       names.flatMap((n) =>
-        [a, b, a, b].map((bus, copy) => bus.js.publish(subjectFor(run, "race.ping"), JSON.stringify(ping(n)), { msgID: `${n}-copy-${copy}` })),
+        [a, b, a, b].map((bus, copy) =>
+          bus.js.publish(subjectFor(run, "race.ping"), JSON.stringify(ping(n)), { msgID: `${n}-copy-${copy}` }),
+        ),
       ),
     );
     await publishEnvelope(a.js, ping("marker"));
@@ -136,7 +167,10 @@ describe("role contracts between hosts on a real nats-server", () => {
       return names.every((n) => pongs.has(n)) && pongs.has("marker");
     });
     for (const n of names) {
-      expect(seen.filter((e) => e.type === "race.pong" && (e.payload as { n: string }).n === n), n).toHaveLength(1);
+      expect(
+        seen.filter((e) => e.type === "race.pong" && (e.payload as { n: string }).n === n),
+        n,
+      ).toHaveLength(1);
     }
     // Every copy was handled (runs counts machine steps that got as far as the work): none was lost either.
     for (const n of names) expect(runs.get(n), n).toBeGreaterThanOrEqual(1);

@@ -59,16 +59,35 @@ if (!isRoot) console.warn("\n!!! ADVERSARIAL SUITE SKIPPED: the size-capped work
 if (!engine.ok) console.warn(`\n!!! ADVERSARIAL SUITE ON DOCKER SKIPPED: no Docker engine (${engine.why}) !!!\n`);
 if (!bwrap.ok) console.warn(`\n!!! ADVERSARIAL SUITE ON BWRAP SKIPPED: bwrap is not usable (${bwrap.why}) !!!\n`);
 
-const latex = (await listImages({ cacheDir, docker: engine.ok ? docker : null })).find((image) => image.name === "latex");
-const latexReady = { docker: latex?.dockerImageId != null && !latex.stale, bwrap: latex?.rootfs != null && !latex.stale };
+const latex = (await listImages({ cacheDir, docker: engine.ok ? docker : null })).find(
+  (image) => image.name === "latex",
+);
+const latexReady = {
+  docker: latex?.dockerImageId != null && !latex.stale,
+  bwrap: latex?.rootfs != null && !latex.stale,
+};
 
 const backends = [
-  { name: "docker" as const, available: engine.ok && isRoot, make: (): Sandbox => createDockerSandbox({ docker, cacheDir }) },
-  { name: "bwrap" as const, available: bwrap.ok && isRoot, make: (): Sandbox => createBwrapSandbox({ cacheDir, docker: engine.ok ? docker : null }) },
+  {
+    name: "docker" as const,
+    available: engine.ok && isRoot,
+    make: (): Sandbox => createDockerSandbox({ docker, cacheDir }),
+  },
+  {
+    name: "bwrap" as const,
+    available: bwrap.ok && isRoot,
+    make: (): Sandbox => createBwrapSandbox({ cacheDir, docker: engine.ok ? docker : null }),
+  },
 ];
 
 /** Hosts the experimenter for one run whose template asks for `image`; returns how to send it a case. */
-async function hostExperimenter(bus: BusConnection, natsUrl: string, backend: "docker" | "bwrap", sandbox: Sandbox, image: string) {
+async function hostExperimenter(
+  bus: BusConnection,
+  natsUrl: string,
+  backend: "docker" | "bwrap",
+  sandbox: Sandbox,
+  image: string,
+) {
   const run = newRunId();
   await ensureRunStream(bus.jsm, run);
   const config = loadConfig({
@@ -85,12 +104,24 @@ async function hostExperimenter(bus: BusConnection, natsUrl: string, backend: "d
     artifacts,
     archive: new IdeaArchive(bus.kv.archive),
     journal: new EffectJournal(bus.kv.effects),
-    template: { ...tinyTemplate, dir: templateDir, sandbox: { image, timeoutMs: 300_000, plotTimeoutMs: 300_000, memoryMb: null, cpus: null } },
+    template: {
+      ...tinyTemplate,
+      dir: templateDir,
+      sandbox: { image, timeoutMs: 300_000, plotTimeoutMs: 300_000, memoryMb: null, cpus: null },
+    },
     literature: null,
     now: () => new Date(),
   };
   const registry = new RoleRegistry().register(experimenter);
-  const host = await startAgentHost({ bus, run, config, registry, roles: [{ name: "experimenter", replicas: 1, policy: "rules", config: {} }], services, logger: silentLogger });
+  const host = await startAgentHost({
+    bus,
+    run,
+    config,
+    registry,
+    roles: [{ name: "experimenter", replicas: 1, policy: "rules", config: {} }],
+    services,
+    logger: silentLogger,
+  });
   return { run, artifacts, stop: host.stop };
 }
 
@@ -127,12 +158,20 @@ function experimenterExecutor(
       v: 1,
       payload,
     });
-    const seen = await collectUntil(bus, host.run, (e) => e.type === "experiment.finished" && e.correlation === ideaId, 240_000);
+    const seen = await collectUntil(
+      bus,
+      host.run,
+      (e) => e.type === "experiment.finished" && e.correlation === ideaId,
+      240_000,
+    );
     const finished = seen.at(-1)!.payload as Payload<"experiment.finished">;
     const logs = `${ideaId}/logs/${request.kind}_0_attempt_1`;
     const files: Record<string, Uint8Array> = {};
     for (const [path, name] of Object.entries(finished.artifacts)) files[path] = await host.artifacts.get(name);
-    const recorded = JSON.parse(await host.artifacts.getText(`${logs}.sandbox.json`)) as { backend: string; imageId: string };
+    const recorded = JSON.parse(await host.artifacts.getText(`${logs}.sandbox.json`)) as {
+      backend: string;
+      imageId: string;
+    };
     metadata.set(testCase.id, { ...recorded, finishedImage: finished.image });
     return {
       status: finished.status,
@@ -162,11 +201,19 @@ for (const backend of backends) {
       sandbox = backend.make();
       await sandbox.ensureImage("python-ml");
       hosts.set("python-ml", await hostExperimenter(bus, nats.url, backend.name, sandbox, "python-ml"));
-      if (latexReady[backend.name]) hosts.set("latex", await hostExperimenter(bus, nats.url, backend.name, sandbox, "latex"));
-      else console.warn(`\n!!! LATEX ATTACK ON ${backend.name.toUpperCase()} SKIPPED: the latex image is not built (node bin/scientist.mjs sandbox build latex) !!!\n`);
+      if (latexReady[backend.name])
+        hosts.set("latex", await hostExperimenter(bus, nats.url, backend.name, sandbox, "latex"));
+      else
+        console.warn(
+          `\n!!! LATEX ATTACK ON ${backend.name.toUpperCase()} SKIPPED: the latex image is not built (node bin/scientist.mjs sandbox build latex) !!!\n`,
+        );
       options = {
         execute: experimenterExecutor(bus, hosts, metadata),
-        limits: { pids: selftestLimits.pids, outputBytes: selftestLimits.outputBytes, diskBytes: selftestLimits.diskBytes },
+        limits: {
+          pids: selftestLimits.pids,
+          outputBytes: selftestLimits.outputBytes,
+          diskBytes: selftestLimits.diskBytes,
+        },
         workRoot: cacheDir,
         canaryDir: join(repoRoot, ".scientist/selftest"),
         templateYamlPath: join(templateDir, "template.yaml"),
@@ -191,7 +238,11 @@ for (const backend of backends) {
 
     for (const testCase of selftestCases) {
       const skip = testCase.image === "latex" && !latexReady[backend.name];
-      it.skipIf(skip)(`${testCase.title}: ends ${testCase.expect} and leaves the host as it was`, attack(testCase), 240_000);
+      it.skipIf(skip)(
+        `${testCase.title}: ends ${testCase.expect} and leaves the host as it was`,
+        attack(testCase),
+        240_000,
+      );
     }
 
     it("a normal experiment afterwards still finishes ok with its image digest recorded, and nothing was dead-lettered", async () => {
@@ -203,7 +254,9 @@ for (const backend of backends) {
       for (const host of hosts.values()) {
         const messages = (await readRun(bus.js, bus.jsm, host.run)).map((m) => m.envelope?.type);
         expect(messages).not.toContain("message.deadlettered");
-        expect(messages.filter((type) => type === "experiment.finished")).toHaveLength(messages.filter((type) => type === "experiment.requested").length);
+        expect(messages.filter((type) => type === "experiment.finished")).toHaveLength(
+          messages.filter((type) => type === "experiment.requested").length,
+        );
       }
     }, 240_000);
   });

@@ -64,11 +64,21 @@ describe.skipIf(!hasDocker)("bad messages in a real run", () => {
       await attacker.js.publish(subject, "{not json", { msgID: "bad-json" });
       await attacker.js.publish(subject, JSON.stringify(envelopeOf("foo", { foo: 1 })), { msgID: "bad-payload" });
       const big = envelopeOf("big", { foo: "x".repeat(600_000) });
-      const bigButValid: Envelope = { ...big, type: "idea.failed", payload: { ideaId: "bad-big", stage: "coder", reason: "x".repeat(600_000) } };
-      refused = await publishEnvelope(attacker.js, bigButValid, { maxPayloadBytes: attacker.maxPayloadBytes }).catch((e: unknown) => e);
+      const bigButValid: Envelope = {
+        ...big,
+        type: "idea.failed",
+        payload: { ideaId: "bad-big", stage: "coder", reason: "x".repeat(600_000) },
+      };
+      refused = await publishEnvelope(attacker.js, bigButValid, { maxPayloadBytes: attacker.maxPayloadBytes }).catch(
+        (e: unknown) => e,
+      );
       await attacker.js.publish(subject, JSON.stringify(big), { msgID: "bad-big" });
       // A valid idea.failed (the ideator consumes it) naming another run, on this run's subject.
-      const stray: Envelope = { ...envelopeOf("stray", null, other), type: "idea.failed", payload: { ideaId: "bad-stray", stage: "coder", reason: "stray" } };
+      const stray: Envelope = {
+        ...envelopeOf("stray", null, other),
+        type: "idea.failed",
+        payload: { ideaId: "bad-stray", stage: "coder", reason: "stray" },
+      };
       await attacker.js.publish(subjectFor(run, "idea.failed"), JSON.stringify(stray), { msgID: "bad-run" });
     };
     result = await runSwarm({
@@ -100,7 +110,9 @@ describe.skipIf(!hasDocker)("bad messages in a real run", () => {
     expect(report.completed, `${report.reason}; dead letters: ${JSON.stringify(report.deadLetters)}`).toBe(true);
     expect(report.ideas).toHaveLength(1);
     expect(report.ideas[0]!.id).not.toMatch(/^bad-/);
-    const reasons = report.deadLetters.filter((d) => d.subject === subject || d.subject === subjectFor(run, "idea.failed")).map((d) => d.reason);
+    const reasons = report.deadLetters
+      .filter((d) => d.subject === subject || d.subject === subjectFor(run, "idea.failed"))
+      .map((d) => d.reason);
     expect(reasons.some((r) => r.startsWith("not JSON"))).toBe(true);
     expect(reasons.some((r) => r.startsWith("invalid idea.proposed payload"))).toBe(true);
     expect(reasons.some((r) => r.startsWith("[BUS_PAYLOAD_TOO_LARGE] message is"))).toBe(true);

@@ -56,7 +56,9 @@ describe("local nats-server with auth on by default", () => {
     expect(before.nats.auth.enabled).toBe(true);
     const first = await ensureNats(before, { roles: builtinRoles });
     const reviewerPass = readCreds(before.nats.auth.credsDir, "reviewer").pass;
-    expect(() => readCreds(before.nats.auth.credsDir, "result-auditor")).toThrow(/BUS_CREDS_MISSING|no NATS credentials/);
+    expect(() => readCreds(before.nats.auth.credsDir, "result-auditor")).toThrow(
+      /BUS_CREDS_MISSING|no NATS credentials/,
+    );
     await first.server!.stop();
 
     const config = configFor("plugin", { plugins: [{ module: plugin }] });
@@ -64,18 +66,26 @@ describe("local nats-server with auth on by default", () => {
     const nats = await ensureNats(config, { roles: registry.all() });
     try {
       expect(readCreds(config.nats.auth.credsDir, "reviewer").pass).toBe(reviewerPass);
-      expect(readFileSync(join(config.nats.auth.credsDir, "nats-server.conf"), "utf8")).toContain('user: "result-auditor"');
+      expect(readFileSync(join(config.nats.auth.credsDir, "nats-server.conf"), "utf8")).toContain(
+        'user: "result-auditor"',
+      );
       const cli = await as(config, nats.url, "cli");
       const run = newRunId();
       await ensureRunStream(cli.jsm, run);
       const auditor = await as(config, nats.url, "result-auditor");
-      const publish = (type: string) => auditor.js.publish(subjectFor(run, type), JSON.stringify({ type }), { timeout: 3000 });
+      const publish = (type: string) =>
+        auditor.js.publish(subjectFor(run, type), JSON.stringify({ type }), { timeout: 3000 });
       await expect(publish("result.audited")).resolves.toMatchObject({ seq: 1 });
       await expect(publish("experiment.finished")).rejects.toThrow(/permission/i);
       await expect(publish("paper.decided")).rejects.toThrow(/permission/i);
-      const own = await ensureRoleConsumer(auditor.jsm, run, "result-auditor", "experiment.finished", { maxDeliver: 2, ackWaitMs: 5000 });
+      const own = await ensureRoleConsumer(auditor.jsm, run, "result-auditor", "experiment.finished", {
+        maxDeliver: 2,
+        ackWaitMs: 5000,
+      });
       expect(own).toBe(consumerName("result-auditor", "experiment.finished"));
-      await expect(ensureRoleConsumer(auditor.jsm, run, "writer", "experiment.finished", { maxDeliver: 2, ackWaitMs: 5000 })).rejects.toThrow();
+      await expect(
+        ensureRoleConsumer(auditor.jsm, run, "writer", "experiment.finished", { maxDeliver: 2, ackWaitMs: 5000 }),
+      ).rejects.toThrow();
     } finally {
       await nats.server!.stop();
     }
@@ -85,11 +95,16 @@ describe("local nats-server with auth on by default", () => {
     const credsDir = join(dir, "cli-creds");
     const yaml = join(dir, "swarm.yaml");
     writeFileSync(yaml, stringify({ plugins: [{ module: plugin }], nats: { auth: { credsDir } } }));
-    const out = spawnSync(process.execPath, [join(repoRoot, "bin/scientist.mjs"), "creds", "--config", yaml, "--show-permissions"], { encoding: "utf8" });
+    const out = spawnSync(
+      process.execPath,
+      [join(repoRoot, "bin/scientist.mjs"), "creds", "--config", yaml, "--show-permissions"],
+      { encoding: "utf8" },
+    );
     expect(out.status, out.stderr).toBe(0);
     expect(out.stdout).toMatch(/result-auditor .*result-auditor\.json {2}\(new\)/);
     expect(out.stdout).toContain("sci.*.result.audited");
-    for (const identity of ["result-auditor", "reviewer", "cli"]) expect(out.stdout).not.toContain(readCreds(credsDir, identity).pass);
+    for (const identity of ["result-auditor", "reviewer", "cli"])
+      expect(out.stdout).not.toContain(readCreds(credsDir, identity).pass);
   });
 });
 
@@ -99,7 +114,20 @@ describe("nats.tls.* config keys", () => {
   beforeAll(() => {
     mkdirSync(tlsDir, { recursive: true });
     const subject = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"];
-    const args = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", ...subject, "-keyout", tls.key, "-out", tls.cert];
+    const args = [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      ...subject,
+      "-keyout",
+      tls.key,
+      "-out",
+      tls.cert,
+    ];
     execFileSync("openssl", args, { stdio: "ignore" });
   });
 
@@ -107,10 +135,15 @@ describe("nats.tls.* config keys", () => {
     const config = configFor("tls", { tls });
     const nats = await ensureNats(config, { roles: builtinRoles });
     try {
-      expect(readFileSync(join(config.nats.auth.credsDir, "nats-server.conf"), "utf8")).toContain(`cert_file: ${JSON.stringify(join(tlsDir, "cert.pem"))}`);
+      expect(readFileSync(join(config.nats.auth.credsDir, "nats-server.conf"), "utf8")).toContain(
+        `cert_file: ${JSON.stringify(join(tlsDir, "cert.pem"))}`,
+      );
       const reviewer = await as(config, nats.url, "reviewer");
       expect(reviewer.nc.info?.tls_required).toBe(true);
-      const untrusting = connectBus(nats.url, { auth: readCreds(config.nats.auth.credsDir, "reviewer"), timeoutMs: 3000 });
+      const untrusting = connectBus(nats.url, {
+        auth: readCreds(config.nats.auth.credsDir, "reviewer"),
+        timeoutMs: 3000,
+      });
       await expect(untrusting).rejects.toMatchObject({ code: "BUS_CONNECT_FAILED" });
     } finally {
       await nats.server!.stop();

@@ -35,7 +35,11 @@ const opened: BusConnection[] = [];
 const run = newRunId();
 
 async function as(identity: string): Promise<BusConnection> {
-  const bus = await connectBus(server.url, { name: `test-${identity}`, auth: readCreds(credsDir, identity), inboxPrefix: inboxPrefixFor(identity) });
+  const bus = await connectBus(server.url, {
+    name: `test-${identity}`,
+    auth: readCreds(credsDir, identity),
+    inboxPrefix: inboxPrefixFor(identity),
+  });
   opened.push(bus);
   return bus;
 }
@@ -52,7 +56,8 @@ const envelope = (type: string, from: string, payload: unknown): Envelope => ({
   payload,
 });
 
-const forged = (type: string, from: string) => envelope(type, from, { paperId: "p-forged", ideaId: "never-proposed", overall: 10 });
+const forged = (type: string, from: string) =>
+  envelope(type, from, { paperId: "p-forged", ideaId: "never-proposed", overall: 10 });
 
 beforeAll(async () => {
   const { configPath } = writeCreds(credsDir, builtinRoles);
@@ -88,7 +93,9 @@ describe("NATS auth with per-role permissions (real nats-server)", () => {
 
   it("accepts user:pass in the URL and never prints the password", async () => {
     const { pass } = readCreds(credsDir, "operator");
-    const bus = await connectBus(server.url.replace("nats://", `nats://operator:${encodeURIComponent(pass)}@`), { inboxPrefix: inboxPrefixFor("operator") });
+    const bus = await connectBus(server.url.replace("nats://", `nats://operator:${encodeURIComponent(pass)}@`), {
+      inboxPrefix: inboxPrefixFor("operator"),
+    });
     opened.push(bus);
     expect(bus.nc.isClosed()).toBe(false);
     const failing = connectBus(server.url.replace("nats://", "nats://operator:hunter2-secret@"));
@@ -99,7 +106,8 @@ describe("NATS auth with per-role permissions (real nats-server)", () => {
   it("lets the reviewer publish review.submitted but not paper.decided or run.completed", async () => {
     const reviewer = await as("reviewer");
     // Raw publishes: a forger does not go through our validation, only through the server's permissions.
-    const raw = (bus: BusConnection, type: string, from: string) => bus.js.publish(subjectFor(run, type), JSON.stringify(forged(type, from)), { timeout: 2000 });
+    const raw = (bus: BusConnection, type: string, from: string) =>
+      bus.js.publish(subjectFor(run, type), JSON.stringify(forged(type, from)), { timeout: 2000 });
     await expect(raw(reviewer, "review.submitted", "reviewer/t-0")).resolves.toMatchObject({ stream: streamName(run) });
     const denied = raw(reviewer, "paper.decided", "area-chair/forged");
     await expect(denied).rejects.toThrow(/permission/i);
@@ -110,12 +118,20 @@ describe("NATS auth with per-role permissions (real nats-server)", () => {
 
   it("lets a role create and pull its own consumers only", async () => {
     const reviewer = await as("reviewer");
-    const own = await ensureRoleConsumer(reviewer.jsm, run, "reviewer", "review.requested", { maxDeliver: 2, ackWaitMs: 5000 });
+    const own = await ensureRoleConsumer(reviewer.jsm, run, "reviewer", "review.requested", {
+      maxDeliver: 2,
+      ackWaitMs: 5000,
+    });
     expect(own).toBe(consumerName("reviewer", "review.requested"));
-    await expect(ensureRoleConsumer(reviewer.jsm, run, "ideator", "paper.decided", { maxDeliver: 2, ackWaitMs: 5000 })).rejects.toThrow();
+    await expect(
+      ensureRoleConsumer(reviewer.jsm, run, "ideator", "paper.decided", { maxDeliver: 2, ackWaitMs: 5000 }),
+    ).rejects.toThrow();
     // A consumer the area chair owns: the reviewer can neither read its info nor pull from it.
     await ensureRoleConsumer(cli.jsm, run, "area-chair", "review.submitted", { maxDeliver: 2, ackWaitMs: 5000 });
-    const stolen = async () => (await reviewer.js.consumers.get(streamName(run), consumerName("area-chair", "review.submitted"))).next({ expires: 1000 });
+    const stolen = async () =>
+      (await reviewer.js.consumers.get(streamName(run), consumerName("area-chair", "review.submitted"))).next({
+        expires: 1000,
+      });
     await expect(stolen()).rejects.toThrow();
     // Its own consumer works end to end: pull (nothing there yet) without a permission error.
     const mine = await reviewer.js.consumers.get(streamName(run), own);
@@ -141,7 +157,11 @@ describe("NATS auth with per-role permissions (real nats-server)", () => {
   it("lets the operator read the run and send control messages but not role types", async () => {
     const operator = await as("operator");
     expect(Array.isArray(await readRun(operator.js, operator.jsm, run))).toBe(true);
-    await expect(operator.js.publish(subjectFor(run, "paper.decided"), JSON.stringify(forged("paper.decided", "operator/me")), { timeout: 2000 })).rejects.toThrow(/permission/i);
+    await expect(
+      operator.js.publish(subjectFor(run, "paper.decided"), JSON.stringify(forged("paper.decided", "operator/me")), {
+        timeout: 2000,
+      }),
+    ).rejects.toThrow(/permission/i);
     const agent = await as("agent");
     expect(Array.isArray(await readRun(agent.js, agent.jsm, run))).toBe(true);
     await agent.kv.effects.put(`${run}.probe`, "1");
@@ -153,16 +173,41 @@ describe("TLS (self-signed, made with openssl)", () => {
   it("connects over TLS with the CA and refuses a client that does not trust it", async () => {
     const tlsDir = join(dir, "tls");
     execFileSync("mkdir", ["-p", tlsDir]);
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", join(tlsDir, "key.pem"), "-out", join(tlsDir, "cert.pem")], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        "-keyout",
+        join(tlsDir, "key.pem"),
+        "-out",
+        join(tlsDir, "cert.pem"),
+      ],
+      { stdio: "ignore" },
+    );
     const tls = { ca: join(tlsDir, "cert.pem"), cert: join(tlsDir, "cert.pem"), key: join(tlsDir, "key.pem") };
     const tlsCreds = join(dir, "tls-creds");
     const { configPath } = writeCreds(tlsCreds, builtinRoles, tls);
     const tlsServer = await startNatsServer({ storeDir: join(dir, "tls-store"), configFile: configPath });
     try {
-      const bus = await connectBus(tlsServer.url, { auth: readCreds(tlsCreds, "cli"), tls: { ca: tls.ca, cert: null, key: null } });
+      const bus = await connectBus(tlsServer.url, {
+        auth: readCreds(tlsCreds, "cli"),
+        tls: { ca: tls.ca, cert: null, key: null },
+      });
       expect(bus.nc.info?.tls_required).toBe(true);
       await bus.close();
-      await expect(connectBus(tlsServer.url, { auth: readCreds(tlsCreds, "cli"), timeoutMs: 3000 })).rejects.toMatchObject({ code: "BUS_CONNECT_FAILED" });
+      await expect(
+        connectBus(tlsServer.url, { auth: readCreds(tlsCreds, "cli"), timeoutMs: 3000 }),
+      ).rejects.toMatchObject({ code: "BUS_CONNECT_FAILED" });
     } finally {
       await tlsServer.stop();
     }

@@ -46,7 +46,10 @@ describe("bus faults keep their cause (a real nats-server stopped and restarted 
     const key = snapshots.key(run, "coder", "i1");
     const first = await snapshots.save(key, { n: 1 }, 0);
     await snapshots.save(key, { n: 2 }, first);
-    await expect(snapshots.save(key, { n: 3 }, first)).rejects.toMatchObject({ code: "BUS_CAS_CONFLICT", retryable: true });
+    await expect(snapshots.save(key, { n: 3 }, first)).rejects.toMatchObject({
+      code: "BUS_CAS_CONFLICT",
+      retryable: true,
+    });
     await expect(snapshots.save(key, { n: 3 }, 0)).rejects.toMatchObject({ code: "BUS_CAS_CONFLICT" });
 
     // The server goes away before the run's object store was ever opened.
@@ -57,7 +60,10 @@ describe("bus faults keep their cause (a real nats-server stopped and restarted 
     expect(outage).toMatchObject({ code: "BUS_ARTIFACT_FAILED", retryable: true });
     await expect(artifacts.get("idea-1/code.py")).rejects.toMatchObject({ code: "BUS_ARTIFACT_FAILED" });
     await expect(snapshots.save(key, { n: 9 }, 99)).rejects.toMatchObject({ code: "BUS_KV_FAILED", retryable: true });
-    await expect(ensureRunStream(bus.jsm, newRunId())).rejects.toMatchObject({ code: "BUS_INFO_FAILED", retryable: true });
+    await expect(ensureRunStream(bus.jsm, newRunId())).rejects.toMatchObject({
+      code: "BUS_INFO_FAILED",
+      retryable: true,
+    });
 
     // Back on the same port and store: the same ArtifactStore works again (a failed bucket creation is not cached).
     const back = reconnected(bus);

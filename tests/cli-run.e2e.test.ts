@@ -24,7 +24,9 @@ function startRun(ideas: number) {
       logging: { level: "warn" },
     }),
   );
-  const child = spawn(process.execPath, [join(repoRoot, "bin/scientist.mjs"), "run", "--config", config], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [join(repoRoot, "bin/scientist.mjs"), "run", "--config", config], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
   child.stdout!.on("data", (chunk: Buffer) => {
@@ -38,7 +40,8 @@ function startRun(ideas: number) {
     exited,
     output: () => out,
     /** Resolves when stdout matches (awaits output, never sleeps). */
-    waitFor: (pattern: RegExp) => new Promise<void>((resolve) => (pattern.test(out) ? resolve() : waiters.push({ pattern, resolve }))),
+    waitFor: (pattern: RegExp) =>
+      new Promise<void>((resolve) => (pattern.test(out) ? resolve() : waiters.push({ pattern, resolve }))),
   };
 }
 

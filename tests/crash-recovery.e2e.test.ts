@@ -5,7 +5,15 @@ import { join } from "node:path";
 import Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { connectBus, ensureRunStream, newRunId, readRun, type BusConnection, type Envelope, type Payload } from "../bus/index.ts";
+import {
+  connectBus,
+  ensureRunStream,
+  newRunId,
+  readRun,
+  type BusConnection,
+  type Envelope,
+  type Payload,
+} from "../bus/index.ts";
 import { loadConfig, repoRoot } from "../config/index.ts";
 import { builtinRoles } from "../agents/roles/index.ts";
 import { bootRoles, runSwarm, silentLogger, type SwarmRunResult } from "../agents/runtime/index.ts";
@@ -18,9 +26,13 @@ const hasDocker = await dockerAvailable();
 
 /** Starts `scientist agent` hosting only the experimenter, as a separate OS process; resolves once it is ready. */
 function startExperimenter(configPath: string, run: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, "bin/scientist.mjs"), "agent", "--run", run, "--roles", "experimenter", "--config", configPath], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, "bin/scientist.mjs"), "agent", "--run", run, "--roles", "experimenter", "--config", configPath],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   return new Promise((resolve, reject) => {
     let err = "";
     child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
@@ -33,7 +45,9 @@ function startExperimenter(configPath: string, run: string): Promise<ChildProces
 
 /** Resolves on the n-th start of a sandbox container of this run (Docker's event stream; no polling). */
 async function nthContainerStart(run: string, n: number): Promise<void> {
-  const events = (await new Dockerode().getEvents({ filters: { type: ["container"], event: ["start"], label: [`scientist.run=${run}`] } })) as NodeJS.ReadableStream & { destroy(): void };
+  const events = (await new Dockerode().getEvents({
+    filters: { type: ["container"], event: ["start"], label: [`scientist.run=${run}`] },
+  })) as NodeJS.ReadableStream & { destroy(): void };
   await new Promise<void>((resolve) => {
     let seen = 0;
     events.on("data", () => {
@@ -80,7 +94,11 @@ describe.skipIf(!hasDocker)("crash recovery", () => {
       await secondStart;
       // kill -9 while the second experiment's container runs: its result is not recorded yet.
       const seen = (await readRun(bus.js, bus.jsm, run)).map((m) => m.envelope!).filter(Boolean);
-      const done = new Set(seen.filter((e) => e.type === "experiment.finished").map((e) => key(e.payload as Payload<"experiment.finished">)));
+      const done = new Set(
+        seen
+          .filter((e) => e.type === "experiment.finished")
+          .map((e) => key(e.payload as Payload<"experiment.finished">)),
+      );
       inFlightAtKill = seen
         .filter((e) => e.type === "experiment.requested")
         .map((e) => e.payload as Payload<"experiment.requested">)
@@ -101,7 +119,8 @@ describe.skipIf(!hasDocker)("crash recovery", () => {
     await nats?.cleanup();
   });
 
-  const key = (p: { ideaId: string; kind: string; runIndex: number; attempt: number }) => `${p.ideaId}/${p.kind}/${p.runIndex}/${p.attempt}`;
+  const key = (p: { ideaId: string; kind: string; runIndex: number; attempt: number }) =>
+    `${p.ideaId}/${p.kind}/${p.runIndex}/${p.attempt}`;
 
   it("killed the experimenter while an experiment was running", () => {
     expect(inFlightAtKill.length).toBeGreaterThan(0);
@@ -109,15 +128,21 @@ describe.skipIf(!hasDocker)("crash recovery", () => {
 
   it("completes the run after the experimenter restarts, losing no idea", () => {
     expect(result.report.completed).toBe(true);
-    const proposed = stored.filter((e) => e.type === "idea.proposed").map((e) => (e.payload as Payload<"idea.proposed">).ideaId);
+    const proposed = stored
+      .filter((e) => e.type === "idea.proposed")
+      .map((e) => (e.payload as Payload<"idea.proposed">).ideaId);
     expect(proposed).toHaveLength(2);
     for (const idea of result.report.ideas) expect(["decided", "failed", "not-novel"]).toContain(idea.status);
     expect(result.report.papers.length + result.report.ideas.filter((i) => i.status !== "decided").length).toBe(2);
   });
 
   it("records every experiment result exactly once, including the one in flight at the kill", () => {
-    const requested = stored.filter((e) => e.type === "experiment.requested").map((e) => key(e.payload as Payload<"experiment.requested">));
-    const finished = stored.filter((e) => e.type === "experiment.finished").map((e) => key(e.payload as Payload<"experiment.finished">));
+    const requested = stored
+      .filter((e) => e.type === "experiment.requested")
+      .map((e) => key(e.payload as Payload<"experiment.requested">));
+    const finished = stored
+      .filter((e) => e.type === "experiment.finished")
+      .map((e) => key(e.payload as Payload<"experiment.finished">));
     expect(new Set(finished).size).toBe(finished.length);
     expect(new Set(finished)).toEqual(new Set(requested));
     for (const p of inFlightAtKill) expect(finished).toContain(key(p));

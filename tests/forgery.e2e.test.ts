@@ -140,7 +140,8 @@ describe.skipIf(!hasDocker)("a run under attack, bus auth on (real NATS, real Do
         pending.push(
           connectBus(server.url, { name: "stranger", timeoutMs: 30_000, tls: clientTls }).then(
             (bus) => bus.close().then(() => void outcomes.set("no-creds", "connected")),
-            (error: unknown) => void outcomes.set("no-creds", `${(error as BusError).code}: ${(error as Error).message}`),
+            (error: unknown) =>
+              void outcomes.set("no-creds", `${(error as BusError).code}: ${(error as Error).message}`),
           ),
         );
         const never = { paperId: `${NEVER}-paper`, ideaId: NEVER };

@@ -18,7 +18,8 @@ const config = [
     rules: { "layering/no-reach-in": "error", "layering/no-cycle": "error" },
   },
 ] as Linter.Config[];
-const lint = (code: string, file: string, by = linter) => by.verify(code, config, { filename: file }).map((m) => m.message);
+const lint = (code: string, file: string, by = linter) =>
+  by.verify(code, config, { filename: file }).map((m) => m.message);
 
 describe("layering/no-reach-in", () => {
   const inCoder = join(root, "agents/roles/coder/new-file.ts");

@@ -8,7 +8,10 @@ describe("configured literature sources", () => {
   const testBus = useTestBus();
 
   it("read API keys from the environment through config only", () => {
-    const config = loadConfig({ env: { S2_API_KEY: "k-s2", OPENALEX_API_KEY: "k-oa" }, raw: { literature: { sources: ["semantic-scholar", "openalex", "arxiv", "offline"] } } });
+    const config = loadConfig({
+      env: { S2_API_KEY: "k-s2", OPENALEX_API_KEY: "k-oa" },
+      raw: { literature: { sources: ["semantic-scholar", "openalex", "arxiv", "offline"] } },
+    });
     expect(config.literature.sources.map((s) => [s.kind, s.apiKey])).toEqual([
       ["semantic-scholar", "k-s2"],
       ["openalex", "k-oa"],
@@ -25,7 +28,11 @@ describe("configured literature sources", () => {
     const closed = await freePort(); // nothing listens here
     const config = loadConfig({
       env: {},
-      raw: { literature: { sources: [{ kind: "semantic-scholar", baseUrl: `http://127.0.0.1:${closed}`, timeoutSeconds: 2 }, "offline"] } },
+      raw: {
+        literature: {
+          sources: [{ kind: "semantic-scholar", baseUrl: `http://127.0.0.1:${closed}`, timeoutSeconds: 2 }, "offline"],
+        },
+      },
     });
     const source = literatureFrom(config, testBus.bus, silentLogger);
     const papers = await source.search("weight decay regularization", { limit: 5 });

@@ -34,9 +34,21 @@ describe("a hard model budget (real NATS, local OpenAI-compatible server)", () =
     const config = loadConfig({
       env: { OPENAI_API_KEY: "sk-local-test", OPENAI_BASE_URL: server.url },
       raw: {
-        run: { template: fastTemplate(), ideas: 3, maxInFlightIdeas: 1, out: mkdtempSync(join(tmpdir(), "sci-budget-")), policy: "llm" },
+        run: {
+          template: fastTemplate(),
+          ideas: 3,
+          maxInFlightIdeas: 1,
+          out: mkdtempSync(join(tmpdir(), "sci-budget-")),
+          policy: "llm",
+        },
         nats: { url: nats.url },
-        llm: { provider: "openai", model: "local-scripted", maxRetries: 0, prices: { "local-scripted": { input: 2.5, output: 10 } }, budget: { maxTokens } },
+        llm: {
+          provider: "openai",
+          model: "local-scripted",
+          maxRetries: 0,
+          prices: { "local-scripted": { input: 2.5, output: 10 } },
+          budget: { maxTokens },
+        },
       },
     });
     const { registry } = await bootRoles(config, builtinRoles);

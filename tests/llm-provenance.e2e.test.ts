@@ -19,10 +19,15 @@ const script: StudyScript = {
   idea: {
     Name: "higher_learning_rate",
     Title: "A Higher Learning Rate for Small MLPs",
-    Experiment: "Raise the learning rate of the MLP in PARAMS and compare validation accuracy with the baseline on every dataset.",
+    Experiment:
+      "Raise the learning rate of the MLP in PARAMS and compare validation accuracy with the baseline on every dataset.",
     builtOn: "", // mlp-dynamics' seed ideas are not the point here
   },
-  edit: { search: '"learning_rate": 0.05', replace: '"learning_rate": 0.2', description: "the learning rate raised to four times the baseline's" },
+  edit: {
+    search: '"learning_rate": 0.05',
+    replace: '"learning_rate": 0.2',
+    description: "the learning rate raised to four times the baseline's",
+  },
   overall: 8, // reviewers who would accept: only the provenance check stands between the paper and acceptance
 };
 
@@ -51,13 +56,19 @@ function someValuePrintsAs(run: StudyRun, percent: number): boolean {
     const path = join(dir, `run_${i}`, "final_info.json");
     if (!existsSync(path)) return false;
     const info = JSON.parse(readFileSync(path, "utf8")) as Record<string, { means: Record<string, number> }>;
-    return Object.values(info).some((d) => Object.values(d.means).some((v) => (v * 100).toFixed(1) === percent.toFixed(1) || v.toFixed(1) === percent.toFixed(1)));
+    return Object.values(info).some((d) =>
+      Object.values(d.means).some(
+        (v) => (v * 100).toFixed(1) === percent.toFixed(1) || v.toFixed(1) === percent.toFixed(1),
+      ),
+    );
   });
 }
 
 /** The first draft's prompts come before any claim-fix prompt: the fix round is a later request listing the claims. */
 function sawClaimsFedBack(researcher: StudyResearcher): boolean {
-  const firstFeedback = researcher.requests.findIndex((r) => r.schema === "claim_fix" && r.user.some((u) => u.includes("12.3%") && u.includes("CIFAR-10")));
+  const firstFeedback = researcher.requests.findIndex(
+    (r) => r.schema === "claim_fix" && r.user.some((u) => u.includes("12.3%") && u.includes("CIFAR-10")),
+  );
   const firstDraft = researcher.requests.findIndex((r) => r.schema === "title_abstract");
   return firstDraft >= 0 && firstFeedback > firstDraft;
 }
@@ -65,7 +76,8 @@ function sawClaimsFedBack(researcher: StudyResearcher): boolean {
 describe.skipIf(!hasDocker)("papers a researcher can trust, llm mode (real NATS, real Docker)", () => {
   let nats: Awaited<ReturnType<typeof startTestNats>>;
   const template = fastTemplate();
-  const run = (label: string, researcher: StudyResearcher) => runStudy({ natsUrl: nats.url, template, reply: researcher.reply, label });
+  const run = (label: string, researcher: StudyResearcher) =>
+    runStudy({ natsUrl: nats.url, template, reply: researcher.reply, label });
 
   beforeAll(async () => {
     nats = await startTestNats();
@@ -84,16 +96,30 @@ describe.skipIf(!hasDocker)("papers a researcher can trust, llm mode (real NATS,
     it("writes the paper, decides it, and the fabricated number is no coincidence", () => {
       expect(study.result.report.completed).toBe(true);
       expect(study.result.report.papers).toHaveLength(1);
-      expect(someValuePrintsAs(study, 97.8), "a recorded value really is 97.8%: pick another fabricated number").toBe(false);
+      expect(someValuePrintsAs(study, 97.8), "a recorded value really is 97.8%: pick another fabricated number").toBe(
+        false,
+      );
     });
 
     it("catches each lie in provenance.json: the fabricated number, the never-run dataset, the dangling citation", () => {
       const claims = provenanceOf(study).claims.filter((c) => c.verdict === "unsupported");
       const texts = claims.map((c) => `${c.kind}:${c.text}`);
-      expect(claims.some((c) => c.kind === "number" && /12\.3/.test(c.text)), texts.join(" | ")).toBe(true);
-      expect(claims.some((c) => c.kind === "number" && /97\.8/.test(c.text)), texts.join(" | ")).toBe(true);
-      expect(claims.some((c) => c.kind === "dataset" && /cifar/i.test(c.text)), texts.join(" | ")).toBe(true);
-      expect(claims.some((c) => c.kind === "citation" && c.text.includes("phantom2031warmup")), texts.join(" | ")).toBe(true);
+      expect(
+        claims.some((c) => c.kind === "number" && /12\.3/.test(c.text)),
+        texts.join(" | "),
+      ).toBe(true);
+      expect(
+        claims.some((c) => c.kind === "number" && /97\.8/.test(c.text)),
+        texts.join(" | "),
+      ).toBe(true);
+      expect(
+        claims.some((c) => c.kind === "dataset" && /cifar/i.test(c.text)),
+        texts.join(" | "),
+      ).toBe(true);
+      expect(
+        claims.some((c) => c.kind === "citation" && c.text.includes("phantom2031warmup")),
+        texts.join(" | "),
+      ).toBe(true);
       expect(claims.find((c) => /12\.3/.test(c.text))!.location).toMatch(/abstract/i);
     });
 

@@ -1,5 +1,14 @@
 import { execFile, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -30,12 +39,21 @@ function outcome(report: RunReport) {
   return {
     completed: report.completed,
     ideas: report.ideas.map((i) => ({ name: i.name, novel: i.novel, status: i.status, params: i.params })),
-    papers: report.papers.map((p) => ({ idea: p.idea, decision: p.decision, overall: p.overall, latexStatus: p.latexStatus, pdf: p.pdf !== null })),
+    papers: report.papers.map((p) => ({
+      idea: p.idea,
+      decision: p.decision,
+      overall: p.overall,
+      latexStatus: p.latexStatus,
+      pdf: p.pdf !== null,
+    })),
     deadLetters: report.deadLetters.length,
   };
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve)));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve),
+  );
 
 describe.skipIf(netns !== null || !hasDocker)("one run across three hosts (network namespaces)", () => {
   const base = mkdtempSync(join(tmpdir(), "sci-multihost-"));
@@ -66,7 +84,11 @@ describe.skipIf(netns !== null || !hasDocker)("one run across three hosts (netwo
     };
 
     hosts = await createNetnsHosts(`sci${process.pid}`, 3);
-    const [natsHost, runHost, agentHost] = hosts.hosts as [(typeof hosts.hosts)[0], (typeof hosts.hosts)[0], (typeof hosts.hosts)[0]];
+    const [natsHost, runHost, agentHost] = hosts.hosts as [
+      (typeof hosts.hosts)[0],
+      (typeof hosts.hosts)[0],
+      (typeof hosts.hosts)[0],
+    ];
     const url = `nats://${natsHost.address}:4222`;
 
     // NATS host: the server config and per-identity credentials from `scientist creds`, served on its own address only.
@@ -74,17 +96,31 @@ describe.skipIf(netns !== null || !hasDocker)("one run across three hosts (netwo
     await exec(process.execPath, [bin, "creds", "--config", write("creds.yaml", shared), "--dir", credsDir]);
     const store = join(base, "nats-host", "store");
     mkdirSync(store, { recursive: true });
-    const server = hosts.spawnIn(natsHost, "/usr/sbin/nats-server", ["-c", join(credsDir, "nats-server.conf"), "-js", "-sd", store, "-a", natsHost.address, "-p", "4222"], { stdio: ["ignore", "pipe", "pipe"] });
+    const server = hosts.spawnIn(
+      natsHost,
+      "/usr/sbin/nats-server",
+      ["-c", join(credsDir, "nats-server.conf"), "-js", "-sd", store, "-a", natsHost.address, "-p", "4222"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     children.push(server);
     await waitForOutput(server, /Server is ready/, "nats-server");
 
     // Run host: its own folder; hosts every role but the experimenter and the writer.
     const runDir = join(base, "run-host");
     mkdirSync(runDir);
-    const runCfg = write("run-host.yaml", { ...shared, run: { ...shared.run, out: join(runDir, "runs") }, nats: { url, auth: { enabled: true, credsDir } } });
+    const runCfg = write("run-host.yaml", {
+      ...shared,
+      run: { ...shared.run, out: join(runDir, "runs") },
+      nats: { url, auth: { enabled: true, credsDir } },
+    });
     const { registry } = await bootRoles(loadConfig({ path: runCfg, env: {} }), builtinRoles);
     const localRoles = registry.names().filter((name) => !remoteRoles.includes(name));
-    const runner = hosts.spawnIn(runHost, process.execPath, [bin, "run", "--config", runCfg, "--roles", localRoles.join(",")], { cwd: runDir, stdio: ["ignore", "pipe", "pipe"] });
+    const runner = hosts.spawnIn(
+      runHost,
+      process.execPath,
+      [bin, "run", "--config", runCfg, "--roles", localRoles.join(",")],
+      { cwd: runDir, stdio: ["ignore", "pipe", "pipe"] },
+    );
     children.push(runner);
     let runStdout = "";
     runner.stdout!.on("data", (c: Buffer) => (runStdout += c.toString()));
@@ -96,7 +132,11 @@ describe.skipIf(netns !== null || !hasDocker)("one run across three hosts (netwo
     const single = (async () => {
       const nats = await startTestNats();
       try {
-        const config = loadConfig({ path: write("one-host.yaml", { ...shared, run: { ...shared.run, out: join(base, "one-host-runs") } }), env: {}, overrides: { natsUrl: nats.url } });
+        const config = loadConfig({
+          path: write("one-host.yaml", { ...shared, run: { ...shared.run, out: join(base, "one-host-runs") } }),
+          env: {},
+          overrides: { natsUrl: nats.url },
+        });
         const { registry } = await bootRoles(config, builtinRoles);
         return (await runSwarm({ config, registry, logger: silentLogger, run: runId })).report;
       } finally {
@@ -110,12 +150,28 @@ describe.skipIf(netns !== null || !hasDocker)("one run across three hosts (netwo
     const agentDir = join(base, "agent-host");
     const agentCreds = join(agentDir, "creds");
     mkdirSync(agentCreds, { recursive: true });
-    for (const identity of ["agent", ...remoteRoles]) copyFileSync(join(credsDir, `${identity}.json`), join(agentCreds, `${identity}.json`));
+    for (const identity of ["agent", ...remoteRoles])
+      copyFileSync(join(credsDir, `${identity}.json`), join(agentCreds, `${identity}.json`));
     const agentCfg = join(agentDir, "agent.yaml");
-    writeFileSync(agentCfg, stringify({ ...shared, run: { template: join(agentDir, "no-such-template"), out: join(agentDir, "runs") }, nats: { url, auth: { enabled: true, credsDir: agentCreds } } }));
-    const agent = hosts.spawnIn(agentHost, process.execPath, [bin, "agent", "--run", runId, "--roles", remoteRoles.join(","), "--config", agentCfg], { cwd: agentDir, stdio: ["ignore", "pipe", "pipe"] });
+    writeFileSync(
+      agentCfg,
+      stringify({
+        ...shared,
+        run: { template: join(agentDir, "no-such-template"), out: join(agentDir, "runs") },
+        nats: { url, auth: { enabled: true, credsDir: agentCreds } },
+      }),
+    );
+    const agent = hosts.spawnIn(
+      agentHost,
+      process.execPath,
+      [bin, "agent", "--run", runId, "--roles", remoteRoles.join(","), "--config", agentCfg],
+      { cwd: agentDir, stdio: ["ignore", "pipe", "pipe"] },
+    );
     children.push(agent);
-    agentTemplateLine = (await waitForOutput(agent, /template from run\.started[^\n]*\n/, "scientist agent")).split("\n").find((l) => l.includes("template from run.started")) ?? "";
+    agentTemplateLine =
+      (await waitForOutput(agent, /template from run\.started[^\n]*\n/, "scientist agent"))
+        .split("\n")
+        .find((l) => l.includes("template from run.started")) ?? "";
 
     [runExit, agentExit] = await Promise.all([exited(runner), exited(agent)]);
     if (runExit !== 0) throw new Error(`scientist run exited ${runExit}: ${runStdout.slice(-2000)}`);
@@ -123,12 +179,37 @@ describe.skipIf(netns !== null || !hasDocker)("one run across three hosts (netwo
     agentOut = join(agentDir, "runs", runId);
     threeHost = JSON.parse(readFileSync(join(runOut, "report.json"), "utf8")) as RunReport;
     // The stream as the run host sees it over the network (the test process cannot reach the NATS host).
-    const traced = await exec("nsenter", [`--net=/var/run/netns/${runHost.name}`, "--", process.execPath, bin, "trace", runId, "--json", "--no-states", "--config", runCfg], { maxBuffer: 64 * 1024 * 1024 });
+    const traced = await exec(
+      "nsenter",
+      [
+        `--net=/var/run/netns/${runHost.name}`,
+        "--",
+        process.execPath,
+        bin,
+        "trace",
+        runId,
+        "--json",
+        "--no-states",
+        "--config",
+        runCfg,
+      ],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
     trace = JSON.parse(traced.stdout) as typeof trace;
     // The same read without credentials: the server admits only `scientist creds` identities.
     const anonymous = join(base, "anonymous.yaml");
     writeFileSync(anonymous, stringify({ nats: { url, auth: { enabled: false } } }));
-    anonymousRead = await exec("nsenter", [`--net=/var/run/netns/${runHost.name}`, "--", process.execPath, bin, "trace", runId, "--json", "--config", anonymous]).then(
+    anonymousRead = await exec("nsenter", [
+      `--net=/var/run/netns/${runHost.name}`,
+      "--",
+      process.execPath,
+      bin,
+      "trace",
+      runId,
+      "--json",
+      "--config",
+      anonymous,
+    ]).then(
       () => "accepted",
       (error: { stderr?: string }) => error.stderr ?? "",
     );
@@ -167,10 +248,12 @@ describe.skipIf(netns !== null || !hasDocker)("one run across three hosts (netwo
   });
 
   it("records every experiment result once and loses no idea", () => {
-    const finished = trace.filter((e) => e.type === "experiment.finished").map((e) => {
-      const p = e.payload as { ideaId: string; kind: string; runIndex: number; attempt: number };
-      return `${p.ideaId}/${p.kind}/${p.runIndex}/${p.attempt}`;
-    });
+    const finished = trace
+      .filter((e) => e.type === "experiment.finished")
+      .map((e) => {
+        const p = e.payload as { ideaId: string; kind: string; runIndex: number; attempt: number };
+        return `${p.ideaId}/${p.kind}/${p.runIndex}/${p.attempt}`;
+      });
     expect(new Set(finished).size).toBe(finished.length);
     const proposed = trace.filter((e) => e.type === "idea.proposed").length;
     expect(proposed).toBe(2);
@@ -184,7 +267,9 @@ describe.skipIf(netns !== null || !hasDocker)("one run across three hosts (netwo
       const files = readdirSync(ideaDir);
       expect(files).toContain("paper.md");
       expect(files.some((f) => f.endsWith(".png"))).toBe(true);
-      expect(readFileSync(join(ideaDir, "run_1", "final_info.json"))).toEqual(readFileSync(join(agentOut, paper.idea, "run_1", "final_info.json")));
+      expect(readFileSync(join(ideaDir, "run_1", "final_info.json"))).toEqual(
+        readFileSync(join(agentOut, paper.idea, "run_1", "final_info.json")),
+      );
       if (paper.pdf) expect(readFileSync(join(runOut, paper.pdf))).toEqual(readFileSync(join(agentOut, paper.pdf)));
     }
   });

@@ -16,16 +16,20 @@ import { dockerAvailable } from "./support/docker.ts";
 import { fastTemplate } from "./support/fast-template.ts";
 
 const hasDocker = await dockerAvailable();
-const key = (p: { ideaId: string; kind: string; runIndex: number; attempt: number }) => `${p.ideaId}/${p.kind}/${p.runIndex}/${p.attempt}`;
+const key = (p: { ideaId: string; kind: string; runIndex: number; attempt: number }) =>
+  `${p.ideaId}/${p.kind}/${p.runIndex}/${p.attempt}`;
 
 /** Resolves on the first start of a sandbox container of this run (Docker's event stream; no polling). */
 async function firstContainerStart(run: string): Promise<void> {
-  const events = (await new Dockerode().getEvents({ filters: { type: ["container"], event: ["start"], label: [`scientist.run=${run}`] } })) as NodeJS.ReadableStream & { destroy(): void };
+  const events = (await new Dockerode().getEvents({
+    filters: { type: ["container"], event: ["start"], label: [`scientist.run=${run}`] },
+  })) as NodeJS.ReadableStream & { destroy(): void };
   await new Promise<void>((resolve) => events.once("data", () => resolve()));
   events.destroy();
 }
 
-const livePid = (storeDir: string) => (JSON.parse(readFileSync(join(storeDir, "live-server.json"), "utf8")) as { pid: number }).pid;
+const livePid = (storeDir: string) =>
+  (JSON.parse(readFileSync(join(storeDir, "live-server.json"), "utf8")) as { pid: number }).pid;
 
 describe.skipIf(!hasDocker)("kill -9 of the run's own nats-server mid-experiment", () => {
   const dir = mkdtempSync(join(tmpdir(), "sci-nats-restart-"));
@@ -90,7 +94,9 @@ describe.skipIf(!hasDocker)("kill -9 of the run's own nats-server mid-experiment
   }, 600_000);
 
   afterAll(() => {
-    console.log(`nats-restart: run ${run} in ${seconds.toFixed(1)} s, server pid ${killedPid} killed with ${finishedBeforeKill} experiments finished`);
+    console.log(
+      `nats-restart: run ${run} in ${seconds.toFixed(1)} s, server pid ${killedPid} killed with ${finishedBeforeKill} experiments finished`,
+    );
   });
 
   it("killed the server while an experiment ran (none of this run's results in yet)", () => {
@@ -104,17 +110,25 @@ describe.skipIf(!hasDocker)("kill -9 of the run's own nats-server mid-experiment
 
   it("completes the run, every idea decided or failed once, none lost", () => {
     expect(result.report.completed).toBe(true);
-    const proposed = stored.filter((e) => e.type === "idea.proposed").map((e) => (e.payload as Payload<"idea.proposed">).ideaId);
+    const proposed = stored
+      .filter((e) => e.type === "idea.proposed")
+      .map((e) => (e.payload as Payload<"idea.proposed">).ideaId);
     expect(proposed).toHaveLength(2);
-    const outcomes = stored.filter((e) => e.type === "paper.decided" || e.type === "idea.failed").map((e) => (e.payload as { ideaId: string }).ideaId);
+    const outcomes = stored
+      .filter((e) => e.type === "paper.decided" || e.type === "idea.failed")
+      .map((e) => (e.payload as { ideaId: string }).ideaId);
     expect(outcomes.sort()).toEqual([...proposed].sort());
     // A bus fault is not a scientific result: no idea failed because the server was gone for a moment.
     expect(result.report.ideas.filter((i) => i.status === "failed")).toEqual([]);
   });
 
   it("records each experiment result exactly once", () => {
-    const requested = stored.filter((e) => e.type === "experiment.requested").map((e) => key(e.payload as Payload<"experiment.requested">));
-    const finished = stored.filter((e) => e.type === "experiment.finished").map((e) => key(e.payload as Payload<"experiment.finished">));
+    const requested = stored
+      .filter((e) => e.type === "experiment.requested")
+      .map((e) => key(e.payload as Payload<"experiment.requested">));
+    const finished = stored
+      .filter((e) => e.type === "experiment.finished")
+      .map((e) => key(e.payload as Payload<"experiment.finished">));
     expect(finished.length).toBeGreaterThan(0);
     expect(new Set(finished).size).toBe(finished.length);
     expect(new Set(finished)).toEqual(new Set(requested));

@@ -19,7 +19,8 @@ import { fastTemplate } from "./support/fast-template.ts";
 
 const hasDocker = await dockerAvailable();
 const cli = join(repoRoot, "bin/scientist.mjs");
-const key = (p: { ideaId: string; kind: string; runIndex: number; attempt: number }) => `${p.ideaId}/${p.kind}/${p.runIndex}/${p.attempt}`;
+const key = (p: { ideaId: string; kind: string; runIndex: number; attempt: number }) =>
+  `${p.ideaId}/${p.kind}/${p.runIndex}/${p.attempt}`;
 
 interface Cli {
   child: ChildProcess;
@@ -43,7 +44,8 @@ function scientist(args: string[]): Cli {
     child,
     exited,
     output: () => out,
-    waitFor: (pattern) => new Promise<void>((resolve) => (pattern.test(out) ? resolve() : waiters.push({ pattern, resolve }))),
+    waitFor: (pattern) =>
+      new Promise<void>((resolve) => (pattern.test(out) ? resolve() : waiters.push({ pattern, resolve }))),
   };
 }
 
@@ -95,7 +97,9 @@ describe.skipIf(!hasDocker)("scientist resume after kill -9 of scientist run", (
     const first = scientist(["run", "--config", configPath]);
     await first.waitFor(/^run (r[0-9a-z-]+)$/m);
     run = /^run (r[0-9a-z-]+)$/m.exec(first.output())![1]!;
-    events = (await new Dockerode().getEvents({ filters: { type: ["container"], event: ["start"], label: [`scientist.run=${run}`] } })) as typeof events;
+    events = (await new Dockerode().getEvents({
+      filters: { type: ["container"], event: ["start"], label: [`scientist.run=${run}`] },
+    })) as typeof events;
     events!.on("data", () => containerStarts++);
     // The run's own server is up once run.started is printed; read the stream as the operator identity.
     await first.waitFor(/run\.started/);
@@ -106,10 +110,15 @@ describe.skipIf(!hasDocker)("scientist resume after kill -9 of scientist run", (
       await collectUntil(bus, run, (e) => e.type === "experiment.finished", 300_000);
       refusedLive = await finished(["resume", run, "--config", configPath]);
       const seen = (await readRun(bus.js, bus.jsm, run)).map((m) => m.envelope!).filter(Boolean);
-      finishedAtKill = seen.filter((e) => e.type === "experiment.finished").map((e) => key(e.payload as Payload<"experiment.finished">));
+      finishedAtKill = seen
+        .filter((e) => e.type === "experiment.finished")
+        .map((e) => key(e.payload as Payload<"experiment.finished">));
       first.child.kill("SIGKILL");
       await first.exited;
-      inFlightAtKill = seen.filter((e) => e.type === "experiment.requested").map((e) => key(e.payload as Payload<"experiment.requested">)).filter((k) => !finishedAtKill.includes(k));
+      inFlightAtKill = seen
+        .filter((e) => e.type === "experiment.requested")
+        .map((e) => key(e.payload as Payload<"experiment.requested">))
+        .filter((k) => !finishedAtKill.includes(k));
     } finally {
       await bus.close().catch(() => undefined);
     }
@@ -126,7 +135,9 @@ describe.skipIf(!hasDocker)("scientist resume after kill -9 of scientist run", (
 
   afterAll(() => {
     events?.destroy();
-    console.log(`resume: run ${run}, killed with ${finishedAtKill.length} finished / ${inFlightAtKill.length} in flight; ${containerStarts} sandbox containers in all`);
+    console.log(
+      `resume: run ${run}, killed with ${finishedAtKill.length} finished / ${inFlightAtKill.length} in flight; ${containerStarts} sandbox containers in all`,
+    );
   });
 
   it("refuses to resume a run whose owner is alive", () => {
@@ -147,16 +158,24 @@ describe.skipIf(!hasDocker)("scientist resume after kill -9 of scientist run", (
     const report = JSON.parse(readFileSync(reportPath, "utf8"));
     expect(report.completed).toBe(true);
     expect(report.ideas).toHaveLength(2);
-    const proposed = stored.filter((e) => e.type === "idea.proposed").map((e) => (e.payload as Payload<"idea.proposed">).ideaId);
-    const outcomes = stored.filter((e) => e.type === "paper.decided" || e.type === "idea.failed").map((e) => (e.payload as { ideaId: string }).ideaId);
+    const proposed = stored
+      .filter((e) => e.type === "idea.proposed")
+      .map((e) => (e.payload as Payload<"idea.proposed">).ideaId);
+    const outcomes = stored
+      .filter((e) => e.type === "paper.decided" || e.type === "idea.failed")
+      .map((e) => (e.payload as { ideaId: string }).ideaId);
     expect(outcomes.sort()).toEqual([...proposed].sort());
     expect(report.papers.length).toBe(stored.filter((e) => e.type === "paper.decided").length);
   });
 
   it("records each experiment once and runs no finished experiment again", () => {
     expect(finishedAtKill.length).toBeGreaterThan(0);
-    const requested = stored.filter((e) => e.type === "experiment.requested").map((e) => key(e.payload as Payload<"experiment.requested">));
-    const done = stored.filter((e) => e.type === "experiment.finished").map((e) => key(e.payload as Payload<"experiment.finished">));
+    const requested = stored
+      .filter((e) => e.type === "experiment.requested")
+      .map((e) => key(e.payload as Payload<"experiment.requested">));
+    const done = stored
+      .filter((e) => e.type === "experiment.finished")
+      .map((e) => key(e.payload as Payload<"experiment.finished">));
     expect(new Set(done).size).toBe(done.length);
     expect(new Set(done)).toEqual(new Set(requested));
     // One container per experiment, plus at most one more for each that was running when its process was killed.

@@ -19,7 +19,14 @@ import {
   type Envelope,
 } from "../bus/index.ts";
 import { loadConfig } from "../config/index.ts";
-import { RoleRegistry, silentLogger, startAgentHost, type MessageEvent, type RoleDefinition, type Services } from "../agents/runtime/index.ts";
+import {
+  RoleRegistry,
+  silentLogger,
+  startAgentHost,
+  type MessageEvent,
+  type RoleDefinition,
+  type Services,
+} from "../agents/runtime/index.ts";
 import { RoleError, emitMessage, injected, payloadOf, type PublishEvent } from "../agents/roles/index.ts";
 import { collectUntil } from "./support/collect.ts";
 import { tinyTemplate } from "./support/machine-harness.ts";
@@ -35,9 +42,20 @@ function pingRole(effects: Map<string, number>): RoleDefinition {
     initial: "idle",
     context: { n: null },
     states: {
-      idle: { on: { "ping.sent": { target: "working", actions: assign({ n: ({ event }) => payloadOf<{ n: string }>(event).n }) } } },
+      idle: {
+        on: {
+          "ping.sent": { target: "working", actions: assign({ n: ({ event }) => payloadOf<{ n: string }>(event).n }) },
+        },
+      },
       working: {
-        invoke: { src: "work", input: ({ context }) => context.n!, onDone: { target: "idle", actions: emitMessage(({ event }) => ({ type: "pong.sent", payload: { n: event.output } })) } },
+        invoke: {
+          src: "work",
+          input: ({ context }) => context.n!,
+          onDone: {
+            target: "idle",
+            actions: emitMessage(({ event }) => ({ type: "pong.sent", payload: { n: event.output } })),
+          },
+        },
       },
     },
   });
@@ -83,15 +101,25 @@ describe("retry by cause, on a real nats-server", () => {
     payload,
   });
   const deadLetterOf = async (correlation: string) => {
-    const seen = await collectUntil(bus, run, (e) => e.type === "message.deadlettered" && e.correlation === correlation);
-    return seen.find((e) => e.type === "message.deadlettered" && e.correlation === correlation)!.payload as { reason: string; deliveries: number };
+    const seen = await collectUntil(
+      bus,
+      run,
+      (e) => e.type === "message.deadlettered" && e.correlation === correlation,
+    );
+    return seen.find((e) => e.type === "message.deadlettered" && e.correlation === correlation)!.payload as {
+      reason: string;
+      deliveries: number;
+    };
   };
 
   beforeAll(async () => {
     nats = await startTestNats();
     bus = await connectBus(nats.url, { maxPayloadBytes: 8192 });
     await ensureRunStream(bus.jsm, run);
-    const raw = { nats: { url: nats.url, maxDeliver: 4, ackWaitSeconds: 2, maxPayloadBytes: 8192 }, run: { out: mkdtempSync(join(tmpdir(), "sci-rbc-")) } };
+    const raw = {
+      nats: { url: nats.url, maxDeliver: 4, ackWaitSeconds: 2, maxPayloadBytes: 8192 },
+      run: { out: mkdtempSync(join(tmpdir(), "sci-rbc-")) },
+    };
     const config = loadConfig({ env: {}, raw });
     // The sender check admits only roles of the swarm: the test publishes as "source", a role that emits pings.
     const pinger = pingRole(effects);
@@ -106,7 +134,15 @@ describe("retry by cause, on a real nats-server", () => {
       literature: null,
       now: () => new Date(),
     };
-    const host = await startAgentHost({ bus, run, config, registry, roles: [{ name: "pinger", replicas: 2, policy: "rules", config: {} }], services, logger: silentLogger });
+    const host = await startAgentHost({
+      bus,
+      run,
+      config,
+      registry,
+      roles: [{ name: "pinger", replicas: 2, policy: "rules", config: {} }],
+      services,
+      logger: silentLogger,
+    });
     stop = host.stop;
   });
 
@@ -120,7 +156,9 @@ describe("retry by cause, on a real nats-server", () => {
     await publishEnvelope(bus.js, ping("fatal-1"));
     const letter = await deadLetterOf("fatal-1");
     expect(letter.deliveries).toBe(1);
-    expect(letter.reason).toMatch(/^\[RUNTIME_MACHINE_FAILED\] not retryable: .*EXPERIMENTER_BAD_REQUEST.*fatal-1 cannot succeed/);
+    expect(letter.reason).toMatch(
+      /^\[RUNTIME_MACHINE_FAILED\] not retryable: .*EXPERIMENTER_BAD_REQUEST.*fatal-1 cannot succeed/,
+    );
     expect(effects.get("fatal-1")).toBe(1);
   });
 
@@ -133,12 +171,25 @@ describe("retry by cause, on a real nats-server", () => {
 
   it("an oversized envelope is refused at publish and dead-lettered on receipt when published around the check", async () => {
     const big = ping("big", { n: "x".repeat(10_000) });
-    await expect(publishEnvelope(bus.js, big, { maxPayloadBytes: bus.maxPayloadBytes })).rejects.toMatchObject({ code: "BUS_PAYLOAD_TOO_LARGE", retryable: false });
-    await expect(publishEnvelope(bus.js, big, { maxPayloadBytes: bus.maxPayloadBytes })).rejects.toThrow(/over the 8192-byte limit \(nats.maxPayloadBytes\)/);
+    await expect(publishEnvelope(bus.js, big, { maxPayloadBytes: bus.maxPayloadBytes })).rejects.toMatchObject({
+      code: "BUS_PAYLOAD_TOO_LARGE",
+      retryable: false,
+    });
+    await expect(publishEnvelope(bus.js, big, { maxPayloadBytes: bus.maxPayloadBytes })).rejects.toThrow(
+      /over the 8192-byte limit \(nats.maxPayloadBytes\)/,
+    );
     const ack = await bus.js.publish(subjectFor(run, "ping.sent"), JSON.stringify(big), { msgID: "raw-big" });
-    const seen = await collectUntil(bus, run, (e) => e.type === "message.deadlettered" && (e.payload as { streamSequence: number }).streamSequence === ack.seq);
-    const letter = seen.find((e) => e.type === "message.deadlettered" && (e.payload as { streamSequence: number }).streamSequence === ack.seq)!;
-    expect((letter.payload as { reason: string }).reason).toMatch(/^\[BUS_PAYLOAD_TOO_LARGE\] message is \d+ bytes, over the 8192-byte limit/);
+    const seen = await collectUntil(
+      bus,
+      run,
+      (e) => e.type === "message.deadlettered" && (e.payload as { streamSequence: number }).streamSequence === ack.seq,
+    );
+    const letter = seen.find(
+      (e) => e.type === "message.deadlettered" && (e.payload as { streamSequence: number }).streamSequence === ack.seq,
+    )!;
+    expect((letter.payload as { reason: string }).reason).toMatch(
+      /^\[BUS_PAYLOAD_TOO_LARGE\] message is \d+ bytes, over the 8192-byte limit/,
+    );
     expect(effects.has("big")).toBe(false);
   });
 
@@ -146,8 +197,14 @@ describe("retry by cause, on a real nats-server", () => {
     const other = newRunId();
     const stray = { ...ping("stray"), run: other };
     const ack = await bus.js.publish(subjectFor(run, "ping.sent"), JSON.stringify(stray), { msgID: "stray-1" });
-    const seen = await collectUntil(bus, run, (e) => e.type === "message.deadlettered" && (e.payload as { streamSequence: number }).streamSequence === ack.seq);
-    const letter = seen.find((e) => e.type === "message.deadlettered" && (e.payload as { streamSequence: number }).streamSequence === ack.seq)!;
+    const seen = await collectUntil(
+      bus,
+      run,
+      (e) => e.type === "message.deadlettered" && (e.payload as { streamSequence: number }).streamSequence === ack.seq,
+    );
+    const letter = seen.find(
+      (e) => e.type === "message.deadlettered" && (e.payload as { streamSequence: number }).streamSequence === ack.seq,
+    )!;
     expect((letter.payload as { reason: string }).reason).toBe(
       `[RUNTIME_UNKNOWN_RUN] envelope names run ${other} on run ${run}'s subject ${subjectFor(run, "ping.sent")}`,
     );

@@ -18,7 +18,14 @@ import {
   type Envelope,
 } from "../bus/index.ts";
 import { loadConfig } from "../config/index.ts";
-import { RoleRegistry, silentLogger, startAgentHost, type MessageEvent, type RoleDefinition, type Services } from "../agents/runtime/index.ts";
+import {
+  RoleRegistry,
+  silentLogger,
+  startAgentHost,
+  type MessageEvent,
+  type RoleDefinition,
+  type Services,
+} from "../agents/runtime/index.ts";
 import { emitMessage, injected, payloadOf, type PublishEvent } from "../agents/roles/index.ts";
 import { collectUntil } from "./support/collect.ts";
 import { tinyTemplate } from "./support/machine-harness.ts";
@@ -34,9 +41,20 @@ function pingRole(effects: Map<string, number>, fail: Set<string>): RoleDefiniti
     initial: "idle",
     context: { n: null },
     states: {
-      idle: { on: { "ping.sent": { target: "working", actions: assign({ n: ({ event }) => payloadOf<{ n: string }>(event).n }) } } },
+      idle: {
+        on: {
+          "ping.sent": { target: "working", actions: assign({ n: ({ event }) => payloadOf<{ n: string }>(event).n }) },
+        },
+      },
       working: {
-        invoke: { src: "work", input: ({ context }) => context.n!, onDone: { target: "idle", actions: emitMessage(({ event }) => ({ type: "pong.sent", payload: { n: event.output } })) } },
+        invoke: {
+          src: "work",
+          input: ({ context }) => context.n!,
+          onDone: {
+            target: "idle",
+            actions: emitMessage(({ event }) => ({ type: "pong.sent", payload: { n: event.output } })),
+          },
+        },
       },
     },
   });
@@ -86,7 +104,13 @@ describe("the runtime on a real nats-server", () => {
     nats = await startTestNats();
     bus = await connectBus(nats.url);
     await ensureRunStream(bus.jsm, run);
-    const config = loadConfig({ env: {}, raw: { nats: { url: nats.url, maxDeliver: 2, ackWaitSeconds: 2 }, run: { out: mkdtempSync(join(tmpdir(), "sci-rt-")) } } });
+    const config = loadConfig({
+      env: {},
+      raw: {
+        nats: { url: nats.url, maxDeliver: 2, ackWaitSeconds: 2 },
+        run: { out: mkdtempSync(join(tmpdir(), "sci-rt-")) },
+      },
+    });
     // The sender check admits only roles of the swarm: the test publishes as "source", a role that emits pings.
     const pinger = pingRole(effects, fail);
     const source: RoleDefinition = { ...pinger, name: "source", consumes: [], emits: ["ping.sent"], messageTypes: {} };
@@ -100,7 +124,15 @@ describe("the runtime on a real nats-server", () => {
       literature: null,
       now: () => new Date(),
     };
-    const host = await startAgentHost({ bus, run, config, registry, roles: [{ name: "pinger", replicas: 3, policy: "rules", config: {} }], services, logger: silentLogger });
+    const host = await startAgentHost({
+      bus,
+      run,
+      config,
+      registry,
+      roles: [{ name: "pinger", replicas: 3, policy: "rules", config: {} }],
+      services,
+      logger: silentLogger,
+    });
     stop = host.stop;
   });
 
@@ -126,16 +158,28 @@ describe("the runtime on a real nats-server", () => {
     // The same envelope again under another Nats-Msg-Id: what a redelivery looks like to the handler.
     await bus.js.publish(subjectFor(run, "ping.sent"), JSON.stringify(original), { msgID: "redelivery-1" });
     await publishEnvelope(bus.js, ping("marker"));
-    const seen = await collectUntil(bus, run, (e) => e.type === "pong.sent" && (e.payload as { n: string }).n === "marker");
+    const seen = await collectUntil(
+      bus,
+      run,
+      (e) => e.type === "pong.sent" && (e.payload as { n: string }).n === "marker",
+    );
     expect(seen.filter((e) => e.type === "pong.sent" && (e.payload as { n: string }).n === "again")).toHaveLength(1);
     expect(effects.get("again")).toBe(1);
   });
 
   it("a malformed message is dead-lettered with the reason, and handling goes on", async () => {
     await bus.js.publish(subjectFor(run, "ping.sent"), "{not json", { msgID: "garbage-1" });
-    await bus.js.publish(subjectFor(run, "ping.sent"), JSON.stringify({ ...ping("bad"), payload: { n: 42 } }), { msgID: "bad-payload-1" });
-    const seen = await collectUntil(bus, run, (_e, all) => all.filter((x) => x.type === "message.deadlettered").length >= 2);
-    const reasons = seen.filter((e) => e.type === "message.deadlettered").map((e) => (e.payload as { reason: string }).reason);
+    await bus.js.publish(subjectFor(run, "ping.sent"), JSON.stringify({ ...ping("bad"), payload: { n: 42 } }), {
+      msgID: "bad-payload-1",
+    });
+    const seen = await collectUntil(
+      bus,
+      run,
+      (_e, all) => all.filter((x) => x.type === "message.deadlettered").length >= 2,
+    );
+    const reasons = seen
+      .filter((e) => e.type === "message.deadlettered")
+      .map((e) => (e.payload as { reason: string }).reason);
     expect(reasons.some((r) => r.startsWith("not JSON"))).toBe(true);
     expect(reasons.some((r) => r.includes("invalid ping.sent payload: n:"))).toBe(true);
   });
@@ -144,18 +188,29 @@ describe("the runtime on a real nats-server", () => {
     await publishEnvelope(bus.js, ping("emits-invalid", "wobbly"));
     const dead = await collectUntil(bus, run, (e) => e.type === "message.deadlettered" && e.correlation === "wobbly");
     const letter = dead.find((e) => e.type === "message.deadlettered" && e.correlation === "wobbly")!;
-    expect((letter.payload as { reason: string }).reason).toMatch(/^\[RUNTIME_INVALID_OUTBOUND\] role pinger emitted invalid pong.sent payload: n:/);
+    expect((letter.payload as { reason: string }).reason).toMatch(
+      /^\[RUNTIME_INVALID_OUTBOUND\] role pinger emitted invalid pong.sent payload: n:/,
+    );
     // Terminated after one delivery: not retried up to maxDeliver, so the effect ran once.
     expect((letter.payload as { deliveries: number }).deliveries).toBe(1);
     expect(effects.get("emits-invalid")).toBe(1);
     await publishEnvelope(bus.js, ping("fine-after", "wobbly"));
-    const seen = await collectUntil(bus, run, (e) => e.type === "pong.sent" && (e.payload as { n: string }).n === "fine-after");
+    const seen = await collectUntil(
+      bus,
+      run,
+      (e) => e.type === "pong.sent" && (e.payload as { n: string }).n === "fine-after",
+    );
     expect(seen.filter((e) => e.type === "pong.sent" && e.correlation === "wobbly")).toHaveLength(1);
   });
 
   it("a message whose handling keeps failing is dead-lettered after maxDeliver attempts", async () => {
     await publishEnvelope(bus.js, ping("doomed"));
-    const seen = await collectUntil(bus, run, (e) => e.type === "message.deadlettered" && e.correlation === "doomed", 60_000);
+    const seen = await collectUntil(
+      bus,
+      run,
+      (e) => e.type === "message.deadlettered" && e.correlation === "doomed",
+      60_000,
+    );
     const dead = seen.find((e) => e.type === "message.deadlettered" && e.correlation === "doomed")!;
     expect((dead.payload as { reason: string }).reason).toContain("ping doomed always fails");
     expect(effects.get("doomed")).toBe(2);

@@ -12,7 +12,13 @@ import { repoRoot } from "../config/index.ts";
 import { createDockerSandbox, limitsFromSettings } from "../sandbox/index.ts";
 import { startTestNats } from "./support/nats.ts";
 import { dockerAvailable, latexImageReady } from "./support/docker.ts";
-import { earthquakeWithSyntheticData, quakeGrid, seedScripts, seedTemplate, treeDigest } from "./support/seed-templates.ts";
+import {
+  earthquakeWithSyntheticData,
+  quakeGrid,
+  seedScripts,
+  seedTemplate,
+  treeDigest,
+} from "./support/seed-templates.ts";
 import { studyResearcher, type StudyResearcher } from "./support/study-researcher.ts";
 import { runStudy, type StudyRun } from "./support/swarm-study.ts";
 
@@ -24,8 +30,24 @@ const cacheDir = join(repoRoot, ".scientist/cache");
 async function imageHasModule(image: string, module: string): Promise<boolean> {
   const sandbox = createDockerSandbox({ docker: new Dockerode(), cacheDir });
   try {
-    const limits = limitsFromSettings({ memoryMb: 512, cpus: 1, pids: 64, diskMb: 64, outputKb: 64, artifactMb: 1, artifactCount: 1, nofile: 256, fileSizeMb: 1 });
-    const result = await sandbox.run({ image, files: {}, command: ["python3", "-c", `import ${module}`], limits, timeoutMs: 120_000 });
+    const limits = limitsFromSettings({
+      memoryMb: 512,
+      cpus: 1,
+      pids: 64,
+      diskMb: 64,
+      outputKb: 64,
+      artifactMb: 1,
+      artifactCount: 1,
+      nofile: 256,
+      fileSizeMb: 1,
+    });
+    const result = await sandbox.run({
+      image,
+      files: {},
+      command: ["python3", "-c", `import ${module}`],
+      limits,
+      timeoutMs: 120_000,
+    });
     return result.status === "ok";
   } finally {
     await sandbox.close();
@@ -49,7 +71,14 @@ const cases: Case[] = [
   // 4 datasets x 3 seeds x 7,500 updates of batch 512: reduced to 1 seed and 20 updates of batch 64 (2 evaluations).
   {
     name: "grokking",
-    settings: { "run.num_total_updates": 20, "run.get_data.batch_size": 64, "num_seeds.x_div_y": 1, "num_seeds.x_plus_y": 1, "num_seeds.x_minus_y": 1, "num_seeds.permutation": 1 },
+    settings: {
+      "run.num_total_updates": 20,
+      "run.get_data.batch_size": 64,
+      "num_seeds.x_div_y": 1,
+      "num_seeds.x_plus_y": 1,
+      "num_seeds.x_minus_y": 1,
+      "num_seeds.permutation": 1,
+    },
     image: "python-torch",
     needs: ["einops"],
   },
@@ -69,118 +98,142 @@ const cases: Case[] = [
 
 const present = cases.map((c) => ({ ...c, dir: seedTemplate(c.name) }));
 
-describe.skipIf(!hasDocker || present.every((c) => c.dir === null))("the original's templates run unchanged (real NATS, real Docker)", () => {
-  let nats: Awaited<ReturnType<typeof startTestNats>>;
-  beforeAll(async () => {
-    nats = await startTestNats();
-  });
-  afterAll(async () => {
-    await nats?.cleanup();
-  });
-
-  for (const c of present) {
-    describe.skipIf(c.dir === null)(c.name, () => {
-      let template = c.dir!;
-      let before: Record<string, string> = {};
-      let missing: string[] = [];
-      beforeAll(async () => {
-        before = treeDigest(c.dir!);
-        missing = [];
-        for (const module of c.needs) if (!(await imageHasModule(c.image, module))) missing.push(module);
-        if (missing.length) console.warn(`\n!!! ${c.name}: the ${c.image} image lacks ${missing.join(", ")}: expecting the run to fail at boot naming it !!!\n`);
-        if (c.name === "earthquake-prediction") template = await earthquakeWithSyntheticData(c.dir!, cacheDir);
-      }, 400_000);
-      afterAll(() => {
-        // The shared original is read-only; still, prove nothing wrote to it.
-        expect(treeDigest(c.dir!)).toEqual(before);
-      });
-
-      for (const mode of ["rules", "llm"] as const) {
-        describe(`${mode} mode`, () => {
-          let researcher: StudyResearcher | null = null;
-          let study: StudyRun | null = null;
-          let failure: Error | null = null;
-          beforeAll(async () => {
-            researcher = mode === "llm" ? studyResearcher(seedScripts[c.name]!) : null;
-            try {
-              study = await runStudy({
-                natsUrl: nats.url,
-                template,
-                label: `${c.name} ${mode}`,
-                ...(researcher && { reply: researcher.reply }),
-                // Fixed ids: the rules ideator's knob choices are seeded by the run id, so failures reproduce.
-                run: `r-e2e-${c.name}-${mode}`,
-                raw: { run: { settings: c.settings, ...(mode === "rules" && c.rulesIdeas && { ideas: c.rulesIdeas, maxInFlightIdeas: c.rulesIdeas }) } },
-              });
-            } catch (error) {
-              failure = error as Error;
-            }
-          }, 600_000);
-
-          it(missingNote(c), () => {
-            if (missing.length) {
-              expect(failure, "the run should have failed at boot").not.toBeNull();
-              for (const module of missing) expect(failure!.message).toContain(module);
-              console.warn(`[${c.name} ${mode}] failed at boot, as it must without ${missing.join(", ")}: ${failure!.message}`);
-              return;
-            }
-            if (failure) throw failure;
-            const run = study!;
-            const r = run.result.report;
-            expect(r.completed).toBe(true);
-            expect(r.policy).toBe(mode);
-            for (const idea of r.ideas) {
-              expect(["decided", "failed", "not-novel"], `${idea.id}: ${idea.status}`).toContain(idea.status);
-              if (idea.status === "failed") console.warn(`[${c.name} ${mode}] ${idea.id} failed: ${idea.reason}`);
-            }
-            expect(r.papers.length, JSON.stringify(r.ideas)).toBeGreaterThanOrEqual(1);
-            expect(run.firstDecidedSeconds).not.toBeNull();
-            // The knobs the rules ideator may vary, for the closing note (the whole file is in the run folder).
-            const spacePath = join(run.result.runDir, "inferred-space.yaml");
-            expect(existsSync(spacePath), "inferred-space.yaml in the run folder").toBe(true);
-            const inferred = parse(readFileSync(spacePath, "utf8")) as { space?: Record<string, unknown[]>; fixedSettings?: Record<string, unknown> };
-            console.log(`[${c.name} ${mode}] inferred knobs: ${Object.keys(inferred.space ?? {}).join(", ")}; fixed settings: ${JSON.stringify(inferred.fixedSettings ?? {})}`);
-            console.log(`[${c.name} ${mode}] time to first decided paper: ${run.firstDecidedSeconds!.toFixed(1)} s`);
-            for (const paper of r.papers) {
-              expect(["Accept", "Reject"]).toContain(paper.decision);
-              expect(paper.reviews.length).toBeGreaterThanOrEqual(3);
-              expect(paper.provenance, `${paper.idea}: no provenance`).not.toBeNull();
-              console.log(`[${c.name} ${mode}] ${paper.idea}: ${paper.decision} (overall ${paper.overall}), latex ${paper.latexStatus}, provenance ${JSON.stringify(paper.provenance)}`);
-              // Rules papers print only what they can trace; the scripted llm model is honest too.
-              expect(paper.provenance!.unsupported, `${paper.idea}/provenance.json`).toBe(0);
-              if (hasLatex) {
-                expect(paper.pdf, `${paper.idea}: ${paper.latexStatus}`).toBe(`${paper.idea}/paper.pdf`);
-                expect(paper.latexStatus).toBe("ok");
-                expect(readFileSync(join(run.result.runDir, paper.pdf!)).subarray(0, 5).toString("latin1")).toBe("%PDF-");
-              }
-            }
-            if (!hasLatex) console.warn(`\n!!! ${c.name}: PDF ASSERTIONS SKIPPED: no current latex image !!!\n`);
-          });
-
-          // Only llm mode has a model to check: rules mode defines no such test rather than skipping one.
-          if (mode === "llm") it("llm: the model built on the seed ideas, its edit ran, and its prose quotes the measured values", (context) => {
-            if (missing.length) context.skip(); // the boot failure is asserted above
-            if (failure) throw failure;
-            const run = study!;
-            const s = seedScripts[c.name]!;
-            expect(researcher!.requests.find((q) => q.schema === "idea")!.user[0]).toContain(s.idea.builtOn);
-            const paper = run.result.report.papers[0]!;
-            const code = readFileSync(join(run.result.runDir, paper.idea, "run_1.py"), "utf8");
-            expect(code).toContain(s.edit.replace.trim());
-            // Every number of the honest findings sentence is printed from run_0 / run_1's final_info.json.
-            const markdown = readFileSync(join(run.result.runDir, paper.path), "utf8");
-            const findings = /On (\S+), (\S+) is (\S+) for the baseline and (\S+) with the change\./.exec(markdown);
-            expect(findings, "the Results prose quotes the table").not.toBeNull();
-            const [, dataset, metric, base, changed] = findings!;
-            const info = (i: number) => JSON.parse(readFileSync(join(run.result.runDir, paper.idea, `run_${i}`, "final_info.json"), "utf8"));
-            expect(String(info(0)[dataset!].means[metric!])).toBe(base);
-            expect(String(info(1)[dataset!].means[metric!])).toBe(changed);
-          });
-        });
-      }
+describe.skipIf(!hasDocker || present.every((c) => c.dir === null))(
+  "the original's templates run unchanged (real NATS, real Docker)",
+  () => {
+    let nats: Awaited<ReturnType<typeof startTestNats>>;
+    beforeAll(async () => {
+      nats = await startTestNats();
     });
-  }
-});
+    afterAll(async () => {
+      await nats?.cleanup();
+    });
+
+    for (const c of present) {
+      describe.skipIf(c.dir === null)(c.name, () => {
+        let template = c.dir!;
+        let before: Record<string, string> = {};
+        let missing: string[] = [];
+        beforeAll(async () => {
+          before = treeDigest(c.dir!);
+          missing = [];
+          for (const module of c.needs) if (!(await imageHasModule(c.image, module))) missing.push(module);
+          if (missing.length)
+            console.warn(
+              `\n!!! ${c.name}: the ${c.image} image lacks ${missing.join(", ")}: expecting the run to fail at boot naming it !!!\n`,
+            );
+          if (c.name === "earthquake-prediction") template = await earthquakeWithSyntheticData(c.dir!, cacheDir);
+        }, 400_000);
+        afterAll(() => {
+          // The shared original is read-only; still, prove nothing wrote to it.
+          expect(treeDigest(c.dir!)).toEqual(before);
+        });
+
+        for (const mode of ["rules", "llm"] as const) {
+          describe(`${mode} mode`, () => {
+            let researcher: StudyResearcher | null = null;
+            let study: StudyRun | null = null;
+            let failure: Error | null = null;
+            beforeAll(async () => {
+              researcher = mode === "llm" ? studyResearcher(seedScripts[c.name]!) : null;
+              try {
+                study = await runStudy({
+                  natsUrl: nats.url,
+                  template,
+                  label: `${c.name} ${mode}`,
+                  ...(researcher && { reply: researcher.reply }),
+                  // Fixed ids: the rules ideator's knob choices are seeded by the run id, so failures reproduce.
+                  run: `r-e2e-${c.name}-${mode}`,
+                  raw: {
+                    run: {
+                      settings: c.settings,
+                      ...(mode === "rules" && c.rulesIdeas && { ideas: c.rulesIdeas, maxInFlightIdeas: c.rulesIdeas }),
+                    },
+                  },
+                });
+              } catch (error) {
+                failure = error as Error;
+              }
+            }, 600_000);
+
+            it(missingNote(c), () => {
+              if (missing.length) {
+                expect(failure, "the run should have failed at boot").not.toBeNull();
+                for (const module of missing) expect(failure!.message).toContain(module);
+                console.warn(
+                  `[${c.name} ${mode}] failed at boot, as it must without ${missing.join(", ")}: ${failure!.message}`,
+                );
+                return;
+              }
+              if (failure) throw failure;
+              const run = study!;
+              const r = run.result.report;
+              expect(r.completed).toBe(true);
+              expect(r.policy).toBe(mode);
+              for (const idea of r.ideas) {
+                expect(["decided", "failed", "not-novel"], `${idea.id}: ${idea.status}`).toContain(idea.status);
+                if (idea.status === "failed") console.warn(`[${c.name} ${mode}] ${idea.id} failed: ${idea.reason}`);
+              }
+              expect(r.papers.length, JSON.stringify(r.ideas)).toBeGreaterThanOrEqual(1);
+              expect(run.firstDecidedSeconds).not.toBeNull();
+              // The knobs the rules ideator may vary, for the closing note (the whole file is in the run folder).
+              const spacePath = join(run.result.runDir, "inferred-space.yaml");
+              expect(existsSync(spacePath), "inferred-space.yaml in the run folder").toBe(true);
+              const inferred = parse(readFileSync(spacePath, "utf8")) as {
+                space?: Record<string, unknown[]>;
+                fixedSettings?: Record<string, unknown>;
+              };
+              console.log(
+                `[${c.name} ${mode}] inferred knobs: ${Object.keys(inferred.space ?? {}).join(", ")}; fixed settings: ${JSON.stringify(inferred.fixedSettings ?? {})}`,
+              );
+              console.log(`[${c.name} ${mode}] time to first decided paper: ${run.firstDecidedSeconds!.toFixed(1)} s`);
+              for (const paper of r.papers) {
+                expect(["Accept", "Reject"]).toContain(paper.decision);
+                expect(paper.reviews.length).toBeGreaterThanOrEqual(3);
+                expect(paper.provenance, `${paper.idea}: no provenance`).not.toBeNull();
+                console.log(
+                  `[${c.name} ${mode}] ${paper.idea}: ${paper.decision} (overall ${paper.overall}), latex ${paper.latexStatus}, provenance ${JSON.stringify(paper.provenance)}`,
+                );
+                // Rules papers print only what they can trace; the scripted llm model is honest too.
+                expect(paper.provenance!.unsupported, `${paper.idea}/provenance.json`).toBe(0);
+                if (hasLatex) {
+                  expect(paper.pdf, `${paper.idea}: ${paper.latexStatus}`).toBe(`${paper.idea}/paper.pdf`);
+                  expect(paper.latexStatus).toBe("ok");
+                  expect(readFileSync(join(run.result.runDir, paper.pdf!)).subarray(0, 5).toString("latin1")).toBe(
+                    "%PDF-",
+                  );
+                }
+              }
+              if (!hasLatex) console.warn(`\n!!! ${c.name}: PDF ASSERTIONS SKIPPED: no current latex image !!!\n`);
+            });
+
+            // Only llm mode has a model to check: rules mode defines no such test rather than skipping one.
+            if (mode === "llm")
+              it("llm: the model built on the seed ideas, its edit ran, and its prose quotes the measured values", (context) => {
+                if (missing.length) context.skip(); // the boot failure is asserted above
+                if (failure) throw failure;
+                const run = study!;
+                const s = seedScripts[c.name]!;
+                expect(researcher!.requests.find((q) => q.schema === "idea")!.user[0]).toContain(s.idea.builtOn);
+                const paper = run.result.report.papers[0]!;
+                const code = readFileSync(join(run.result.runDir, paper.idea, "run_1.py"), "utf8");
+                expect(code).toContain(s.edit.replace.trim());
+                // Every number of the honest findings sentence is printed from run_0 / run_1's final_info.json.
+                const markdown = readFileSync(join(run.result.runDir, paper.path), "utf8");
+                const findings = /On (\S+), (\S+) is (\S+) for the baseline and (\S+) with the change\./.exec(markdown);
+                expect(findings, "the Results prose quotes the table").not.toBeNull();
+                const [, dataset, metric, base, changed] = findings!;
+                const info = (i: number) =>
+                  JSON.parse(readFileSync(join(run.result.runDir, paper.idea, `run_${i}`, "final_info.json"), "utf8"));
+                expect(String(info(0)[dataset!].means[metric!])).toBe(base);
+                expect(String(info(1)[dataset!].means[metric!])).toBe(changed);
+              });
+          });
+        }
+      });
+    }
+  },
+);
 
 function missingNote(c: Case): string {
   return `completes with decided papers, compiled PDFs and provenance${c.needs.length ? ` (or, without ${c.needs.join(", ")} in ${c.image}, fails at boot naming it)` : ""}`;

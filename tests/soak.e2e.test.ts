@@ -83,114 +83,123 @@ describe.skipIf(!hasDocker)("soak: kill -9 of one of three agent processes every
   let durationMs = 0;
   let agents: (AgentProcess | null)[] = [];
 
-  beforeAll(async () => {
-    nats = await startTestNats();
-    // Auth off: this server is given by URL (auth defaults off for a nats.url); the forgery and permission tests
-    // cover auth, this one covers process crashes. Each process has its own output folder, as on its own host.
-    const configFor = (name: string) => {
-      const path = join(dir, `${name}.yaml`);
-      const raw = {
-        run: { template: fastTemplate(), ideas: IDEAS, maxInFlightIdeas: 4, out: join(dir, name), deadlineMinutes: MINUTES },
-        nats: { url: nats.url, ackWaitSeconds: 5 },
-        roles: { coder: { config: { rulesRuns: 1 } } },
-        sandbox: { cacheDir: join(repoRoot, ".scientist/cache"), timeoutSeconds: 300 },
-        logging: { level: "warn" },
+  beforeAll(
+    async () => {
+      nats = await startTestNats();
+      // Auth off: this server is given by URL (auth defaults off for a nats.url); the forgery and permission tests
+      // cover auth, this one covers process crashes. Each process has its own output folder, as on its own host.
+      const configFor = (name: string) => {
+        const path = join(dir, `${name}.yaml`);
+        const raw = {
+          run: {
+            template: fastTemplate(),
+            ideas: IDEAS,
+            maxInFlightIdeas: 4,
+            out: join(dir, name),
+            deadlineMinutes: MINUTES,
+          },
+          nats: { url: nats.url, ackWaitSeconds: 5 },
+          roles: { coder: { config: { rulesRuns: 1 } } },
+          sandbox: { cacheDir: join(repoRoot, ".scientist/cache"), timeoutSeconds: 300 },
+          logging: { level: "warn" },
+        };
+        writeFileSync(path, stringify(raw));
+        return path;
       };
-      writeFileSync(path, stringify(raw));
-      return path;
-    };
-    const configPath = configFor("owner");
-    const config = loadConfig({ path: configPath, env: {} });
-    const { registry } = await bootRoles(config, builtinRoles);
-    const names = registry.names();
-    // Role k lives in every process but process k mod 3: two replicas each, and any one kill leaves one of each.
-    const split = Array.from({ length: PROCESSES }, (_, p) => names.filter((_, k) => k % PROCESSES !== p));
-    agents = split.map(() => null);
-    let ended = false;
+      const configPath = configFor("owner");
+      const config = loadConfig({ path: configPath, env: {} });
+      const { registry } = await bootRoles(config, builtinRoles);
+      const names = registry.names();
+      // Role k lives in every process but process k mod 3: two replicas each, and any one kill leaves one of each.
+      const split = Array.from({ length: PROCESSES }, (_, p) => names.filter((_, k) => k % PROCESSES !== p));
+      agents = split.map(() => null);
+      let ended = false;
 
-    const start = (index: number): Promise<AgentProcess> => {
-      const roles = split[index]!;
-      const args = [join(repoRoot, "bin/scientist.mjs"), "agent", "--run", run, "--roles", roles.join(",")];
-      args.push("--config", configFor(`agent-${index}`));
-      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-      const agent: AgentProcess = { index, roles, child, killedByTest: false };
-      let err = "";
-      child.stderr!.on("data", (c: Buffer) => (err = (err + c.toString()).slice(-2000)));
-      child.once("exit", (code, signal) => {
-        if (agent.killedByTest) return;
-        // Exit 0 is an agent leaving on run.completed (it may see it before the owner does): checked at the end.
-        if (code === 0) return void cleanExits.push(index);
-        ownExits.push(`agent ${index} exited (${code ?? signal}): ${err.slice(-600)}`);
-      });
-      agents[index] = agent;
-      return new Promise((resolve, reject) => {
-        child.stdout!.on("data", (c: Buffer) => {
-          if (c.toString().includes("agents ready")) resolve(agent);
+      const start = (index: number): Promise<AgentProcess> => {
+        const roles = split[index]!;
+        const args = [join(repoRoot, "bin/scientist.mjs"), "agent", "--run", run, "--roles", roles.join(",")];
+        args.push("--config", configFor(`agent-${index}`));
+        const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+        const agent: AgentProcess = { index, roles, child, killedByTest: false };
+        let err = "";
+        child.stderr!.on("data", (c: Buffer) => (err = (err + c.toString()).slice(-2000)));
+        child.once("exit", (code, signal) => {
+          if (agent.killedByTest) return;
+          // Exit 0 is an agent leaving on run.completed (it may see it before the owner does): checked at the end.
+          if (code === 0) return void cleanExits.push(index);
+          ownExits.push(`agent ${index} exited (${code ?? signal}): ${err.slice(-600)}`);
         });
-        const early = (code: number | null) =>
-          new Error(`agent ${index} exited before it was ready (${code}): ${err.slice(-800)}`);
-        child.once("exit", (code) => reject(early(code)));
-      });
-    };
-
-    bus = await connectBus(nats.url, { name: "test-soak" });
-    await ensureRunStream(bus.jsm, run);
-    const began = Date.now();
-    // Progress as it happens, so a run that misses its deadline still tells how far it got.
-    let ends = 0;
-    const onMessage = (m: StoredEnvelope) => {
-      if (!["paper.decided", "idea.failed"].includes(m.envelope?.type ?? "")) return;
-      const at = Math.round((Date.now() - began) / 1000);
-      console.log(`[soak] ${at} s: ${++ends} idea(s) ended, ${kills.length} kill(s)`);
-    };
-    const swarm = runSwarm({ config, registry, logger: silentLogger, run, roles: [], onMessage });
-    swarm.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
-    await collectUntil(bus, run, (e) => e.type === "run.started");
-    await Promise.all(split.map((_, i) => start(i)));
-
-    // The fault schedule runs on timers (it is what is injected, not what is awaited); the run's end stops it.
-    const random = mulberry32(seed);
-    let timer: NodeJS.Timeout | null = null;
-    const scheduleKill = () => {
-      const waitMs = (KILL_EVERY_S[0] + random() * (KILL_EVERY_S[1] - KILL_EVERY_S[0])) * 1000;
-      timer = setTimeout(() => {
-        const index = Math.floor(random() * PROCESSES);
-        const agent = agents[index];
-        if (ended || !agent) return;
-        agent.killedByTest = true;
-        const gone = agent.child.exitCode !== null || agent.child.signalCode !== null;
-        const exited = new Promise((r) => (gone ? r(null) : agent.child.once("exit", r)));
-        agent.child.kill("SIGKILL");
-        kills.push({ at: Date.now() - began, index, roles: agent.roles });
-        void exited
-          .then(() => (ended ? null : start(index)))
-          .catch((error: unknown) => ownExits.push(`restart of agent ${index} failed: ${(error as Error).message}`))
-          .finally(() => {
-            if (!ended) scheduleKill();
+        agents[index] = agent;
+        return new Promise((resolve, reject) => {
+          child.stdout!.on("data", (c: Buffer) => {
+            if (c.toString().includes("agents ready")) resolve(agent);
           });
-      }, waitMs);
-    };
-    scheduleKill();
-    try {
-      result = await swarm;
-    } finally {
-      ended = true;
-      if (timer) clearTimeout(timer);
-    }
-    durationMs = Date.now() - began;
-    // Agents leave by themselves on run.completed; after a deadline (no run.completed) they are stopped here.
-    await Promise.all(agents.map((a) => (a ? stopAgent(a, result.report.completed ? null : "SIGTERM") : null)));
-    stored = (await readRun(bus.js, bus.jsm, run)).map((m) => m.envelope!).filter(Boolean);
-    outcomes = runOutcomes(stored);
-    console.log(
-      `[soak] seed ${seed}: ${outcomes.proposed.length} ideas, ${outcomes.decided} decided, ` +
-        `${outcomes.notNovel} not novel, ` +
-        `${outcomes.failed.length} failed, ${outcomes.finished.length} experiments, ${kills.length} kills ` +
-        `(${kills.map((k) => `${Math.round(k.at / 1000)}s:p${k.index}`).join(" ")}), ` +
-        `${outcomes.deadLetters} dead letters, ` +
-        `${stored.length} messages, ${Math.round(durationMs / 1000)} s, completed ${result.report.completed}`,
-    );
-  }, (MINUTES + 4) * 60_000);
+          const early = (code: number | null) =>
+            new Error(`agent ${index} exited before it was ready (${code}): ${err.slice(-800)}`);
+          child.once("exit", (code) => reject(early(code)));
+        });
+      };
+
+      bus = await connectBus(nats.url, { name: "test-soak" });
+      await ensureRunStream(bus.jsm, run);
+      const began = Date.now();
+      // Progress as it happens, so a run that misses its deadline still tells how far it got.
+      let ends = 0;
+      const onMessage = (m: StoredEnvelope) => {
+        if (!["paper.decided", "idea.failed"].includes(m.envelope?.type ?? "")) return;
+        const at = Math.round((Date.now() - began) / 1000);
+        console.log(`[soak] ${at} s: ${++ends} idea(s) ended, ${kills.length} kill(s)`);
+      };
+      const swarm = runSwarm({ config, registry, logger: silentLogger, run, roles: [], onMessage });
+      swarm.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+      await collectUntil(bus, run, (e) => e.type === "run.started");
+      await Promise.all(split.map((_, i) => start(i)));
+
+      // The fault schedule runs on timers (it is what is injected, not what is awaited); the run's end stops it.
+      const random = mulberry32(seed);
+      let timer: NodeJS.Timeout | null = null;
+      const scheduleKill = () => {
+        const waitMs = (KILL_EVERY_S[0] + random() * (KILL_EVERY_S[1] - KILL_EVERY_S[0])) * 1000;
+        timer = setTimeout(() => {
+          const index = Math.floor(random() * PROCESSES);
+          const agent = agents[index];
+          if (ended || !agent) return;
+          agent.killedByTest = true;
+          const gone = agent.child.exitCode !== null || agent.child.signalCode !== null;
+          const exited = new Promise((r) => (gone ? r(null) : agent.child.once("exit", r)));
+          agent.child.kill("SIGKILL");
+          kills.push({ at: Date.now() - began, index, roles: agent.roles });
+          void exited
+            .then(() => (ended ? null : start(index)))
+            .catch((error: unknown) => ownExits.push(`restart of agent ${index} failed: ${(error as Error).message}`))
+            .finally(() => {
+              if (!ended) scheduleKill();
+            });
+        }, waitMs);
+      };
+      scheduleKill();
+      try {
+        result = await swarm;
+      } finally {
+        ended = true;
+        if (timer) clearTimeout(timer);
+      }
+      durationMs = Date.now() - began;
+      // Agents leave by themselves on run.completed; after a deadline (no run.completed) they are stopped here.
+      await Promise.all(agents.map((a) => (a ? stopAgent(a, result.report.completed ? null : "SIGTERM") : null)));
+      stored = (await readRun(bus.js, bus.jsm, run)).map((m) => m.envelope!).filter(Boolean);
+      outcomes = runOutcomes(stored);
+      console.log(
+        `[soak] seed ${seed}: ${outcomes.proposed.length} ideas, ${outcomes.decided} decided, ` +
+          `${outcomes.notNovel} not novel, ` +
+          `${outcomes.failed.length} failed, ${outcomes.finished.length} experiments, ${kills.length} kills ` +
+          `(${kills.map((k) => `${Math.round(k.at / 1000)}s:p${k.index}`).join(" ")}), ` +
+          `${outcomes.deadLetters} dead letters, ` +
+          `${stored.length} messages, ${Math.round(durationMs / 1000)} s, completed ${result.report.completed}`,
+      );
+    },
+    (MINUTES + 4) * 60_000,
+  );
 
   afterAll(async () => {
     await Promise.all(agents.map((a) => (a ? stopAgent(a, "SIGKILL") : null))); // only after a failed beforeAll

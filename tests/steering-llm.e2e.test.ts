@@ -2,14 +2,34 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBus, ensureRunStream, newRunId, readRun, type BusConnection, type StoredEnvelope } from "../bus/index.ts";
+import {
+  connectBus,
+  ensureRunStream,
+  newRunId,
+  readRun,
+  type BusConnection,
+  type StoredEnvelope,
+} from "../bus/index.ts";
 import { loadConfig, repoRoot } from "../config/index.ts";
 import { builtinRoles } from "../agents/roles/index.ts";
-import { bootRoles, controlFor, runSwarm, sendControl, silentLogger, SteeringState, type SwarmRunResult } from "../agents/runtime/index.ts";
+import {
+  bootRoles,
+  controlFor,
+  runSwarm,
+  sendControl,
+  silentLogger,
+  SteeringState,
+  type SwarmRunResult,
+} from "../agents/runtime/index.ts";
 import { startTestNats } from "./support/nats.ts";
 import { dockerAvailable } from "./support/docker.ts";
 import { fastTemplate } from "./support/fast-template.ts";
-import { researcherReply, startResearchServer, type ChatRequest, type ResearchServer } from "./support/scripted-research-server.ts";
+import {
+  researcherReply,
+  startResearchServer,
+  type ChatRequest,
+  type ResearchServer,
+} from "./support/scripted-research-server.ts";
 
 const hasDocker = await dockerAvailable();
 if (!hasDocker) console.warn("\n!!! STEERING LLM E2E SKIPPED: no Docker engine answers !!!\n");
@@ -32,28 +52,34 @@ describe.skipIf(!hasDocker)("an operator's note reaches the llm prompts of its i
     nats = await startTestNats();
     server = await startResearchServer({
       reply: (request: ChatRequest) => {
-        requests.push({ schema: request.response_format?.json_schema?.name ?? "", text: request.messages.map((m) => m.content).join("\n"), order: requests.length });
+        requests.push({
+          schema: request.response_format?.json_schema?.name ?? "",
+          text: request.messages.map((m) => m.content).join("\n"),
+          order: requests.length,
+        });
         return researcherReply(request);
       },
     });
     operator = await connectBus(nats.url, { name: "test-operator" });
     const template = fastTemplate();
-    const configFor = (replay?: string) => loadConfig({
-      env: { OPENAI_API_KEY: "sk-local-test", OPENAI_BASE_URL: server.url },
-      overrides: { policy: "llm", ...(replay && { replay }) },
-      raw: {
-        run: { template, ideas: 1, maxInFlightIdeas: 1, out: mkdtempSync(join(tmpdir(), "sci-steer-llm-")) },
-        nats: { url: nats.url },
-        roles: { reviewer: { replicas: 5 } },
-        sandbox: { cacheDir: join(repoRoot, ".scientist/cache"), timeoutSeconds: 300 },
-        llm: { provider: "openai", model: "local-scripted", maxRetries: 0 },
-      },
-    });
+    const configFor = (replay?: string) =>
+      loadConfig({
+        env: { OPENAI_API_KEY: "sk-local-test", OPENAI_BASE_URL: server.url },
+        overrides: { policy: "llm", ...(replay && { replay }) },
+        raw: {
+          run: { template, ideas: 1, maxInFlightIdeas: 1, out: mkdtempSync(join(tmpdir(), "sci-steer-llm-")) },
+          nats: { url: nats.url },
+          roles: { reviewer: { replicas: 5 } },
+          sandbox: { cacheDir: join(repoRoot, ".scientist/cache"), timeoutSeconds: 300 },
+          llm: { provider: "openai", model: "local-scripted", maxRetries: 0 },
+        },
+      });
     const config = configFor();
     const { registry } = await bootRoles(config, builtinRoles);
     const run = newRunId();
     const steering = new SteeringState();
-    const send = (verb: string, args: string[] = [], options = {}) => sendControl({ bus: operator, run, request: controlFor(verb, args, options), config });
+    const send = (verb: string, args: string[] = [], options = {}) =>
+      sendControl({ bus: operator, run, request: controlFor(verb, args, options), config });
     // The coder is paused from the start, so the note is in place before its first prompt for the idea.
     await ensureRunStream(operator.jsm, run);
     await send("pause", [], { role: "coder" });
@@ -92,7 +118,11 @@ describe.skipIf(!hasDocker)("an operator's note reaches the llm prompts of its i
     for (const r of [...coder, ...writer]) expect(r.text, r.schema).toContain(NOTE);
     for (const r of requests.filter((x) => x.schema === "review")) expect(r.text).not.toContain(NOTE);
     for (const r of requests.slice(0, noteAppliedAt)) expect(r.text).not.toContain(NOTE);
-    expect(result.report.interventions?.map((i) => i.type)).toEqual(["control.paused", "control.noted", "control.resumed"]);
+    expect(result.report.interventions?.map((i) => i.type)).toEqual([
+      "control.paused",
+      "control.noted",
+      "control.resumed",
+    ]);
   });
 
   it("--replay re-applies the interventions at the same causal points, so every prompt matches the recording", () => {

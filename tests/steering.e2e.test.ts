@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectBus, newRunId, readRun, type BusConnection, type StoredEnvelope } from "../bus/index.ts";
 import { loadConfig, repoRoot, type SwarmConfig } from "../config/index.ts";
 import { builtinRoles } from "../agents/roles/index.ts";
-import { bootRoles, controlFor, runSwarm, sendControl, silentLogger, SteeringState, type SwarmRunResult } from "../agents/runtime/index.ts";
+import {
+  bootRoles,
+  controlFor,
+  runSwarm,
+  sendControl,
+  silentLogger,
+  SteeringState,
+  type SwarmRunResult,
+} from "../agents/runtime/index.ts";
 import { createSandbox, type Sandbox, type SandboxRunRequest } from "../sandbox/index.ts";
 import { startTestNats } from "./support/nats.ts";
 import { dockerAvailable } from "./support/docker.ts";
@@ -50,7 +58,12 @@ describe.skipIf(!hasDocker)("steering a live run (real NATS, real Docker)", () =
   let operator: BusConnection;
   let result: SwarmRunResult;
   let stored: StoredEnvelope[];
-  const seen: { atPause: number; requestedAtPause: number; requestedWhilePaused: number; heldByCoder: number } = { atPause: 0, requestedAtPause: 0, requestedWhilePaused: 0, heldByCoder: 0 };
+  const seen: { atPause: number; requestedAtPause: number; requestedWhilePaused: number; heldByCoder: number } = {
+    atPause: 0,
+    requestedAtPause: 0,
+    requestedWhilePaused: 0,
+    heldByCoder: 0,
+  };
   let stoppedIdea = "";
 
   beforeAll(async () => {
@@ -72,14 +85,28 @@ describe.skipIf(!hasDocker)("steering a live run (real NATS, real Docker)", () =
     const firstStarted = deferred();
     const releaseFirst = deferred();
     const secondProposed = deferred<string>();
-    const real = await createSandbox({ backend: config.sandbox.backend, cacheDir: config.sandbox.cacheDir, logger: silentLogger });
+    const real = await createSandbox({
+      backend: config.sandbox.backend,
+      cacheDir: config.sandbox.cacheDir,
+      logger: silentLogger,
+    });
     const observed = observedSandbox(real, firstStarted.resolve, releaseFirst.promise);
     let proposals = 0;
     const onMessage = (m: StoredEnvelope) => {
-      if (m.envelope?.type === "idea.proposed" && ++proposals === 2) secondProposed.resolve((m.envelope.payload as { ideaId: string }).ideaId);
+      if (m.envelope?.type === "idea.proposed" && ++proposals === 2)
+        secondProposed.resolve((m.envelope.payload as { ideaId: string }).ideaId);
     };
-    const running = runSwarm({ config, registry, logger: silentLogger, run, sandbox: observed.sandbox, steering, onMessage });
-    const send = (verb: string, args: string[] = [], options = {}) => sendControl({ bus: operator, run, request: controlFor(verb, args, options), config });
+    const running = runSwarm({
+      config,
+      registry,
+      logger: silentLogger,
+      run,
+      sandbox: observed.sandbox,
+      steering,
+      onMessage,
+    });
+    const send = (verb: string, args: string[] = [], options = {}) =>
+      sendControl({ bus: operator, run, request: controlFor(verb, args, options), config });
 
     // Pause while the first experiment runs; constrain new ideas to one knob meanwhile.
     await firstStarted.promise;
@@ -87,12 +114,16 @@ describe.skipIf(!hasDocker)("steering a live run (real NATS, real Docker)", () =
     await send("constrain", ["only change learning_rate"]);
     await steering.until((s) => s.isPaused("coder") && s.constraints().length === 1);
     seen.atPause = observed.started.length;
-    seen.requestedAtPause = (await readRun(operator.js, operator.jsm, run)).filter((m) => m.envelope?.type === "experiment.requested").length;
+    seen.requestedAtPause = (await readRun(operator.js, operator.jsm, run)).filter(
+      (m) => m.envelope?.type === "experiment.requested",
+    ).length;
     releaseFirst.resolve();
     // The running experiment completes and reports; the paused coder holds that report instead of starting more.
     await steering.until((s) => (s.holding.get("coder") ?? 0) > 0);
     seen.heldByCoder = steering.holding.get("coder") ?? 0;
-    seen.requestedWhilePaused = (await readRun(operator.js, operator.jsm, run)).filter((m) => m.envelope?.type === "experiment.requested").length;
+    seen.requestedWhilePaused = (await readRun(operator.js, operator.jsm, run)).filter(
+      (m) => m.envelope?.type === "experiment.requested",
+    ).length;
     await send("resume");
     // Then stop the second idea as soon as it is proposed.
     stoppedIdea = await secondProposed.promise;
@@ -124,7 +155,9 @@ describe.skipIf(!hasDocker)("steering a live run (real NATS, real Docker)", () =
     expect(idea.reason).toBe("stopped by the operator: not worth the compute");
     expect(result.report.papers.map((p) => p.idea)).not.toContain(stoppedIdea);
     expect(result.report.ideas).toHaveLength(3);
-    const completed = stored.find((m) => m.envelope?.type === "run.completed")!.envelope!.payload as { dropped: number };
+    const completed = stored.find((m) => m.envelope?.type === "run.completed")!.envelope!.payload as {
+      dropped: number;
+    };
     expect(completed.dropped).toBeGreaterThanOrEqual(1);
   });
 
@@ -136,9 +169,16 @@ describe.skipIf(!hasDocker)("steering a live run (real NATS, real Docker)", () =
 
   it("every intervention is in the stream from operator/..., in report.json and in index.html", () => {
     const controls = stored.filter((m) => m.envelope?.type.startsWith("control."));
-    expect(controls.map((m) => m.envelope!.type)).toEqual(["control.paused", "control.constrained", "control.resumed", "control.idea-stopped"]);
+    expect(controls.map((m) => m.envelope!.type)).toEqual([
+      "control.paused",
+      "control.constrained",
+      "control.resumed",
+      "control.idea-stopped",
+    ]);
     for (const m of controls) expect(m.envelope!.from).toMatch(/^operator\//);
-    const report = JSON.parse(readFileSync(result.reportPath, "utf8")) as { interventions: { type: string; from: string }[] };
+    const report = JSON.parse(readFileSync(result.reportPath, "utf8")) as {
+      interventions: { type: string; from: string }[];
+    };
     expect(report.interventions.map((i) => i.type)).toEqual(controls.map((m) => m.envelope!.type));
     const html = readFileSync(join(result.runDir, "index.html"), "utf8");
     expect(html).toContain("<h2>Interventions</h2>");

@@ -47,7 +47,9 @@ describe.skipIf(!hasDocker)("a mini swarm end to end (real NATS, real Docker)", 
     for (const paper of r.papers) {
       expect(paper.reviews).toHaveLength(5);
       expect(paper.decision).toBe(paper.overall >= 6 ? "Accept" : "Reject");
-      expect(Object.keys(paper.reviews[0]!)).toEqual(expect.arrayContaining(["Summary", "Soundness", "Overall", "Confidence", "Decision", "Ethical Concerns"]));
+      expect(Object.keys(paper.reviews[0]!)).toEqual(
+        expect.arrayContaining(["Summary", "Soundness", "Overall", "Confidence", "Decision", "Ethical Concerns"]),
+      );
     }
   });
 
@@ -84,12 +86,20 @@ describe.skipIf(!hasDocker)("a mini swarm end to end (real NATS, real Docker)", 
       const markdown = readFileSync(join(result.runDir, paper.path), "utf8");
       const rows = markdown.split("\n").filter((l) => /^\| (moons|circles|spirals) \|/.test(l));
       const header = markdown.split("\n").find((l) => l.startsWith("| dataset | metric |"))!;
-      const runs = header.split("|").slice(3, -1).map((h) => Number(/run_(\d+)/.exec(h)![1]));
+      const runs = header
+        .split("|")
+        .slice(3, -1)
+        .map((h) => Number(/run_(\d+)/.exec(h)![1]));
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) {
-        const [dataset, metric, ...cells] = row.split("|").slice(1, -1).map((c) => c.trim());
+        const [dataset, metric, ...cells] = row
+          .split("|")
+          .slice(1, -1)
+          .map((c) => c.trim());
         cells.forEach((cell, i) => {
-          const info = JSON.parse(readFileSync(join(result.runDir, paper.idea, `run_${runs[i]}`, "final_info.json"), "utf8"));
+          const info = JSON.parse(
+            readFileSync(join(result.runDir, paper.idea, `run_${runs[i]}`, "final_info.json"), "utf8"),
+          );
           expect(Number(cell)).toBe(info[dataset!].means[metric!]);
         });
       }

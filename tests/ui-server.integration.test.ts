@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBus, deterministicId, kvKey, ensureRunStream, newRunId, publishEnvelope, type BusConnection, type Envelope } from "../bus/index.ts";
+import {
+  connectBus,
+  deterministicId,
+  kvKey,
+  ensureRunStream,
+  newRunId,
+  publishEnvelope,
+  type BusConnection,
+  type Envelope,
+} from "../bus/index.ts";
 import { startUiServer, type UiServer } from "../cli/ui/server.ts";
 import { startTestNats } from "./support/nats.ts";
 
@@ -75,7 +84,11 @@ describe("the ui server (real NATS, no browser)", () => {
       await ensureRunStream(bus.jsm, run);
       await publishEnvelope(bus.js, started(run));
     }
-    ui = await startUiServer({ bus, run: null, topology: { coder: ["idea.assessed"], ideator: ["run.started", "idea.failed"] } });
+    ui = await startUiServer({
+      bus,
+      run: null,
+      topology: { coder: ["idea.assessed"], ideator: ["run.started", "idea.failed"] },
+    });
   });
 
   afterAll(async () => {
@@ -89,7 +102,8 @@ describe("the ui server (real NATS, no browser)", () => {
     const page = await fetch(ui.url);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain('id="message-count"');
-    for (const script of ["app.js", "run-state.js", "sequence-diagram.js"]) expect((await fetch(`${ui.url}${script}`)).status).toBe(200);
+    for (const script of ["app.js", "run-state.js", "sequence-diagram.js"])
+      expect((await fetch(`${ui.url}${script}`)).status).toBe(200);
     expect((await fetch(`${ui.url}..%2Fpackage.json`)).status).toBe(404);
     expect((await fetch(`${ui.url}server.ts`)).status).toBe(404);
   });
@@ -111,7 +125,9 @@ describe("the ui server (real NATS, no browser)", () => {
       const first = await sse.until((e) => e.event === "message");
       expect((first.data as { envelope: Envelope }).envelope.type).toBe("run.started");
       await publishEnvelope(bus.js, failed(older, started(older), "idea-live"));
-      const live = await sse.until((e) => e.event === "message" && (e.data as { envelope: Envelope }).envelope.type === "idea.failed");
+      const live = await sse.until(
+        (e) => e.event === "message" && (e.data as { envelope: Envelope }).envelope.type === "idea.failed",
+      );
       expect((live.data as { seq: number }).seq).toBe(2);
     } finally {
       controller.abort();
@@ -129,7 +145,9 @@ describe("the ui server (real NATS, no browser)", () => {
       await publishEnvelope(bus.js, started(later));
       const first = await sse.until((e) => e.event === "message");
       expect((first.data as { envelope: Envelope }).envelope.run).toBe(later);
-      expect(sse.events.findIndex((e) => e.event === "hello")).toBeGreaterThan(sse.events.findIndex((e) => e.event === "waiting"));
+      expect(sse.events.findIndex((e) => e.event === "hello")).toBeGreaterThan(
+        sse.events.findIndex((e) => e.event === "waiting"),
+      );
     } finally {
       controller.abort();
     }
@@ -141,10 +159,23 @@ describe("the ui server (real NATS, no browser)", () => {
     const sse = sseReader(response.body!);
     try {
       await sse.until((e) => e.event === "hello");
-      const totals = { calls: 2, usd: 0.0125, inputTokens: 1000, outputTokens: 200, cachedReadTokens: 0, cacheWriteTokens: 0 };
-      await bus.kv.ledger.put(kvKey(older), JSON.stringify({ v: 1, total: totals, byRole: { writer: totals }, byModel: { m: totals }, byIdea: {} }));
+      const totals = {
+        calls: 2,
+        usd: 0.0125,
+        inputTokens: 1000,
+        outputTokens: 200,
+        cachedReadTokens: 0,
+        cacheWriteTokens: 0,
+      };
+      await bus.kv.ledger.put(
+        kvKey(older),
+        JSON.stringify({ v: 1, total: totals, byRole: { writer: totals }, byModel: { m: totals }, byIdea: {} }),
+      );
       const costs = await sse.until((e) => e.event === "costs");
-      expect(costs.data).toMatchObject({ total: { calls: 2, tokens: 1200, usd: 0.0125 }, byRole: { writer: { calls: 2 } } });
+      expect(costs.data).toMatchObject({
+        total: { calls: 2, tokens: 1200, usd: 0.0125 },
+        byRole: { writer: { calls: 2 } },
+      });
     } finally {
       controller.abort();
     }

@@ -41,7 +41,12 @@ describe.skipIf(!hasDocker || !browser)("steering buttons on the live page (real
     });
     const { registry } = await bootRoles(config, builtinRoles);
     bus = await connectBus(nats.url);
-    ui = await startUiServer({ bus, run: null, topology: topologyOf(registry.all()), steer: { bus, config, from: "operator/page-test" } });
+    ui = await startUiServer({
+      bus,
+      run: null,
+      topology: topologyOf(registry.all()),
+      steer: { bus, config, from: "operator/page-test" },
+    });
     page = await browser!.context.newPage();
     await page.goto(`${ui.url}?run=${run}`);
     running = runSwarm({ config, registry, logger: silentLogger, run, steering });
@@ -59,33 +64,63 @@ describe.skipIf(!hasDocker || !browser)("steering buttons on the live page (real
 
   it("a click pauses the run (the hosted roles hold their work) and the page shows it; resume lets it complete", async () => {
     // The first idea is out: the run is live and steerable.
-    await page.waitForFunction(() => (document.querySelector("#counts")?.textContent ?? "").includes("idea.proposed"), null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => (document.querySelector("#counts")?.textContent ?? "").includes("idea.proposed"),
+      null,
+      { timeout: 60_000 },
+    );
     expect(await page.isVisible("#steer-section")).toBe(true);
     await page.click("#steer-pause");
-    await page.waitForFunction(() => document.querySelector("#steer-result")?.textContent === "sent control.paused", null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector("#steer-result")?.textContent === "sent control.paused",
+      null,
+      { timeout: 30_000 },
+    );
     await steering.until((s) => s.isPaused("experimenter") && s.isPaused("coder"));
     // The page shows what the stream says: the control.paused message came back over the event stream.
-    await page.waitForFunction(() => document.querySelector("#run-status")?.textContent === "paused", null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector("#run-status")?.textContent === "paused", null, {
+      timeout: 30_000,
+    });
     const paused = (await readRun(bus.js, bus.jsm, run)).find((m) => m.envelope?.type === "control.paused")!.envelope!;
     expect(paused.from).toBe("operator/page-test");
     // A bad request from the page gets a clear error, nothing is sent.
     await page.click("#steer-stop");
-    await page.waitForFunction(() => (document.querySelector("#steer-result")?.textContent ?? "").includes("usage: steer <run> stop-idea"), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (document.querySelector("#steer-result")?.textContent ?? "").includes("usage: steer <run> stop-idea"),
+      null,
+      { timeout: 30_000 },
+    );
     await page.click("#steer-resume");
     await steering.until((s) => !s.isPaused("coder"));
     const result = await running;
     expect(result.report.completed).toBe(true);
     expect(result.report.interventions?.map((i) => i.type)).toEqual(["control.paused", "control.resumed"]);
-    await page.waitForFunction(() => (document.querySelector("#run-status")?.textContent ?? "").startsWith("completed"), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (document.querySelector("#run-status")?.textContent ?? "").startsWith("completed"),
+      null,
+      { timeout: 30_000 },
+    );
   }, 300_000);
 
   it("the steering endpoint refuses non-JSON posts and unknown runs with coded errors", async () => {
-    const form = await fetch(new URL("/api/steer", ui.url), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "verb=pause" });
+    const form = await fetch(new URL("/api/steer", ui.url), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "verb=pause",
+    });
     expect(form.status).toBe(415);
-    const unknown = await fetch(new URL("/api/steer", ui.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ run: "r-nope", verb: "pause" }) });
+    const unknown = await fetch(new URL("/api/steer", ui.url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ run: "r-nope", verb: "pause" }),
+    });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ code: "STEER_UNKNOWN_RUN" });
-    const ended = await fetch(new URL("/api/steer", ui.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ run, verb: "pause" }) });
+    const ended = await fetch(new URL("/api/steer", ui.url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ run, verb: "pause" }),
+    });
     expect(ended.status).toBe(409);
   });
 });

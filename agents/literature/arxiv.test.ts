@@ -5,7 +5,11 @@ import { startFixtureServer, type FixtureServer } from "./testing/fixture-server
 import { readFixture, timedFetch } from "./testing/fixtures.ts";
 
 const feed = readFixture("arxiv-query.xml");
-const atom = (body: string, status = 200) => ({ status, headers: { "content-type": "application/atom+xml; charset=utf-8" }, body });
+const atom = (body: string, status = 200) => ({
+  status,
+  headers: { "content-type": "application/atom+xml; charset=utf-8" },
+  body,
+});
 
 describe("arXiv Atom parsing", () => {
   it("reads every entry with its authors, collapsing the whitespace arXiv wraps titles and abstracts in", () => {
@@ -55,8 +59,14 @@ describe("arXiv Atom parsing", () => {
   });
 
   it("reads an empty feed as no entries and an error feed as arXiv's explanation", () => {
-    expect(parseArxivFeed('<feed xmlns="http://www.w3.org/2005/Atom"><title>none</title></feed>')).toEqual({ entries: [], error: null });
-    expect(parseArxivFeed(readFixture("arxiv-error.xml"))).toEqual({ entries: [], error: "max_results must be non-negative" });
+    expect(parseArxivFeed('<feed xmlns="http://www.w3.org/2005/Atom"><title>none</title></feed>')).toEqual({
+      entries: [],
+      error: null,
+    });
+    expect(parseArxivFeed(readFixture("arxiv-error.xml"))).toEqual({
+      entries: [],
+      error: "max_results must be non-negative",
+    });
   });
 
   it.each([
@@ -74,7 +84,9 @@ describe("arXiv Atom parsing", () => {
 
 describe("arXiv search query", () => {
   it("gives each word its own all: prefix, ANDed, without arXiv query syntax", () => {
-    expect(arxivSearchQuery("Adam:  a (robust) \"optimizer\" OR")).toBe("all:Adam AND all:a AND all:robust AND all:optimizer");
+    expect(arxivSearchQuery('Adam:  a (robust) "optimizer" OR')).toBe(
+      "all:Adam AND all:a AND all:robust AND all:optimizer",
+    );
     expect(arxivSearchQuery("label-noise v2.1")).toBe("all:label-noise AND all:v2.1");
     expect(arxivSearchQuery(" () ")).toBe("");
   });
@@ -90,7 +102,8 @@ describe("arXiv source", () => {
   afterEach(async () => {
     await server.close();
   });
-  const source = (options: Partial<ArxivOptions> = {}) => createArxivSource({ baseUrl: server.baseUrl, clock, retry: { random: () => 0 }, ...options });
+  const source = (options: Partial<ArxivOptions> = {}) =>
+    createArxivSource({ baseUrl: server.baseUrl, clock, retry: { random: () => 0 }, ...options });
 
   it("asks /api/query with search_query, max_results and relevance order, and maps entries to Papers", async () => {
     const papers = await source().search("adam optimization", { limit: 10 });
@@ -128,7 +141,9 @@ describe("arXiv source", () => {
 
   it("turns arXiv's error feed (HTTP 400) into LITERATURE_REJECTED with arXiv's explanation", async () => {
     server.setDefault(atom(readFixture("arxiv-error.xml"), 400));
-    const error = await source().search("adam", { limit: 1 }).catch((e: unknown) => e);
+    const error = await source()
+      .search("adam", { limit: 1 })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "LITERATURE_REJECTED", retryable: false, status: 400 });
     expect((error as Error).message).toContain("max_results must be non-negative");
   });
@@ -140,7 +155,10 @@ describe("arXiv source", () => {
 
   it("reports a body that is not an Atom feed as LITERATURE_BAD_RESPONSE", async () => {
     server.setDefault(atom("<html><body>Rate exceeded.</body>"));
-    await expect(source().search("adam", { limit: 1 })).rejects.toMatchObject({ code: "LITERATURE_BAD_RESPONSE", source: "arxiv" });
+    await expect(source().search("adam", { limit: 1 })).rejects.toMatchObject({
+      code: "LITERATURE_BAD_RESPONSE",
+      source: "arxiv",
+    });
   });
 
   it("makes no request for a query with no searchable word", async () => {

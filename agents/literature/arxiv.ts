@@ -62,7 +62,8 @@ export function parseArxivFeed(xml: string): ArxivFeed {
   const entries: ArxivEntry[] = [];
   for (const entry of childElements(feed, "entry")) {
     const id = textOf(firstChild(entry, "id"));
-    if (id.includes("/api/errors")) return { entries: [], error: textOf(firstChild(entry, "summary")) || "arXiv reported an error" };
+    if (id.includes("/api/errors"))
+      return { entries: [], error: textOf(firstChild(entry, "summary")) || "arXiv reported an error" };
     entries.push({
       arxivId: arxivIdFromUrl(id),
       title: textOf(firstChild(entry, "title")),
@@ -94,7 +95,9 @@ function describeArxivError(body: string): string | null {
 export function createArxivSource(options: ArxivOptions = {}): LiteratureSource {
   const name = options.name ?? "arxiv";
   const baseUrl = options.baseUrl ?? ARXIV_BASE_URL;
-  const limiter = options.limiter ?? createTokenBucket({ intervalMs: options.intervalMs ?? 3000, ...(options.clock && { clock: options.clock }) });
+  const limiter =
+    options.limiter ??
+    createTokenBucket({ intervalMs: options.intervalMs ?? 3000, ...(options.clock && { clock: options.clock }) });
   const http = createHttpClient({ ...options, name, limiter, describeError: describeArxivError });
 
   return {
@@ -113,9 +116,14 @@ export function createArxivSource(options: ArxivOptions = {}): LiteratureSource 
       try {
         feed = parseArxivFeed(body);
       } catch (error) {
-        throw new LiteratureError("LITERATURE_BAD_RESPONSE", `${name}: answer is not an Atom feed: ${(error as Error).message}`, { cause: error, source: name });
+        throw new LiteratureError(
+          "LITERATURE_BAD_RESPONSE",
+          `${name}: answer is not an Atom feed: ${(error as Error).message}`,
+          { cause: error, source: name },
+        );
       }
-      if (feed.error !== null) throw new LiteratureError("LITERATURE_REJECTED", `${name}: ${feed.error}`, { source: name });
+      if (feed.error !== null)
+        throw new LiteratureError("LITERATURE_REJECTED", `${name}: ${feed.error}`, { source: name });
       const papers: Paper[] = [];
       for (const entry of feed.entries) {
         if (!entry.title) continue;

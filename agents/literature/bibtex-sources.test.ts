@@ -27,7 +27,9 @@ beforeAll(async () => {
   const clock = createFakeClock();
   const sources = [
     createOfflineCorpus({ path: fixturePath("offline-corpus.jsonl"), fallbackPath: null }),
-    await served(readFixture("semantic-scholar-search.json"), (baseUrl) => createSemanticScholarSource({ baseUrl, clock })),
+    await served(readFixture("semantic-scholar-search.json"), (baseUrl) =>
+      createSemanticScholarSource({ baseUrl, clock }),
+    ),
     await served(readFixture("openalex-works.json"), (baseUrl) => createOpenAlexSource({ baseUrl, clock })),
     await served(readFixture("arxiv-query.xml"), (baseUrl) => createArxivSource({ baseUrl, clock })),
   ];
@@ -38,22 +40,26 @@ afterAll(async () => {
 });
 
 describe("BibTeX for every source", () => {
-  it.each(["offline", "semantic-scholar", "openalex", "arxiv"])("gives each %s paper a well-formed entry with title, authors and year", (name) => {
-    const found = papers.get(name)!;
-    expect(found).toHaveLength(3);
-    for (const paper of found) {
-      const entry = parseBibtexEntry(toBibtex(paper));
-      expect(entry.key).toMatch(/^[a-z]+\d{4}[a-z0-9]+$/);
-      expect(entry.fields.title).toBe(paper.title);
-      expect(entry.fields.author).toMatch(/^[^,]+, [^,]+( and [^,]+, [^,]+)*$/);
-      expect(entry.fields.year).toBe(String(paper.year));
-    }
-    const { bibtex } = toBibliography(found);
-    expect(bibtex.trim().split("\n\n")).toHaveLength(3);
-  });
+  it.each(["offline", "semantic-scholar", "openalex", "arxiv"])(
+    "gives each %s paper a well-formed entry with title, authors and year",
+    (name) => {
+      const found = papers.get(name)!;
+      expect(found).toHaveLength(3);
+      for (const paper of found) {
+        const entry = parseBibtexEntry(toBibtex(paper));
+        expect(entry.key).toMatch(/^[a-z]+\d{4}[a-z0-9]+$/);
+        expect(entry.fields.title).toBe(paper.title);
+        expect(entry.fields.author).toMatch(/^[^,]+, [^,]+( and [^,]+, [^,]+)*$/);
+        expect(entry.fields.year).toBe(String(paper.year));
+      }
+      const { bibtex } = toBibliography(found);
+      expect(bibtex.trim().split("\n\n")).toHaveLength(3);
+    },
+  );
 
   it("keys the same paper alike whichever online source found it, so a draft's \\cite survives a fallback", () => {
-    const keyOf = (name: string) => parseBibtexEntry(toBibtex(papers.get(name)!.find((p) => p.title.startsWith("Adam"))!)).key;
+    const keyOf = (name: string) =>
+      parseBibtexEntry(toBibtex(papers.get(name)!.find((p) => p.title.startsWith("Adam"))!)).key;
     expect(keyOf("semantic-scholar")).toBe("kingma2014adam");
     expect(keyOf("openalex")).toBe("kingma2014adam");
     expect(keyOf("arxiv")).toBe("kingma2014adam");
@@ -61,7 +67,10 @@ describe("BibTeX for every source", () => {
 
   it("carries identifiers: the arXiv eprint, the DOI, and a landing page only when neither exists", () => {
     const arxiv = parseBibtexEntry(toBibtex(papers.get("arxiv")![0]!));
-    expect(arxiv).toMatchObject({ type: "misc", fields: { howpublished: "arXiv", eprint: "1412.6980", archivePrefix: "arXiv" } });
+    expect(arxiv).toMatchObject({
+      type: "misc",
+      fields: { howpublished: "arXiv", eprint: "1412.6980", archivePrefix: "arXiv" },
+    });
     expect(arxiv.fields).not.toHaveProperty("url");
     const openalex = papers.get("openalex")!;
     expect(parseBibtexEntry(toBibtex(openalex[0]!)).fields.doi).toBe("10.48550/arxiv.1412.6980");

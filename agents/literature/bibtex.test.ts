@@ -15,12 +15,15 @@ const adam: Paper = {
   score: 1,
 };
 
-
 describe("BibTeX", () => {
   it("derives a stable key from first author, year and first significant title word", () => {
     expect(bibtexKey(adam)).toBe("kingma2015adam");
-    expect(bibtexKey({ ...adam, title: "On the Spectral Bias of Neural Networks", authors: ["Nasim Rahaman"], year: 2019 })).toBe("rahaman2019spectral");
-    expect(bibtexKey({ ...adam, authors: ["Lénaïc Chizat"], title: "On Lazy Training", year: 2019 })).toBe("chizat2019lazy");
+    expect(
+      bibtexKey({ ...adam, title: "On the Spectral Bias of Neural Networks", authors: ["Nasim Rahaman"], year: 2019 }),
+    ).toBe("rahaman2019spectral");
+    expect(bibtexKey({ ...adam, authors: ["Lénaïc Chizat"], title: "On Lazy Training", year: 2019 })).toBe(
+      "chizat2019lazy",
+    );
     expect(bibtexKey({ ...adam, authors: [], year: null, title: "The" })).toBe("anonndthe");
   });
 
@@ -39,7 +42,9 @@ describe("BibTeX", () => {
   });
 
   it("uses article for journals and misc for arXiv or unknown venues", () => {
-    expect(parseBibtexEntry(toBibtex({ ...adam, venue: "Journal of Machine Learning Research" })).fields.journal).toBe("Journal of Machine Learning Research");
+    expect(parseBibtexEntry(toBibtex({ ...adam, venue: "Journal of Machine Learning Research" })).fields.journal).toBe(
+      "Journal of Machine Learning Research",
+    );
     expect(parseBibtexEntry(toBibtex({ ...adam, venue: "arXiv" })).type).toBe("misc");
     expect(parseBibtexEntry(toBibtex({ ...adam, venue: null, year: null })).fields).not.toHaveProperty("year");
   });
@@ -47,7 +52,9 @@ describe("BibTeX", () => {
   it("escapes LaTeX specials and drops stray braces so the entry stays well-formed", () => {
     const nasty = { ...adam, title: "Fast {Nets} & 100% of $\\mathcal{X}$_y #1 ~ ^}", authors: ["A. {B}"] };
     const entry = parseBibtexEntry(toBibtex(nasty));
-    expect(entry.fields.title).toBe("Fast Nets \\& 100\\% of \\$\\textbackslash{}mathcalX\\$\\_y \\#1 \\textasciitilde{} \\textasciicircum{}");
+    expect(entry.fields.title).toBe(
+      "Fast Nets \\& 100\\% of \\$\\textbackslash{}mathcalX\\$\\_y \\#1 \\textasciitilde{} \\textasciicircum{}",
+    );
     expect(entry.fields.author).toBe("B, A.");
   });
 
@@ -67,7 +74,12 @@ describe("BibTeX", () => {
     const papers = readFileSync(miniCorpusPath(), "utf8")
       .trim()
       .split("\n")
-      .map((line) => ({ ...(JSON.parse(line) as Omit<Paper, "source" | "score" | "citations">), citations: null, source: "offline", score: 0 }));
+      .map((line) => ({
+        ...(JSON.parse(line) as Omit<Paper, "source" | "score" | "citations">),
+        citations: null,
+        source: "offline",
+        score: 0,
+      }));
     expect(new Set(papers.map(bibtexKey)).size).toBe(papers.length);
     const { bibtex } = toBibliography(papers);
     const entries = bibtex.trim().split("\n\n");

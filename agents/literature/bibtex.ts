@@ -5,10 +5,37 @@
  */
 import type { Paper } from "./types.ts";
 
-const TITLE_SKIP = new Set(["a", "an", "the", "on", "of", "in", "for", "to", "and", "towards", "toward", "with", "from", "via", "is", "are", "do", "does", "can", "what", "how", "when", "why"]);
+const TITLE_SKIP = new Set([
+  "a",
+  "an",
+  "the",
+  "on",
+  "of",
+  "in",
+  "for",
+  "to",
+  "and",
+  "towards",
+  "toward",
+  "with",
+  "from",
+  "via",
+  "is",
+  "are",
+  "do",
+  "does",
+  "can",
+  "what",
+  "how",
+  "when",
+  "why",
+]);
 
 function ascii(text: string): string {
-  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
 }
 
 /** "Diederik P. Kingma" -> "Kingma"; "Kingma, Diederik P." -> "Kingma". */
@@ -24,7 +51,9 @@ export function bibtexKey(paper: Pick<Paper, "authors" | "year" | "title">): str
   const first = paper.authors[0];
   const who = (first ? ascii(surname(first)).replace(/[^a-z]/g, "") : "") || "anon";
   const when = paper.year === null ? "nd" : String(paper.year);
-  const words = ascii(paper.title).split(/[^a-z0-9]+/).filter((w) => w.length > 0);
+  const words = ascii(paper.title)
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
   const word = words.find((w) => !TITLE_SKIP.has(w) && /[a-z]/.test(w)) ?? words[0] ?? "untitled";
   return `${who}${when}${word.replace(/[^a-z0-9]/g, "")}`;
 }
@@ -61,7 +90,12 @@ type EntryType = "article" | "inproceedings" | "misc";
 
 function entryType(venue: string | null): EntryType {
   if (!venue || /arxiv|preprint|corr\b/i.test(venue)) return "misc";
-  if (/journal|transactions|letters|review|nature|science|jmlr|tmlr|neural networks|mathematics|proceedings of the national/i.test(venue)) return "article";
+  if (
+    /journal|transactions|letters|review|nature|science|jmlr|tmlr|neural networks|mathematics|proceedings of the national/i.test(
+      venue,
+    )
+  )
+    return "article";
   return "inproceedings";
 }
 

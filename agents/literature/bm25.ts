@@ -23,7 +23,9 @@ const STOP_WORDS = new Set(
  */
 export function tokenize(text: string): string[] {
   // NFKD + accent stripping only when needed: most text is ASCII and this runs over every abstract.
-  const plain = (/[^\x00-\x7f]/.test(text) ? text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "") : text).toLowerCase();
+  const plain = (
+    /[^\x00-\x7f]/.test(text) ? text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "") : text
+  ).toLowerCase();
   const tokens: string[] = [];
   for (const raw of plain.split(/[^a-z0-9]+/)) {
     if (raw.length < 2 || STOP_WORDS.has(raw)) continue;
@@ -132,7 +134,11 @@ export function createBm25Builder(options: Bm25Options = {}): Bm25Builder {
       const tfs = postTfs.map((list) => Float32Array.from(list));
       postDocs.length = 0;
       postTfs.length = 0;
-      const stats: Bm25Stats = { documents: n, terms: termIds.size, postings: docs.reduce((sum, list) => sum + list.length, 0) };
+      const stats: Bm25Stats = {
+        documents: n,
+        terms: termIds.size,
+        postings: docs.reduce((sum, list) => sum + list.length, 0),
+      };
       return {
         stats,
         search(query, limit) {

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cacheKey, createSemanticScholarSource, normalizeQuery, withCache, type CacheStore, type LiteratureLogger, type LiteratureSource } from "./index.ts";
+import {
+  cacheKey,
+  createSemanticScholarSource,
+  normalizeQuery,
+  withCache,
+  type CacheStore,
+  type LiteratureLogger,
+  type LiteratureSource,
+} from "./index.ts";
 import { createFakeClock, type FakeClock } from "./testing/fake-clock.ts";
 import { startFixtureServer, type FixtureServer } from "./testing/fixture-server.ts";
 import { readFixture } from "./testing/fixtures.ts";
@@ -52,7 +60,10 @@ describe("cache keys", () => {
   });
 
   it("are valid NATS KV keys whatever the source name and query", () => {
-    for (const key of [cacheKey("chain(semantic-scholar,offline)", "ü * > $ weird/query", 10), cacheKey("semantic-scholar", "adam", 0)]) {
+    for (const key of [
+      cacheKey("chain(semantic-scholar,offline)", "ü * > $ weird/query", 10),
+      cacheKey("semantic-scholar", "adam", 0),
+    ]) {
       expect(key).toMatch(NATS_KV_KEY);
       expect(key.startsWith("lit.")).toBe(true);
     }
@@ -108,10 +119,16 @@ describe("cached source", () => {
     const cached = withCache(s2, store, { logger });
     store.data.set(key, "{not json");
     await cached.search("adam", { limit: 3 });
-    store.data.set(key, JSON.stringify({ v: 1, at: 0, source: "semantic-scholar", query: "something else", limit: 3, papers: [] }));
+    store.data.set(
+      key,
+      JSON.stringify({ v: 1, at: 0, source: "semantic-scholar", query: "something else", limit: 3, papers: [] }),
+    );
     await cached.search("adam", { limit: 3 });
     expect(server.requests).toHaveLength(2);
-    expect(logger.messages).toEqual(["ignoring unreadable literature cache entry", "ignoring unreadable literature cache entry"]);
+    expect(logger.messages).toEqual([
+      "ignoring unreadable literature cache entry",
+      "ignoring unreadable literature cache entry",
+    ]);
     expect(JSON.parse(store.data.get(key)!)).toMatchObject({ v: 1, query: "adam", papers: expect.any(Array) });
   });
 
@@ -127,12 +144,17 @@ describe("cached source", () => {
     };
     const papers = await withCache(s2, broken, { logger }).search("adam", { limit: 3 });
     expect(papers).toHaveLength(3);
-    expect(logger.messages).toEqual(["literature cache read failed; asking the source", "literature cache write failed; the answer is still returned"]);
+    expect(logger.messages).toEqual([
+      "literature cache read failed; asking the source",
+      "literature cache write failed; the answer is still returned",
+    ]);
   });
 
   it("honours an aborted signal before touching the store", async () => {
     const store = memoryStore();
-    await expect(withCache(s2, store).search("adam", { limit: 3, signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "LITERATURE_ABORTED" });
+    await expect(withCache(s2, store).search("adam", { limit: 3, signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: "LITERATURE_ABORTED",
+    });
     expect(store.gets).toBe(0);
   });
 });

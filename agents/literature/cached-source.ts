@@ -54,7 +54,8 @@ function readEntry(text: string, query: string): CacheEntry | string {
     return `not JSON (${(error as Error).message})`;
   }
   const entry = value as Partial<CacheEntry> | null;
-  if (entry?.v !== 1 || !Array.isArray(entry.papers) || typeof entry.at !== "number") return "not a version-1 cache entry";
+  if (entry?.v !== 1 || !Array.isArray(entry.papers) || typeof entry.at !== "number")
+    return "not a version-1 cache entry";
   // A hash collision (or a hand-edited bucket) must not answer a different query.
   if (entry.query !== normalizeQuery(query)) return "entry belongs to another query";
   return entry as CacheEntry;
@@ -79,18 +80,30 @@ export function withCache(source: LiteratureSource, store: CacheStore, options: 
       }
       if (cached !== null) {
         const entry = readEntry(cached, query);
-        const fresh = typeof entry !== "string" && (options.maxAgeMs === undefined || clock.now() - entry.at <= options.maxAgeMs);
+        const fresh =
+          typeof entry !== "string" && (options.maxAgeMs === undefined || clock.now() - entry.at <= options.maxAgeMs);
         if (typeof entry !== "string" && fresh) return entry.papers;
-        if (typeof entry === "string") logger?.warn({ source: source.name, key, reason: entry }, "ignoring unreadable literature cache entry");
+        if (typeof entry === "string")
+          logger?.warn({ source: source.name, key, reason: entry }, "ignoring unreadable literature cache entry");
       }
       if (opts.signal?.aborted) throw abortedError(opts.signal, source.name);
       const papers = await source.search(query, opts);
       if (papers.length > 0 || options.cacheEmpty) {
-        const entry: CacheEntry = { v: 1, at: clock.now(), source: source.name, query: normalizeQuery(query), limit: opts.limit, papers };
+        const entry: CacheEntry = {
+          v: 1,
+          at: clock.now(),
+          source: source.name,
+          query: normalizeQuery(query),
+          limit: opts.limit,
+          papers,
+        };
         try {
           await store.put(key, JSON.stringify(entry));
         } catch (error) {
-          logger?.warn({ source: source.name, key, err: error }, "literature cache write failed; the answer is still returned");
+          logger?.warn(
+            { source: source.name, key, err: error },
+            "literature cache write failed; the answer is still returned",
+          );
         }
       }
       return papers;

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createLiteratureSource, literatureSourceKinds, miniCorpusPath, type FallbackChain, type LiteratureSourceSpec } from "./index.ts";
+import {
+  createLiteratureSource,
+  literatureSourceKinds,
+  miniCorpusPath,
+  type FallbackChain,
+  type LiteratureSourceSpec,
+} from "./index.ts";
 import { createFakeClock } from "./testing/fake-clock.ts";
 import { startFixtureServer, type FixtureServer } from "./testing/fixture-server.ts";
 import { fixturePath, readFixture } from "./testing/fixtures.ts";
@@ -60,12 +66,21 @@ describe("createLiteratureSource", () => {
 
   it("refuses an unknown kind, naming the known ones", () => {
     const bad = { kind: "google-scholar" } as unknown as LiteratureSourceSpec;
-    expect(() => createLiteratureSource(bad)).toThrow(expect.objectContaining({ code: "LITERATURE_BAD_CONFIG", message: expect.stringContaining(literatureSourceKinds.join(", ")) }));
+    expect(() => createLiteratureSource(bad)).toThrow(
+      expect.objectContaining({
+        code: "LITERATURE_BAD_CONFIG",
+        message: expect.stringContaining(literatureSourceKinds.join(", ")),
+      }),
+    );
   });
 
   it("refuses an empty list and two sources with one name", () => {
     expect(() => createLiteratureSource([])).toThrow(expect.objectContaining({ code: "LITERATURE_BAD_CONFIG" }));
-    expect(() => createLiteratureSource([{ kind: "offline" }, { kind: "offline" }])).toThrow(expect.objectContaining({ code: "LITERATURE_BAD_CONFIG", message: expect.stringContaining('"offline"') }));
-    expect(createLiteratureSource([{ kind: "offline" }, { kind: "offline", name: "offline-shared" }]).sources).toHaveLength(2);
+    expect(() => createLiteratureSource([{ kind: "offline" }, { kind: "offline" }])).toThrow(
+      expect.objectContaining({ code: "LITERATURE_BAD_CONFIG", message: expect.stringContaining('"offline"') }),
+    );
+    expect(
+      createLiteratureSource([{ kind: "offline" }, { kind: "offline", name: "offline-shared" }]).sources,
+    ).toHaveLength(2);
   });
 });

@@ -28,10 +28,19 @@ export type LiteratureSourceSpec =
   | (HttpSpec & { kind: "semantic-scholar"; apiKey?: string | null })
   | (HttpSpec & { kind: "openalex"; apiKey?: string | null; mailto?: string | null })
   | (HttpSpec & { kind: "arxiv" })
-  | (CommonSpec & { kind: "offline"; /** Default: the bundled mini corpus. */ path?: string; fallbackPath?: string | null });
+  | (CommonSpec & {
+      kind: "offline";
+      /** Default: the bundled mini corpus. */ path?: string;
+      fallbackPath?: string | null;
+    });
 
 export type LiteratureSourceKind = LiteratureSourceSpec["kind"];
-export const literatureSourceKinds: readonly LiteratureSourceKind[] = ["semantic-scholar", "openalex", "arxiv", "offline"];
+export const literatureSourceKinds: readonly LiteratureSourceKind[] = [
+  "semantic-scholar",
+  "openalex",
+  "arxiv",
+  "offline",
+];
 
 /** What the host injects: the same for every source it builds. */
 export interface LiteratureDeps {
@@ -55,7 +64,11 @@ function httpOptions(spec: HttpSpec, deps: LiteratureDeps): HttpSourceOptions & 
     ...(deps.clock && { clock: deps.clock }),
     ...(deps.timeoutSignal && { timeoutSignal: deps.timeoutSignal }),
     ...(logger && {
-      onRetry: ({ attempt, delayMs, error }) => logger.warn({ source: error.source, attempt, delayMs, code: error.code, status: error.status }, "retrying literature request"),
+      onRetry: ({ attempt, delayMs, error }) =>
+        logger.warn(
+          { source: error.source, attempt, delayMs, code: error.code, status: error.status },
+          "retrying literature request",
+        ),
     }),
   };
 }
@@ -65,7 +78,11 @@ function createOne(spec: LiteratureSourceSpec, deps: LiteratureDeps): Literature
     case "semantic-scholar":
       return createSemanticScholarSource({ ...httpOptions(spec, deps), apiKey: spec.apiKey ?? null });
     case "openalex":
-      return createOpenAlexSource({ ...httpOptions(spec, deps), apiKey: spec.apiKey ?? null, mailto: spec.mailto ?? null });
+      return createOpenAlexSource({
+        ...httpOptions(spec, deps),
+        apiKey: spec.apiKey ?? null,
+        mailto: spec.mailto ?? null,
+      });
     case "arxiv":
       return createArxivSource(httpOptions(spec, deps));
     case "offline":
@@ -76,7 +93,10 @@ function createOne(spec: LiteratureSourceSpec, deps: LiteratureDeps): Literature
       });
     default: {
       const kind = (spec as { kind?: unknown }).kind;
-      throw new LiteratureError("LITERATURE_BAD_CONFIG", `unknown literature source kind ${JSON.stringify(kind)}; known kinds: ${literatureSourceKinds.join(", ")}`);
+      throw new LiteratureError(
+        "LITERATURE_BAD_CONFIG",
+        `unknown literature source kind ${JSON.stringify(kind)}; known kinds: ${literatureSourceKinds.join(", ")}`,
+      );
     }
   }
 }
@@ -84,17 +104,30 @@ function createOne(spec: LiteratureSourceSpec, deps: LiteratureDeps): Literature
 /** One source from one spec; a fallback chain (in list order) from a list. */
 export function createLiteratureSource(spec: LiteratureSourceSpec, deps?: LiteratureDeps): LiteratureSource;
 export function createLiteratureSource(specs: readonly LiteratureSourceSpec[], deps?: LiteratureDeps): FallbackChain;
-export function createLiteratureSource(spec: LiteratureSourceSpec | readonly LiteratureSourceSpec[], deps: LiteratureDeps = {}): LiteratureSource {
+export function createLiteratureSource(
+  spec: LiteratureSourceSpec | readonly LiteratureSourceSpec[],
+  deps: LiteratureDeps = {},
+): LiteratureSource {
   if (!isSpecList(spec)) return createOne(spec, deps);
-  if (spec.length === 0) throw new LiteratureError("LITERATURE_BAD_CONFIG", "a literature source list needs at least one source");
+  if (spec.length === 0)
+    throw new LiteratureError("LITERATURE_BAD_CONFIG", "a literature source list needs at least one source");
   const sources = spec.map((one) => createOne(one, deps));
   const names = sources.map((s) => s.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   // Two sources with one name would be indistinguishable in reports and would share cache keys.
-  if (duplicate) throw new LiteratureError("LITERATURE_BAD_CONFIG", `two literature sources are named "${duplicate}"; give one a distinct name`);
-  return createFallbackChain(sources, { ...(deps.logger && { logger: deps.logger }), ...(deps.chainName && { name: deps.chainName }) });
+  if (duplicate)
+    throw new LiteratureError(
+      "LITERATURE_BAD_CONFIG",
+      `two literature sources are named "${duplicate}"; give one a distinct name`,
+    );
+  return createFallbackChain(sources, {
+    ...(deps.logger && { logger: deps.logger }),
+    ...(deps.chainName && { name: deps.chainName }),
+  });
 }
 
-function isSpecList(spec: LiteratureSourceSpec | readonly LiteratureSourceSpec[]): spec is readonly LiteratureSourceSpec[] {
+function isSpecList(
+  spec: LiteratureSourceSpec | readonly LiteratureSourceSpec[],
+): spec is readonly LiteratureSourceSpec[] {
   return Array.isArray(spec);
 }

@@ -78,7 +78,10 @@ export function isLiteratureError(error: unknown, code?: LiteratureErrorCode): e
 }
 
 export function abortedError(signal: AbortSignal, source?: string): LiteratureError {
-  return new LiteratureError("LITERATURE_ABORTED", "literature search aborted", { cause: signal.reason, ...(source && { source }) });
+  return new LiteratureError("LITERATURE_ABORTED", "literature search aborted", {
+    cause: signal.reason,
+    ...(source && { source }),
+  });
 }
 
 /** Shared by every source, so a bad limit fails the same way everywhere (and before any request is made). */

@@ -14,7 +14,17 @@ import { createFakeClock } from "./testing/fake-clock.ts";
 import { startFixtureServer, type FixtureServer } from "./testing/fixture-server.ts";
 import { fixturePath, readFixture } from "./testing/fixtures.ts";
 
-const paper = (source: string): Paper => ({ id: `${source}-1`, title: "A paper", abstract: "", authors: ["A. Author"], venue: null, year: 2020, citations: null, source, score: 1 });
+const paper = (source: string): Paper => ({
+  id: `${source}-1`,
+  title: "A paper",
+  abstract: "",
+  authors: ["A. Author"],
+  venue: null,
+  year: 2020,
+  citations: null,
+  source,
+  score: 1,
+});
 
 /** A scripted source that counts its calls. */
 function scripted(name: string, behaviour: () => Promise<Paper[]>): LiteratureSource & { calls: number } {
@@ -51,14 +61,21 @@ describe("fallback chain", () => {
     const second = answers("second");
     const chain = createFallbackChain([first, second]);
     const report = await chain.searchWithReport("q", { limit: 5 });
-    expect(report).toEqual({ papers: [paper("first")], answeredBy: "first", attempts: [{ source: "first", outcome: "answered" }] });
+    expect(report).toEqual({
+      papers: [paper("first")],
+      answeredBy: "first",
+      attempts: [{ source: "first", outcome: "answered" }],
+    });
     expect(second.calls).toBe(0);
     expect(chain.name).toBe("chain(first,second)");
   });
 
   it("moves on past a retryable failure and an empty answer, recording and logging each", async () => {
     const logger = memoryLogger();
-    const chain = createFallbackChain([failing("s2", "LITERATURE_RATE_LIMITED", true), empty("arxiv"), answers("offline")], { logger });
+    const chain = createFallbackChain(
+      [failing("s2", "LITERATURE_RATE_LIMITED", true), empty("arxiv"), answers("offline")],
+      { logger },
+    );
     const report = await chain.searchWithReport("q", { limit: 5 });
     expect(report.answeredBy).toBe("offline");
     expect(report.attempts.map((a) => [a.source, a.outcome, a.error?.code])).toEqual([
@@ -66,7 +83,13 @@ describe("fallback chain", () => {
       ["arxiv", "empty", undefined],
       ["offline", "answered", undefined],
     ]);
-    expect(logger.lines.map((l) => [l.level, (l.details as { source?: string; answeredBy?: string }).source ?? (l.details as { answeredBy?: string }).answeredBy])).toEqual([
+    expect(
+      logger.lines.map((l) => [
+        l.level,
+        (l.details as { source?: string; answeredBy?: string }).source ??
+          (l.details as { answeredBy?: string }).answeredBy,
+      ]),
+    ).toEqual([
       ["warn", "s2"],
       ["info", "offline"],
     ]);
@@ -97,8 +120,14 @@ describe("fallback chain", () => {
   });
 
   it("says a retry cannot help when no source's failure was retryable", async () => {
-    const chain = createFallbackChain([failing("a", "LITERATURE_REJECTED", false), failing("b", "LITERATURE_CORPUS_MISSING", false)]);
-    await expect(chain.search("q", { limit: 5 })).rejects.toMatchObject({ code: "LITERATURE_UNAVAILABLE", retryable: false });
+    const chain = createFallbackChain([
+      failing("a", "LITERATURE_REJECTED", false),
+      failing("b", "LITERATURE_CORPUS_MISSING", false),
+    ]);
+    await expect(chain.search("q", { limit: 5 })).rejects.toMatchObject({
+      code: "LITERATURE_UNAVAILABLE",
+      retryable: false,
+    });
   });
 
   it("returns no papers, not an error, when the sources that answered found nothing", async () => {
@@ -114,7 +143,9 @@ describe("fallback chain", () => {
     });
     const next = answers("second");
     const chain = createFallbackChain([aborting, next]);
-    await expect(chain.search("q", { limit: 5, signal: controller.signal })).rejects.toMatchObject({ code: "LITERATURE_ABORTED" });
+    await expect(chain.search("q", { limit: 5, signal: controller.signal })).rejects.toMatchObject({
+      code: "LITERATURE_ABORTED",
+    });
     await expect(chain.search("q", { limit: -1 })).rejects.toMatchObject({ code: "LITERATURE_BAD_REQUEST" });
     expect(next.calls).toBe(0);
   });
@@ -137,7 +168,11 @@ describe("fallback chain over real HTTP sources", () => {
   });
 
   it("falls back from a rate-limited Semantic Scholar to OpenAlex, then to the offline corpus when OpenAlex is down", async () => {
-    s2 = await startFixtureServer({ status: 429, headers: { "retry-after": "600" }, body: '{"message":"Too Many Requests"}' });
+    s2 = await startFixtureServer({
+      status: 429,
+      headers: { "retry-after": "600" },
+      body: '{"message":"Too Many Requests"}',
+    });
     openalex = await startFixtureServer({ body: readFixture("openalex-works.json") });
     const clock = createFakeClock();
     const chain = createFallbackChain([
@@ -148,12 +183,20 @@ describe("fallback chain over real HTTP sources", () => {
     const first = await chain.searchWithReport("adam optimization", { limit: 3 });
     expect(first.answeredBy).toBe("openalex");
     expect(first.papers.every((p) => p.source === "openalex")).toBe(true);
-    expect(first.attempts[0]).toMatchObject({ source: "semantic-scholar", outcome: "failed", error: { code: "LITERATURE_RATE_LIMITED", retryAfterMs: 600_000 } });
+    expect(first.attempts[0]).toMatchObject({
+      source: "semantic-scholar",
+      outcome: "failed",
+      error: { code: "LITERATURE_RATE_LIMITED", retryAfterMs: 600_000 },
+    });
     expect(clock.sleeps).toEqual([]); // a 10-minute Retry-After is not waited out: the chain moves on instead
 
     openalex.setDefault({ status: 503, body: '{"error":"Service Unavailable"}' });
     const second = await chain.searchWithReport("adam optimization", { limit: 3 });
     expect(second.answeredBy).toBe("offline");
-    expect(second.attempts.map((a) => a.error?.code ?? a.outcome)).toEqual(["LITERATURE_RATE_LIMITED", "LITERATURE_SERVER_ERROR", "answered"]);
+    expect(second.attempts.map((a) => a.error?.code ?? a.outcome)).toEqual([
+      "LITERATURE_RATE_LIMITED",
+      "LITERATURE_SERVER_ERROR",
+      "answered",
+    ]);
   });
 });

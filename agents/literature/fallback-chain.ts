@@ -45,8 +45,12 @@ function asLiteratureError(error: unknown, source: string): LiteratureError {
   return new LiteratureError("LITERATURE_SOURCE_FAILED", `${source}: ${message}`, { cause: error, source });
 }
 
-export function createFallbackChain(sources: readonly LiteratureSource[], options: FallbackChainOptions = {}): FallbackChain {
-  if (sources.length === 0) throw new LiteratureError("LITERATURE_BAD_CONFIG", "a fallback chain needs at least one source");
+export function createFallbackChain(
+  sources: readonly LiteratureSource[],
+  options: FallbackChainOptions = {},
+): FallbackChain {
+  if (sources.length === 0)
+    throw new LiteratureError("LITERATURE_BAD_CONFIG", "a fallback chain needs at least one source");
   const chainSources = [...sources];
   const name = options.name ?? `chain(${chainSources.map((s) => s.name).join(",")})`;
   const { logger } = options;
@@ -63,7 +67,10 @@ export function createFallbackChain(sources: readonly LiteratureSource[], option
         const error = asLiteratureError(thrown, source.name);
         if (stopsTheChain(error) || opts.signal?.aborted) throw error;
         attempts.push({ source: source.name, outcome: "failed", error });
-        logger?.warn({ chain: name, source: source.name, code: error.code, retryable: error.retryable, err: error }, "literature source failed; trying the next one");
+        logger?.warn(
+          { chain: name, source: source.name, code: error.code, retryable: error.retryable, err: error },
+          "literature source failed; trying the next one",
+        );
         continue;
       }
       if (papers.length === 0 && opts.limit > 0) {
@@ -71,7 +78,11 @@ export function createFallbackChain(sources: readonly LiteratureSource[], option
         continue;
       }
       attempts.push({ source: source.name, outcome: "answered" });
-      if (attempts.length > 1) logger?.info({ chain: name, answeredBy: source.name, attempts: attempts.map((a) => `${a.source}:${a.outcome}`) }, "literature answered by a fallback source");
+      if (attempts.length > 1)
+        logger?.info(
+          { chain: name, answeredBy: source.name, attempts: attempts.map((a) => `${a.source}:${a.outcome}`) },
+          "literature answered by a fallback source",
+        );
       return { papers, answeredBy: source.name, attempts };
     }
     const failures: SourceFailure[] = attempts.flatMap((a) => (a.error ? [{ source: a.source, error: a.error }] : []));
@@ -82,7 +93,10 @@ export function createFallbackChain(sources: readonly LiteratureSource[], option
         // Worth retrying later if any source's failure was transient.
         retryable: failures.some((f) => f.error.retryable),
         failures,
-        cause: new AggregateError(failures.map((f) => f.error), "literature source failures"),
+        cause: new AggregateError(
+          failures.map((f) => f.error),
+          "literature source failures",
+        ),
       });
     }
     // At least one source answered, with nothing: that is an answer, not an outage.

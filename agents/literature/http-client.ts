@@ -52,7 +52,13 @@ export interface HttpClientOptions extends HttpSourceOptions {
   describeError?: (body: string) => string | null;
 }
 
-const DEFAULTS = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 16_000, maxRetryAfterMs: 60_000, timeoutMs: 30_000 } as const;
+const DEFAULTS = {
+  maxRetries: 3,
+  baseDelayMs: 1000,
+  maxDelayMs: 16_000,
+  maxRetryAfterMs: 60_000,
+  timeoutMs: 30_000,
+} as const;
 /** Query parameters that carry secrets; blanked in every message. */
 const SECRET_PARAMS = ["api_key", "apikey", "key", "token"];
 
@@ -91,7 +97,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeoutSignal = options.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
   const random = options.retry?.random ?? Math.random;
 
-  async function attempt(url: URL, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<string | LiteratureError> {
+  async function attempt(
+    url: URL,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<string | LiteratureError> {
     const timeout = timeoutSignal(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const where = redactUrl(url);
@@ -104,10 +114,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // The caller's abort wins over a timeout that fired at the same moment: the caller asked to stop.
       if (signal?.aborted) throw abortedError(signal, name);
       if (timeout.aborted) {
-        return new LiteratureError("LITERATURE_TIMEOUT", `${name}: no answer from ${where} within ${timeoutMs} ms`, { cause: error, retryable: true, source: name });
+        return new LiteratureError("LITERATURE_TIMEOUT", `${name}: no answer from ${where} within ${timeoutMs} ms`, {
+          cause: error,
+          retryable: true,
+          source: name,
+        });
       }
-      const reason = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
-      return new LiteratureError("LITERATURE_NETWORK", `${name}: request to ${where} failed: ${reason}`, { cause: error, retryable: true, source: name });
+      const reason =
+        (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
+      return new LiteratureError("LITERATURE_NETWORK", `${name}: request to ${where} failed: ${reason}`, {
+        cause: error,
+        retryable: true,
+        source: name,
+      });
     }
     const { status } = response;
     if (status >= 200 && status < 300) return body;
@@ -116,7 +135,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const common = { source: name, status, ...(retryAfterMs !== undefined && { retryAfterMs }) };
     const message = `${name}: HTTP ${status} from ${where}${detail ? `: ${detail}` : ""}`;
     if (status === 429) return new LiteratureError("LITERATURE_RATE_LIMITED", message, { ...common, retryable: true });
-    if (status >= 500 || status === 408) return new LiteratureError("LITERATURE_SERVER_ERROR", message, { ...common, retryable: true });
+    if (status >= 500 || status === 408)
+      return new LiteratureError("LITERATURE_SERVER_ERROR", message, { ...common, retryable: true });
     return new LiteratureError("LITERATURE_REJECTED", message, { ...common, retryable: false });
   }
 
@@ -138,7 +158,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const outcome = await attempt(url, init.headers ?? {}, signal);
         if (typeof outcome === "string") return outcome;
         // A timed-out attempt already cost a full timeout; the caller (or a fallback chain) decides what next.
-        if (!outcome.retryable || outcome.code === "LITERATURE_TIMEOUT" || attemptIndex >= retry.maxRetries) throw outcome;
+        if (!outcome.retryable || outcome.code === "LITERATURE_TIMEOUT" || attemptIndex >= retry.maxRetries)
+          throw outcome;
         const delayMs = delayFor(attemptIndex, outcome);
         if (delayMs === null) throw outcome;
         options.onRetry?.({ attempt: attemptIndex + 1, delayMs, error: outcome });
@@ -158,7 +179,10 @@ export function parseJsonBody(body: string, source: string): unknown {
   try {
     return JSON.parse(body) as unknown;
   } catch (error) {
-    throw new LiteratureError("LITERATURE_BAD_RESPONSE", `${source}: answer is not JSON: ${(error as Error).message}`, { cause: error, source });
+    throw new LiteratureError("LITERATURE_BAD_RESPONSE", `${source}: answer is not JSON: ${(error as Error).message}`, {
+      cause: error,
+      source,
+    });
   }
 }
 
@@ -166,7 +190,9 @@ export function parseJsonBody(body: string, source: string): unknown {
 export function describeJsonError(body: string): string | null {
   try {
     const parsed = JSON.parse(body) as Record<string, unknown>;
-    const parts = [parsed.error, parsed.message].filter((part): part is string => typeof part === "string" && part !== "");
+    const parts = [parsed.error, parsed.message].filter(
+      (part): part is string => typeof part === "string" && part !== "",
+    );
     return parts.length > 0 ? parts.join(": ") : null;
   } catch {
     return null; // not JSON: the caller shows the raw (trimmed) body instead

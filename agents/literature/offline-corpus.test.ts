@@ -54,7 +54,10 @@ describe("offline corpus", () => {
 
   it("fails with LITERATURE_CORPUS_MISSING when no fallback is allowed", async () => {
     const corpus = createOfflineCorpus({ path: join(scratch, "nope.jsonl"), fallbackPath: null });
-    await expect(corpus.search("x", { limit: 1 })).rejects.toMatchObject({ code: "LITERATURE_CORPUS_MISSING", retryable: false });
+    await expect(corpus.search("x", { limit: 1 })).rejects.toMatchObject({
+      code: "LITERATURE_CORPUS_MISSING",
+      retryable: false,
+    });
   });
 
   it("skips bad lines by default and counts them with their line numbers", async () => {
@@ -68,14 +71,26 @@ describe("offline corpus", () => {
     ]);
     const corpus = createOfflineCorpus({ path, fallbackPath: null });
     const stats = await corpus.load();
-    expect(stats).toMatchObject({ documents: 2, skippedLines: 2, skippedLineNumbers: [2, 4], duplicateIds: 1, usedFallback: false });
+    expect(stats).toMatchObject({
+      documents: 2,
+      skippedLines: 2,
+      skippedLineNumbers: [2, 4],
+      duplicateIds: 1,
+      usedFallback: false,
+    });
     const [decay] = await corpus.search("weight decay", { limit: 1 });
     expect(decay).toMatchObject({ id: "c", citations: null }); // -1 means unknown
   });
 
   it("names the line of the first bad record in strict mode", async () => {
-    const path = await jsonl("strict.jsonl", [record("a", "Fine"), record("b", "Fine too"), JSON.stringify({ id: "c", title: "x", year: "2020" })]);
-    const error = await createOfflineCorpus({ path, badLines: "throw" }).load().catch((e: unknown) => e);
+    const path = await jsonl("strict.jsonl", [
+      record("a", "Fine"),
+      record("b", "Fine too"),
+      JSON.stringify({ id: "c", title: "x", year: "2020" }),
+    ]);
+    const error = await createOfflineCorpus({ path, badLines: "throw" })
+      .load()
+      .catch((e: unknown) => e);
     expect(isLiteratureError(error, "LITERATURE_BAD_LINE")).toBe(true);
     expect(error).toMatchObject({ line: 3, message: expect.stringContaining("line 3: year") });
   });
@@ -83,7 +98,10 @@ describe("offline corpus", () => {
   it("loads and indexes once, even for concurrent first searches", async () => {
     const corpus = createOfflineCorpus({ path: miniCorpusPath() });
     expect(corpus.stats()).toBeNull();
-    const [a, b] = await Promise.all([corpus.search("initialization", { limit: 2 }), corpus.search("momentum", { limit: 2 })]);
+    const [a, b] = await Promise.all([
+      corpus.search("initialization", { limit: 2 }),
+      corpus.search("momentum", { limit: 2 }),
+    ]);
     expect(a.length + b.length).toBe(4);
     const first = corpus.stats();
     await corpus.search("dropout", { limit: 1 });
@@ -101,14 +119,17 @@ describe("offline corpus", () => {
 
   it("rejects with LITERATURE_ABORTED when the signal fires, and refuses a bad limit", async () => {
     const corpus = createOfflineCorpus({ path: miniCorpusPath() });
-    await expect(corpus.search("adam", { limit: 1, signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "LITERATURE_ABORTED" });
+    await expect(corpus.search("adam", { limit: 1, signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: "LITERATURE_ABORTED",
+    });
     await expect(corpus.search("adam", { limit: -1 })).rejects.toMatchObject({ code: "LITERATURE_BAD_REQUEST" });
     await expect(corpus.search("adam", { limit: 0 })).resolves.toEqual([]);
     expect(await corpus.search("the of and", { limit: 5 })).toEqual([]);
   });
 });
 
-if (!existsSync(SHARED_CORPUS)) console.warn(`\n!!! ${SHARED_CORPUS} is absent: the shared-corpus tests are SKIPPED.\n`);
+if (!existsSync(SHARED_CORPUS))
+  console.warn(`\n!!! ${SHARED_CORPUS} is absent: the shared-corpus tests are SKIPPED.\n`);
 
 describe.skipIf(!existsSync(SHARED_CORPUS))("offline corpus on the shared 31,800-paper file", () => {
   it("loads, indexes and finds well-known papers", async () => {
@@ -119,9 +140,13 @@ describe.skipIf(!existsSync(SHARED_CORPUS))("offline corpus on the shared 31,800
     const started = performance.now();
     const hits = await corpus.search("gradient descent edge of stability sharpness", { limit: 10 });
     const searchMs = performance.now() - started;
-    console.info(`shared corpus: ${stats.documents} papers, load ${stats.loadMs} ms, index ${stats.indexMs} ms, search ${searchMs.toFixed(1)} ms`);
+    console.info(
+      `shared corpus: ${stats.documents} papers, load ${stats.loadMs} ms, index ${stats.indexMs} ms, search ${searchMs.toFixed(1)} ms`,
+    );
     expect(hits).toHaveLength(10);
-    expect(hits.map((p) => p.title)).toContain("Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability");
+    expect(hits.map((p) => p.title)).toContain(
+      "Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability",
+    );
     expect(hits[0]!.score).toBeGreaterThanOrEqual(hits[9]!.score);
     expect(searchMs).toBeLessThan(1000);
   });

@@ -115,18 +115,30 @@ async function loadCorpus(path: string, fallbackPath: string | null, options: Of
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
     if (!missing) {
-      throw new LiteratureError("LITERATURE_CORPUS_UNREADABLE", `corpus ${path} cannot be read: ${(error as Error).message}`, { cause: error });
+      throw new LiteratureError(
+        "LITERATURE_CORPUS_UNREADABLE",
+        `corpus ${path} cannot be read: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     if (fallbackPath === null) {
-      throw new LiteratureError("LITERATURE_CORPUS_MISSING", `corpus ${path} does not exist and no fallback corpus is allowed`, { cause: error });
+      throw new LiteratureError(
+        "LITERATURE_CORPUS_MISSING",
+        `corpus ${path} does not exist and no fallback corpus is allowed`,
+        { cause: error },
+      );
     }
     usedPath = fallbackPath;
     try {
       text = await readFile(fallbackPath, "utf8");
     } catch (fallbackError) {
-      throw new LiteratureError("LITERATURE_CORPUS_MISSING", `corpus ${path} does not exist, nor does the fallback ${fallbackPath}`, {
-        cause: fallbackError,
-      });
+      throw new LiteratureError(
+        "LITERATURE_CORPUS_MISSING",
+        `corpus ${path} does not exist, nor does the fallback ${fallbackPath}`,
+        {
+          cause: fallbackError,
+        },
+      );
     }
   }
 
@@ -137,7 +149,7 @@ async function loadCorpus(path: string, fallbackPath: string | null, options: Of
   let duplicateIds = 0;
   // Walk the text line by line rather than split() it, so 31,800 line copies never exist at once.
   let lineNumber = 0;
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const newline = text.indexOf("\n", start);
     const end = newline === -1 ? text.length : newline;
     const line = text.slice(start, end).trim();
@@ -153,7 +165,9 @@ async function loadCorpus(path: string, fallbackPath: string | null, options: Of
     }
     if (typeof record === "string") {
       if (options.badLines === "throw") {
-        throw new LiteratureError("LITERATURE_BAD_LINE", `${usedPath} line ${lineNumber}: ${record}`, { line: lineNumber });
+        throw new LiteratureError("LITERATURE_BAD_LINE", `${usedPath} line ${lineNumber}: ${record}`, {
+          line: lineNumber,
+        });
       }
       skippedLines += 1;
       if (skippedLineNumbers.length < MAX_SKIPPED_LINE_NUMBERS) skippedLineNumbers.push(lineNumber);

@@ -13,7 +13,12 @@ afterEach(async () => {
 });
 
 function source(options: Partial<OpenAlexOptions> = {}) {
-  return createOpenAlexSource({ baseUrl: server.baseUrl, clock: createFakeClock(), retry: { random: () => 0 }, ...options });
+  return createOpenAlexSource({
+    baseUrl: server.baseUrl,
+    clock: createFakeClock(),
+    retry: { random: () => 0 },
+    ...options,
+  });
 }
 
 function works(...results: object[]): { body: string } {
@@ -22,7 +27,9 @@ function works(...results: object[]): { body: string } {
 
 describe("OpenAlex abstracts", () => {
   it("rebuilds the text from the inverted index whatever the key order, with repeated words in every place", () => {
-    expect(rebuildAbstract({ nets: [1, 4], Deep: [0], are: [2], "deep.": [5], very: [3] })).toBe("Deep nets are very nets deep.");
+    expect(rebuildAbstract({ nets: [1, 4], Deep: [0], are: [2], "deep.": [5], very: [3] })).toBe(
+      "Deep nets are very nets deep.",
+    );
   });
 
   it("skips gaps and bad positions, and gives an empty text for a missing index", () => {
@@ -57,7 +64,8 @@ describe("OpenAlex source", () => {
     expect(papers[0]).toEqual({
       id: "W1522301498",
       title: "Adam: A Method for Stochastic Optimization",
-      abstract: "We introduce Adam, an algorithm for first-order gradient-based optimization of stochastic objective functions.",
+      abstract:
+        "We introduce Adam, an algorithm for first-order gradient-based optimization of stochastic objective functions.",
       authors: ["Diederik P. Kingma", "Jimmy Ba"],
       venue: "arXiv (Cornell University)",
       year: 2014,
@@ -68,14 +76,21 @@ describe("OpenAlex source", () => {
       arxivId: null,
       url: "https://arxiv.org/abs/1412.6980",
     });
-    expect(papers[1]).toMatchObject({ abstract: "Several recent methods such as Adam fail to converge to the optimum.", doi: null });
+    expect(papers[1]).toMatchObject({
+      abstract: "Several recent methods such as Adam fail to converge to the optimum.",
+      doi: null,
+    });
     expect(papers[2]).toMatchObject({ venue: null, url: "https://openalex.org/W2963674932" }); // no primary_location
   });
 
   it("strips publisher markup from titles, falls back to display_name and raw author names, and skips untitled works", async () => {
     server.setDefault(
       works(
-        { id: "https://openalex.org/W1", title: "Growth of <i>E. coli</i> on CO<sub>2</sub>", authorships: [{ author: null, raw_author_name: "J. Doe" }] },
+        {
+          id: "https://openalex.org/W1",
+          title: "Growth of <i>E. coli</i> on CO<sub>2</sub>",
+          authorships: [{ author: null, raw_author_name: "J. Doe" }],
+        },
         { id: "https://openalex.org/W2", title: null, display_name: "Only a display name" },
         { id: "https://openalex.org/W3", title: null, display_name: null },
       ),
@@ -88,7 +103,10 @@ describe("OpenAlex source", () => {
   });
 
   it("keeps the api key out of error messages", async () => {
-    server.setDefault({ status: 403, body: JSON.stringify({ error: "Invalid api_key", message: "The api_key you provided is not valid." }) });
+    server.setDefault({
+      status: 403,
+      body: JSON.stringify({ error: "Invalid api_key", message: "The api_key you provided is not valid." }),
+    });
     const error = await source({ apiKey: "oa-secret" })
       .search("adam", { limit: 1 })
       .catch((e: unknown) => e);
@@ -99,7 +117,11 @@ describe("OpenAlex source", () => {
   });
 
   it("retries a 429 and then answers", async () => {
-    server.enqueue({ status: 429, headers: { "retry-after": "1" }, body: JSON.stringify({ error: "Rate limit exceeded" }) });
+    server.enqueue({
+      status: 429,
+      headers: { "retry-after": "1" },
+      body: JSON.stringify({ error: "Rate limit exceeded" }),
+    });
     const papers = await source().search("adam", { limit: 2 });
     expect(papers).toHaveLength(2);
     expect(server.requests).toHaveLength(2);
@@ -107,6 +129,9 @@ describe("OpenAlex source", () => {
 
   it("reports an answer without results as LITERATURE_BAD_RESPONSE", async () => {
     server.setDefault({ body: JSON.stringify({ meta: {} }) });
-    await expect(source().search("adam", { limit: 1 })).rejects.toMatchObject({ code: "LITERATURE_BAD_RESPONSE", source: "openalex" });
+    await expect(source().search("adam", { limit: 1 })).rejects.toMatchObject({
+      code: "LITERATURE_BAD_RESPONSE",
+      source: "openalex",
+    });
   });
 });

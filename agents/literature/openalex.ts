@@ -14,7 +14,8 @@ export const OPENALEX_BASE_URL = "https://api.openalex.org";
 const MAX_LIMIT = 200;
 /** Root-level fields we read: `select` keeps each answer small. relevance_score is read when present but not
  * selected, as it exists only on search answers and is not a documented select field. */
-const SELECT = "id,doi,title,display_name,publication_year,cited_by_count,authorships,primary_location,abstract_inverted_index";
+const SELECT =
+  "id,doi,title,display_name,publication_year,cited_by_count,authorships,primary_location,abstract_inverted_index";
 /** An abstract longer than this many words is not an abstract: a guard against a hostile position list. */
 const MAX_ABSTRACT_WORDS = 20_000;
 
@@ -36,10 +37,18 @@ const work = z.object({
   cited_by_count: z.number().nullish(),
   relevance_score: z.number().nullish(),
   authorships: z
-    .array(z.object({ author: z.object({ display_name: z.string().nullish() }).nullish(), raw_author_name: z.string().nullish() }))
+    .array(
+      z.object({
+        author: z.object({ display_name: z.string().nullish() }).nullish(),
+        raw_author_name: z.string().nullish(),
+      }),
+    )
     .nullish(),
   primary_location: z
-    .object({ landing_page_url: z.string().nullish(), source: z.object({ display_name: z.string().nullish() }).nullish() })
+    .object({
+      landing_page_url: z.string().nullish(),
+      source: z.object({ display_name: z.string().nullish() }).nullish(),
+    })
     .nullish(),
   abstract_inverted_index: z.record(z.string(), z.array(z.number())).nullish(),
 });
@@ -64,13 +73,18 @@ export function rebuildAbstract(index: Record<string, number[]> | null | undefin
 
 /** OpenAlex titles keep publishers' inline markup (`<i>E. coli</i>`, `<sub>2</sub>`); a citation wants text. */
 function plainTitle(title: string): string {
-  return title.replace(/<\/?[a-z][a-z0-9]*(\s[^<>]*)?>/gi, "").replace(/\s+/g, " ").trim();
+  return title
+    .replace(/<\/?[a-z][a-z0-9]*(\s[^<>]*)?>/gi, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 export function createOpenAlexSource(options: OpenAlexOptions = {}): LiteratureSource {
   const name = options.name ?? "openalex";
   const baseUrl = options.baseUrl ?? OPENALEX_BASE_URL;
-  const limiter = options.limiter ?? createTokenBucket({ intervalMs: options.intervalMs ?? 100, ...(options.clock && { clock: options.clock }) });
+  const limiter =
+    options.limiter ??
+    createTokenBucket({ intervalMs: options.intervalMs ?? 100, ...(options.clock && { clock: options.clock }) });
   const http = createHttpClient({ ...options, name, limiter, describeError: describeJsonError });
 
   return {
@@ -87,7 +101,11 @@ export function createOpenAlexSource(options: OpenAlexOptions = {}): LiteratureS
       const body = await http.getText(url, { headers: { accept: "application/json" }, signal });
       const parsed = worksAnswer.safeParse(parseJsonBody(body, name));
       if (!parsed.success) {
-        throw new LiteratureError("LITERATURE_BAD_RESPONSE", `${name}: unexpected works answer: ${parsed.error.message.slice(0, 300)}`, { source: name });
+        throw new LiteratureError(
+          "LITERATURE_BAD_RESPONSE",
+          `${name}: unexpected works answer: ${parsed.error.message.slice(0, 300)}`,
+          { source: name },
+        );
       }
       const papers: Paper[] = [];
       for (const item of parsed.data.results) {

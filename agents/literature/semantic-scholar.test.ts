@@ -72,11 +72,30 @@ describe("Semantic Scholar source", () => {
   it("skips untitled papers and turns a missing abstract or author list into empty values", async () => {
     const data = [
       { paperId: "p1", title: null, abstract: "x", authors: [] },
-      { paperId: "p2", title: "Kept", abstract: null, authors: null, venue: null, year: null, citationCount: null, externalIds: null },
+      {
+        paperId: "p2",
+        title: "Kept",
+        abstract: null,
+        authors: null,
+        venue: null,
+        year: null,
+        citationCount: null,
+        externalIds: null,
+      },
     ];
     server.setDefault({ body: JSON.stringify({ total: 2, offset: 0, data }) });
     const papers = await source().search("kept", { limit: 10 });
-    expect(papers).toEqual([expect.objectContaining({ id: "p2", title: "Kept", abstract: "", authors: [], year: null, citations: null, doi: null })]);
+    expect(papers).toEqual([
+      expect.objectContaining({
+        id: "p2",
+        title: "Kept",
+        abstract: "",
+        authors: [],
+        year: null,
+        citations: null,
+        doi: null,
+      }),
+    ]);
   });
 
   it("spaces requests one second apart through its token bucket, even when they are made at once", async () => {
@@ -100,7 +119,11 @@ describe("Semantic Scholar source", () => {
   });
 
   it("accepts Retry-After as an HTTP date", async () => {
-    server.enqueue({ status: 429, headers: { "retry-after": new Date(clock.now() + 5000).toUTCString() }, body: tooMany });
+    server.enqueue({
+      status: 429,
+      headers: { "retry-after": new Date(clock.now() + 5000).toUTCString() },
+      body: tooMany,
+    });
     await source().search("adam", { limit: 1 });
     expect(clock.sleeps).toEqual([5000]);
   });
@@ -109,10 +132,19 @@ describe("Semantic Scholar source", () => {
     server.setDefault({ status: 429, body: tooMany });
     const timed = timedFetch(clock);
     const backoffs: number[] = [];
-    const error = await source({ fetch: timed.fetch, retry: { maxRetries: 3, baseDelayMs: 1000, random: () => 0 }, onRetry: ({ delayMs }) => backoffs.push(delayMs) })
+    const error = await source({
+      fetch: timed.fetch,
+      retry: { maxRetries: 3, baseDelayMs: 1000, random: () => 0 },
+      onRetry: ({ delayMs }) => backoffs.push(delayMs),
+    })
       .search("adam", { limit: 1 })
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "LITERATURE_RATE_LIMITED", retryable: true, status: 429, source: "semantic-scholar" });
+    expect(error).toMatchObject({
+      code: "LITERATURE_RATE_LIMITED",
+      retryable: true,
+      status: 429,
+      source: "semantic-scholar",
+    });
     expect((error as Error).message).toContain("Too Many Requests");
     expect(server.requests).toHaveLength(4);
     expect(backoffs).toEqual([500, 1000, 2000]); // equal jitter with random() = 0: half of each doubling step
@@ -125,7 +157,9 @@ describe("Semantic Scholar source", () => {
     server.setDefault({ status: 503, body: "{}" });
     for (const maxRetries of [undefined, Number.POSITIVE_INFINITY, Number.NaN]) {
       const before = server.requests.length;
-      await expect(source({ retry: { maxRetries } as { maxRetries: number } }).search("adam", { limit: 1 })).rejects.toMatchObject({ code: "LITERATURE_SERVER_ERROR" });
+      await expect(
+        source({ retry: { maxRetries } as { maxRetries: number } }).search("adam", { limit: 1 }),
+      ).rejects.toMatchObject({ code: "LITERATURE_SERVER_ERROR" });
       expect(server.requests.length - before).toBe(4); // the default bound: 1 + 3 retries
     }
   });
@@ -144,7 +178,9 @@ describe("Semantic Scholar source", () => {
         }),
     };
     const controller = new AbortController();
-    const outcome = source({ clock: parked }).search("adam", { limit: 1, signal: controller.signal }).catch((e: unknown) => e);
+    const outcome = source({ clock: parked })
+      .search("adam", { limit: 1, signal: controller.signal })
+      .catch((e: unknown) => e);
     await waitStarted;
     controller.abort();
     expect(await outcome).toMatchObject({ code: "LITERATURE_ABORTED" });
@@ -184,7 +220,11 @@ describe("Semantic Scholar source", () => {
     await server.close();
     server = await startFixtureServer();
     const backoffs: number[] = [];
-    const error = await source({ baseUrl: dead, retry: { maxRetries: 2, random: () => 0 }, onRetry: ({ delayMs }) => backoffs.push(delayMs) })
+    const error = await source({
+      baseUrl: dead,
+      retry: { maxRetries: 2, random: () => 0 },
+      onRetry: ({ delayMs }) => backoffs.push(delayMs),
+    })
       .search("adam", { limit: 1 })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "LITERATURE_NETWORK", retryable: true });

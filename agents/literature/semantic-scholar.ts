@@ -38,7 +38,9 @@ const s2SearchAnswer = z.object({ total: z.number().optional(), data: z.array(s2
 export function createSemanticScholarSource(options: SemanticScholarOptions = {}): LiteratureSource {
   const name = options.name ?? "semantic-scholar";
   const baseUrl = options.baseUrl ?? SEMANTIC_SCHOLAR_BASE_URL;
-  const limiter = options.limiter ?? createTokenBucket({ intervalMs: options.intervalMs ?? 1000, ...(options.clock && { clock: options.clock }) });
+  const limiter =
+    options.limiter ??
+    createTokenBucket({ intervalMs: options.intervalMs ?? 1000, ...(options.clock && { clock: options.clock }) });
   const http = createHttpClient({ ...options, name, limiter, describeError: describeJsonError });
   const headers: Record<string, string> = { accept: "application/json" };
   if (options.apiKey) headers["x-api-key"] = options.apiKey;
@@ -57,7 +59,11 @@ export function createSemanticScholarSource(options: SemanticScholarOptions = {}
       const body = await http.getText(url, { headers, signal });
       const parsed = s2SearchAnswer.safeParse(parseJsonBody(body, name));
       if (!parsed.success) {
-        throw new LiteratureError("LITERATURE_BAD_RESPONSE", `${name}: unexpected search answer: ${parsed.error.message.slice(0, 300)}`, { source: name });
+        throw new LiteratureError(
+          "LITERATURE_BAD_RESPONSE",
+          `${name}: unexpected search answer: ${parsed.error.message.slice(0, 300)}`,
+          { source: name },
+        );
       }
       const papers: Paper[] = [];
       for (const item of parsed.data.data ?? []) {

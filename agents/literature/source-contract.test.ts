@@ -54,17 +54,29 @@ function httpHarness(
   name: string,
   body: string,
   limitParam: string,
-  make: (options: { baseUrl: string; clock: ReturnType<typeof createFakeClock>; retry: { maxRetries: number; random: () => number } }) => LiteratureSource,
+  make: (options: {
+    baseUrl: string;
+    clock: ReturnType<typeof createFakeClock>;
+    retry: { maxRetries: number; random: () => number };
+  }) => LiteratureSource,
 ): Harness {
   return {
     name,
     failure: { code: "LITERATURE_SERVER_ERROR", retryable: true, status: 500 },
     async start(mode) {
       const reply =
-        mode === "ok" ? { body } : mode === "fail" ? { status: 500, body: '{"message":"Internal Server Error"}' } : ({ hang: true } as const);
+        mode === "ok"
+          ? { body }
+          : mode === "fail"
+            ? { status: 500, body: '{"message":"Internal Server Error"}' }
+            : ({ hang: true } as const);
       const started = await startFixtureServer(reply);
       server = started;
-      const source = make({ baseUrl: started.baseUrl, clock: createFakeClock(), retry: { maxRetries: 1, random: () => 0 } });
+      const source = make({
+        baseUrl: started.baseUrl,
+        clock: createFakeClock(),
+        retry: { maxRetries: 1, random: () => 0 },
+      });
       return {
         source,
         pending: () => started.requestsArrived(1),
@@ -90,7 +102,9 @@ const harnesses: Harness[] = [
   httpHarness("semantic-scholar", readFixture("semantic-scholar-search.json"), "limit", (o) =>
     createSemanticScholarSource({ ...o, apiKey: "s2-test-key" }),
   ),
-  httpHarness("openalex", readFixture("openalex-works.json"), "per-page", (o) => createOpenAlexSource({ ...o, apiKey: "oa-test-key" })),
+  httpHarness("openalex", readFixture("openalex-works.json"), "per-page", (o) =>
+    createOpenAlexSource({ ...o, apiKey: "oa-test-key" }),
+  ),
   httpHarness("arxiv", readFixture("arxiv-query.xml"), "max_results", (o) => createArxivSource(o)),
 ];
 
@@ -122,7 +136,9 @@ describe.each(harnesses)("the $name literature source", (harness) => {
   it("answers a limit of 0 with no papers and no request, and refuses a bad limit", async () => {
     const started = await harness.start("ok");
     await expect(started.source.search(QUERY, { limit: 0 })).resolves.toEqual([]);
-    await expect(started.source.search(QUERY, { limit: 1.5 })).rejects.toMatchObject({ code: "LITERATURE_BAD_REQUEST" });
+    await expect(started.source.search(QUERY, { limit: 1.5 })).rejects.toMatchObject({
+      code: "LITERATURE_BAD_REQUEST",
+    });
     expect(started.requestCount()).toBe(0);
   });
 
@@ -142,7 +158,9 @@ describe.each(harnesses)("the $name literature source", (harness) => {
 
   it("never starts a request for an already aborted signal", async () => {
     const started = await harness.start("ok");
-    await expect(started.source.search(QUERY, { limit: 5, signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "LITERATURE_ABORTED" });
+    await expect(started.source.search(QUERY, { limit: 5, signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: "LITERATURE_ABORTED",
+    });
     expect(started.requestCount()).toBe(0);
   });
 

@@ -36,7 +36,10 @@ describe("token bucket", () => {
     // A clock whose sleeps never end by themselves, so only the abort can end this one.
     const clock: Clock = {
       now: () => 0,
-      sleep: (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener("abort", () => reject(signal.reason), { once: true })),
+      sleep: (_ms, signal) =>
+        new Promise((_resolve, reject) =>
+          signal?.addEventListener("abort", () => reject(signal.reason), { once: true }),
+        ),
     };
     const bucket = createTokenBucket({ intervalMs: 1000, clock });
     await bucket.take();

@@ -28,7 +28,9 @@ export function createTokenBucket(options: TokenBucketOptions): RateLimiter {
   const capacity = options.capacity ?? 1;
   const clock = options.clock ?? systemClock;
   if (!(intervalMs >= 0) || !Number.isInteger(capacity) || capacity < 1) {
-    throw new RangeError(`token bucket needs intervalMs >= 0 and a whole capacity >= 1 (got ${intervalMs}, ${capacity})`);
+    throw new RangeError(
+      `token bucket needs intervalMs >= 0 and a whole capacity >= 1 (got ${intervalMs}, ${capacity})`,
+    );
   }
   const burstMs = (capacity - 1) * intervalMs;
   // Theoretical arrival time: when the last reserved token will have been refilled.

@@ -38,7 +38,8 @@ function decodeEntities(text: string, offset: number): string {
     if (!match.endsWith(";")) throw new XmlError(`unterminated entity "${match}"`, offset);
     if (body.startsWith("#")) {
       const code = body[1] === "x" ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      if (!Number.isInteger(code) || code < 0 || code > 0x10ffff) throw new XmlError(`bad character reference "${match}"`, offset);
+      if (!Number.isInteger(code) || code < 0 || code > 0x10ffff)
+        throw new XmlError(`bad character reference "${match}"`, offset);
       return String.fromCodePoint(code);
     }
     const value = PREDEFINED[body];

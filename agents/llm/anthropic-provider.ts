@@ -12,7 +12,12 @@
 // Structured output: one tool whose input_schema is the JSON Schema, forced with tool_choice, so the reply
 // arrives as tool input (already a value). Prompt caching: the system prompt carries cache_control ephemeral,
 // because every role reuses a long, fixed system prompt across many calls.
-import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
+import Anthropic, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsNonStreaming, Tool } from "@anthropic-ai/sdk/resources/messages";
 import { LlmError } from "./errors.ts";
 import { toLlmError } from "./sdk-errors.ts";
@@ -45,7 +50,11 @@ export function usageFromAnthropic(usage: Message["usage"]): Usage {
   };
 }
 
-function requestBody(request: TransportRequest, model: string, defaultMaxTokens: number): MessageCreateParamsNonStreaming {
+function requestBody(
+  request: TransportRequest,
+  model: string,
+  defaultMaxTokens: number,
+): MessageCreateParamsNonStreaming {
   const tool: Tool | undefined = request.schema && {
     name: request.schema.name,
     description: "Record the answer. Call this exactly once with the complete answer as its input.",
@@ -79,7 +88,9 @@ export function anthropicTransport(options: AnthropicProviderOptions): Transport
       throw toLlmError(error, errorClasses, "anthropic");
     }
     if (message.stop_reason === "refusal") {
-      throw new LlmError("LLM_REFUSAL", "anthropic: the model refused", { details: { stopDetails: message.stop_details } });
+      throw new LlmError("LLM_REFUSAL", "anthropic: the model refused", {
+        details: { stopDetails: message.stop_details },
+      });
     }
     const text = message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
     const toolUse = message.content.find((block) => block.type === "tool_use" && block.name === request.schema?.name);

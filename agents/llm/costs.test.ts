@@ -10,9 +10,13 @@ const million = { inputTokens: 1_000_000, outputTokens: 0, cachedReadTokens: 0, 
 
 describe("costOf", () => {
   it("prices each kind of token at its own rate", () => {
-    expect(costOf({ inputTokens: 1_000_000, outputTokens: 100_000, cachedReadTokens: 2_000_000, cacheWriteTokens: 400_000 }, "big-model", prices)).toBeCloseTo(
-      3 + 1.5 + 0.6 + 1.5,
-    );
+    expect(
+      costOf(
+        { inputTokens: 1_000_000, outputTokens: 100_000, cachedReadTokens: 2_000_000, cacheWriteTokens: 400_000 },
+        "big-model",
+        prices,
+      ),
+    ).toBeCloseTo(3 + 1.5 + 0.6 + 1.5);
   });
 
   it("refuses to price an unknown model instead of calling it free", () => {

@@ -17,9 +17,13 @@ export function costOf(usage: Usage, model: string, table: PriceTable): number {
   const price = table[model];
   if (!price) {
     // A hard budget cannot be enforced on a model we cannot price, so this is loud rather than zero.
-    throw new LlmError("LLM_PRICE_UNKNOWN", `no price for model "${model}"; known: ${Object.keys(table).join(", ") || "none"}`, {
-      details: { model },
-    });
+    throw new LlmError(
+      "LLM_PRICE_UNKNOWN",
+      `no price for model "${model}"; known: ${Object.keys(table).join(", ") || "none"}`,
+      {
+        details: { model },
+      },
+    );
   }
   return (
     (usage.inputTokens * price.input +
@@ -61,7 +65,14 @@ export interface LedgerJson {
   byIdea: Record<string, SpendTotals>;
 }
 
-const emptyTotals: SpendTotals = Object.freeze({ calls: 0, usd: 0, inputTokens: 0, outputTokens: 0, cachedReadTokens: 0, cacheWriteTokens: 0 });
+const emptyTotals: SpendTotals = Object.freeze({
+  calls: 0,
+  usd: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedReadTokens: 0,
+  cacheWriteTokens: 0,
+});
 
 function tokensOf(totals: SpendTotals | Usage): number {
   return totals.inputTokens + totals.outputTokens + totals.cachedReadTokens + totals.cacheWriteTokens;
@@ -104,7 +115,10 @@ export class Ledger {
       total: add(s.total, entry.usage, usd),
       byRole: { ...s.byRole, [entry.role]: add(s.byRole[entry.role], entry.usage, usd) },
       byModel: { ...s.byModel, [entry.model]: add(s.byModel[entry.model], entry.usage, usd) },
-      byIdea: entry.idea === undefined ? s.byIdea : { ...s.byIdea, [entry.idea]: add(s.byIdea[entry.idea], entry.usage, usd) },
+      byIdea:
+        entry.idea === undefined
+          ? s.byIdea
+          : { ...s.byIdea, [entry.idea]: add(s.byIdea[entry.idea], entry.usage, usd) },
     });
   }
 
@@ -131,9 +145,13 @@ export class Ledger {
   /** Throws LLM_BUDGET_EXHAUSTED when wouldExceed; for call sites that want the coded error. */
   assertWithin(budget: Budget, pending?: { model: string; usage: Usage }): void {
     if (this.wouldExceed(budget, pending)) {
-      throw new LlmError("LLM_BUDGET_EXHAUSTED", `budget exhausted: spent $${this.state.total.usd.toFixed(4)}, ${tokensOf(this.state.total)} tokens`, {
-        details: { budget, total: this.state.total },
-      });
+      throw new LlmError(
+        "LLM_BUDGET_EXHAUSTED",
+        `budget exhausted: spent $${this.state.total.usd.toFixed(4)}, ${tokensOf(this.state.total)} tokens`,
+        {
+          details: { budget, total: this.state.total },
+        },
+      );
     }
   }
 

@@ -4,7 +4,16 @@ import { z } from "zod";
 import { LlmError } from "./errors.ts";
 import { extractJson } from "./json-extraction.ts";
 import { withRetry, type RetryPolicy } from "./retry.ts";
-import { addUsage, zeroUsage, type ChatMessage, type GenerateRequest, type GenerateResult, type ModelProvider, type Transport, type TransportReply } from "./types.ts";
+import {
+  addUsage,
+  zeroUsage,
+  type ChatMessage,
+  type GenerateRequest,
+  type GenerateResult,
+  type ModelProvider,
+  type Transport,
+  type TransportReply,
+} from "./types.ts";
 import { toWireSchema, unwrapPayload, type WireSchema } from "./wire-schema.ts";
 
 export interface GenerationPolicy {
@@ -17,7 +26,8 @@ export const defaultMaxRepairs = 2;
 
 // Only used when a schema was asked for and the reply holds no JSON at all: a model that says it will not
 // answer is not going to fix that in a repair round, so we stop early instead of spending the rounds.
-const refusalOpening = /^\s*(?:I['’]m sorry|I am sorry|I apologi[sz]e|I can(?:['’]|no)t (?:help|assist|comply|provide)|I cannot (?:help|assist|comply|provide)|I(?:['’]m| am) (?:unable|not able) to|I won['’]t)/i;
+const refusalOpening =
+  /^\s*(?:I['’]m sorry|I am sorry|I apologi[sz]e|I can(?:['’]|no)t (?:help|assist|comply|provide)|I cannot (?:help|assist|comply|provide)|I(?:['’]m| am) (?:unable|not able) to|I won['’]t)/i;
 
 export function looksLikeRefusal(text: string): boolean {
   return refusalOpening.test(text);
@@ -82,12 +92,20 @@ export function providerFromTransport(transport: Transport, policy: GenerationPo
         return { ...base, object: checked.value };
       }
       if (round >= policy.maxRepairs) {
-        throw new LlmError("LLM_INVALID_OUTPUT", `structured output invalid after ${round} repair round(s): ${checked.reason}`, {
-          details: { reason: checked.reason, text: reply.text, repairs: round, usage },
-        });
+        throw new LlmError(
+          "LLM_INVALID_OUTPUT",
+          `structured output invalid after ${round} repair round(s): ${checked.reason}`,
+          {
+            details: { reason: checked.reason, text: reply.text, repairs: round, usage },
+          },
+        );
       }
       const shown = reply.payload !== undefined ? JSON.stringify(reply.payload) : reply.text;
-      messages = [...messages, { role: "assistant", content: shown }, { role: "user", content: repairMessage(checked.reason) }];
+      messages = [
+        ...messages,
+        { role: "assistant", content: shown },
+        { role: "user", content: repairMessage(checked.reason) },
+      ];
     }
   }
   return { name: transport.name, model: transport.model, generate };

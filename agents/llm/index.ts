@@ -24,7 +24,10 @@ export interface CreateProviderOptions {
   maxRepairs?: number;
   fetch?: typeof fetch;
   /** Backoff tuning and test seams (inject `sleep` and `random` so tests never wait). */
-  retry?: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "maxRetryAfterMs" | "onRetry"> & { sleep?: Sleep; random?: () => number };
+  retry?: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "maxRetryAfterMs" | "onRetry"> & {
+    sleep?: Sleep;
+    random?: () => number;
+  };
   /** Anthropic only: max_tokens when a request does not set one. */
   defaultMaxTokens?: number;
   /** openai-compatible only: start in prompt mode for servers known to lack json_schema. */
@@ -62,7 +65,8 @@ function transportFor(options: CreateProviderOptions): Transport {
 }
 
 export function createProvider(options: CreateProviderOptions): ModelProvider {
-  if (!Number.isInteger(options.maxRetries) || options.maxRetries < 0) throw new TypeError("maxRetries must be a non-negative integer");
+  if (!Number.isInteger(options.maxRetries) || options.maxRetries < 0)
+    throw new TypeError("maxRetries must be a non-negative integer");
   if (!(options.timeoutMs > 0)) throw new TypeError("timeoutMs must be positive");
   return providerFromTransport(transportFor(options), {
     maxRepairs: options.maxRepairs ?? defaultMaxRepairs,
@@ -73,8 +77,25 @@ export function createProvider(options: CreateProviderOptions): ModelProvider {
 export type { ChatMessage, GenerateRequest, GenerateResult, ModelProvider, Usage } from "./types.ts";
 export { addUsage, zeroUsage } from "./types.ts";
 export { LlmError, isLlmError, llmErrorCodes, type LlmErrorCode } from "./errors.ts";
-export { costOf, Ledger, type Budget, type LedgerEntry, type LedgerJson, type ModelPrice, type PriceTable, type SpendTotals } from "./costs.ts";
+export {
+  costOf,
+  Ledger,
+  type Budget,
+  type LedgerEntry,
+  type LedgerJson,
+  type ModelPrice,
+  type PriceTable,
+  type SpendTotals,
+} from "./costs.ts";
 export { scriptedProvider, type ScriptedProvider, type ScriptedReply, type ScriptStep } from "./scripted-provider.ts";
-export { memoryStore, replayProvider, requestHash, withRecording, type RecordedCall, type RecordedResponse, type RecordingStore } from "./recording.ts";
+export {
+  memoryStore,
+  replayProvider,
+  requestHash,
+  withRecording,
+  type RecordedCall,
+  type RecordedResponse,
+  type RecordingStore,
+} from "./recording.ts";
 export { realSleep, type RetryPolicy, type Sleep } from "./retry.ts";
 export { temperatureNotSentWarning } from "./anthropic-provider.ts";

@@ -7,7 +7,10 @@ describe("extractJson", () => {
   });
 
   it("reads the first parsable ```json fence", () => {
-    expect(extractJson('Thoughts.\n```json\n{"a": [1, 2]}\n```\nMore.\n```json\n{"b": 2}\n```')).toEqual({ found: true, value: { a: [1, 2] } });
+    expect(extractJson('Thoughts.\n```json\n{"a": [1, 2]}\n```\nMore.\n```json\n{"b": 2}\n```')).toEqual({
+      found: true,
+      value: { a: [1, 2] },
+    });
   });
 
   it("finds the first balanced object in prose, ignoring braces inside strings", () => {

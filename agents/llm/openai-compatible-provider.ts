@@ -23,7 +23,8 @@ export function openAiCompatibleTransport(options: OpenAiCompatibleProviderOptio
   let mode: StructuredMode = options.structuredMode ?? "json_schema";
 
   function send(request: TransportRequest, signal: AbortSignal, current: StructuredMode): Promise<TransportReply> {
-    const instruction = current === "prompt" && request.schema ? jsonInstruction({ ...request.schema, wrapped: false }) : undefined;
+    const instruction =
+      current === "prompt" && request.schema ? jsonInstruction({ ...request.schema, wrapped: false }) : undefined;
     return sendChatCompletion(client, request, signal, {
       name,
       model: options.model,
@@ -47,13 +48,19 @@ export function openAiCompatibleTransport(options: OpenAiCompatibleProviderOptio
         if (!isLlmError(error, "LLM_BAD_REQUEST") || error.status !== 400) throw error;
         mode = "prompt";
         const fallback = await send(request, signal, "prompt");
-        return { ...fallback, warnings: [...fallback.warnings, "server rejected json_schema; using a JSON instruction in the prompt"] };
+        return {
+          ...fallback,
+          warnings: [...fallback.warnings, "server rejected json_schema; using a JSON instruction in the prompt"],
+        };
       }
       if (extractJson(reply.text).found && reply.text.trim().startsWith("{")) return reply;
       // The server accepted response_format but answered with prose: it ignores the option, so from now on
       // say what we want in the prompt. This reply still goes to validation (JSON may be inside the prose).
       mode = "prompt";
-      return { ...reply, warnings: [...reply.warnings, "server ignored json_schema; switching to a JSON instruction in the prompt"] };
+      return {
+        ...reply,
+        warnings: [...reply.warnings, "server ignored json_schema; switching to a JSON instruction in the prompt"],
+      };
     },
   };
 }

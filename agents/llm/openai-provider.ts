@@ -2,7 +2,11 @@
 // response_format json_schema; strict mode is switched on only when the zod schema is strict-compatible
 // (every property required, no extras), because OpenAI rejects non-conforming schemas in strict mode.
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
-import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+} from "openai/resources/chat/completions";
 import { LlmError } from "./errors.ts";
 import { toLlmError } from "./sdk-errors.ts";
 import type { Transport, TransportReply, TransportRequest, Usage } from "./types.ts";
@@ -88,7 +92,9 @@ export async function sendChatCompletion(
     });
   }
   if (choice.finish_reason === "content_filter") {
-    throw new LlmError("LLM_REFUSAL", `${options.name}: output stopped by the content filter`, { details: { finishReason: "content_filter" } });
+    throw new LlmError("LLM_REFUSAL", `${options.name}: output stopped by the content filter`, {
+      details: { finishReason: "content_filter" },
+    });
   }
   const warnings: string[] = [];
   if (request.schema && !request.schema.strict && options.useResponseFormat) {

@@ -1,7 +1,13 @@
 // One contract, every adapter (STYLE item 4): each runs against a local server replaying its own wire format.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createProvider, isLlmError, type CreateProviderOptions, type LlmErrorCode, type ModelProvider } from "./index.ts";
+import {
+  createProvider,
+  isLlmError,
+  type CreateProviderOptions,
+  type LlmErrorCode,
+  type ModelProvider,
+} from "./index.ts";
 import { startFakeWireServer, type FakeWireServer } from "./testing/index.ts";
 import { anthropicFixtures, openAiCompatibleFixtures, openAiFixtures, type WireFixtures } from "./testing/index.ts";
 
@@ -53,7 +59,10 @@ describe.each(adapters)("the $kind adapter", ({ kind, fixtures, baseURL }) => {
     });
   }
 
-  const ask = { system: "You are a careful reviewer.", messages: [{ role: "user" as const, content: "Rate this idea." }] };
+  const ask = {
+    system: "You are a careful reviewer.",
+    messages: [{ role: "user" as const, content: "Rate this idea." }],
+  };
 
   it("returns the text of a plain answer with normalised usage", async () => {
     server.enqueue(fixtures.text("A sound idea.", { input: 100, output: 12, cachedRead: 40 }));
@@ -101,7 +110,10 @@ describe.each(adapters)("the $kind adapter", ({ kind, fixtures, baseURL }) => {
   });
 
   it("repairs malformed structured output by showing the model its validation error", async () => {
-    server.enqueue(fixtures.malformed("idea_score"), fixtures.structured({ title: "Sparse attention", score: 6 }, "idea_score"));
+    server.enqueue(
+      fixtures.malformed("idea_score"),
+      fixtures.structured({ title: "Sparse attention", score: 6 }, "idea_score"),
+    );
     const result = await provider().generate({ ...ask, schema: ideaScore, schemaName: "idea_score" });
     expect(result.object).toEqual({ title: "Sparse attention", score: 6 });
     expect(server.requests).toHaveLength(2);

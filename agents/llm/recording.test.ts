@@ -21,14 +21,18 @@ describe("requestHash", () => {
     expect(requestHash("other", ask)).not.toBe(base);
     expect(requestHash("m", { ...ask, system: "You are an ideator." })).not.toBe(base);
     expect(requestHash("m", { ...ask, schemaName: "review" })).not.toBe(base);
-    expect(requestHash("m", { ...ask, messages: [...ask.messages, { role: "assistant", content: "ok" }] })).not.toBe(base);
+    expect(requestHash("m", { ...ask, messages: [...ask.messages, { role: "assistant", content: "ok" }] })).not.toBe(
+      base,
+    );
   });
 });
 
 describe("recording and replay", () => {
   it("replays recorded answers without calling any model", async () => {
     const store = memoryStore();
-    const live = scriptedProvider([{ object: { overall: 6 }, usage: { inputTokens: 50, outputTokens: 9 } }], { model: "m" });
+    const live = scriptedProvider([{ object: { overall: 6 }, usage: { inputTokens: 50, outputTokens: 9 } }], {
+      model: "m",
+    });
     const recorded = await withRecording(live, store).generate({ ...ask, schema: verdict, schemaName: "verdict" });
 
     const replay = replayProvider(store, { model: "m" });
@@ -51,7 +55,11 @@ describe("recording and replay", () => {
     const live = scriptedProvider([{ text: "first" }, { text: "second" }, { text: "third" }], { model: "m" });
     const recording = withRecording(live, store);
     await Promise.all([recording.generate(ask), recording.generate(ask), recording.generate(ask)]);
-    expect(store.entries.get(requestHash("m", ask))!.responses.map((r) => r.text)).toEqual(["first", "second", "third"]);
+    expect(store.entries.get(requestHash("m", ask))!.responses.map((r) => r.text)).toEqual([
+      "first",
+      "second",
+      "third",
+    ]);
 
     const replay = replayProvider(store, { model: "m" });
     const texts = [];
@@ -68,9 +76,15 @@ describe("recording and replay", () => {
 
   it("rejects a recorded answer that no longer fits the schema", async () => {
     const store = memoryStore();
-    await withRecording(scriptedProvider([{ object: { overall: 6 } }], { model: "m" }), store).generate({ ...ask, schema: verdict, schemaName: "verdict" });
+    await withRecording(scriptedProvider([{ object: { overall: 6 } }], { model: "m" }), store).generate({
+      ...ask,
+      schema: verdict,
+      schemaName: "verdict",
+    });
     const stricter = z.object({ overall: z.number(), decision: z.string() });
-    const error = await caught(replayProvider(store, { model: "m" }).generate({ ...ask, schema: stricter, schemaName: "verdict" }));
+    const error = await caught(
+      replayProvider(store, { model: "m" }).generate({ ...ask, schema: stricter, schemaName: "verdict" }),
+    );
     expect(isLlmError(error, "LLM_INVALID_OUTPUT")).toBe(true);
   });
 });

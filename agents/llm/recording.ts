@@ -33,7 +33,12 @@ function keyOf(model: string, request: GenerateRequest): RecordedCall["request"]
 export function requestHash(model: string, request: GenerateRequest): string {
   const key = keyOf(model, request);
   // Array form fixes the field order, so the hash does not depend on object key order.
-  const canonical = JSON.stringify([key.model, key.system, key.messages.map((m) => [m.role, m.content]), key.schemaName]);
+  const canonical = JSON.stringify([
+    key.model,
+    key.system,
+    key.messages.map((m) => [m.role, m.content]),
+    key.schemaName,
+  ]);
   return createHash("sha256").update(canonical).digest("hex");
 }
 
@@ -53,7 +58,12 @@ export function withRecording(provider: ModelProvider, store: RecordingStore): M
   // Writes for one hash are chained so concurrent identical calls do not lose each other's answers.
   const writes = new Map<string, Promise<void>>();
 
-  async function save(hash: string, index: number, request: GenerateRequest, response: RecordedResponse): Promise<void> {
+  async function save(
+    hash: string,
+    index: number,
+    request: GenerateRequest,
+    response: RecordedResponse,
+  ): Promise<void> {
     const existing = await store.get(hash);
     const responses = [...(existing?.responses ?? [])];
     responses[index] = response;
@@ -71,7 +81,10 @@ export function withRecording(provider: ModelProvider, store: RecordingStore): M
       const result = await provider.generate(request);
       const { raw: _raw, ...response } = result;
       const write = (writes.get(hash) ?? Promise.resolve()).then(() => save(hash, index, request, response));
-      writes.set(hash, write.catch(() => undefined)); // the next writer waits, whatever this one did
+      writes.set(
+        hash,
+        write.catch(() => undefined),
+      ); // the next writer waits, whatever this one did
       await write; // a store failure is the caller's to see, not swallowed
       return result;
     },
@@ -90,13 +103,16 @@ export function replayProvider(store: RecordingStore, options: ReplayOptions): M
     name: options.name ?? "replay",
     model: options.model,
     async generate(request) {
-      if (request.signal?.aborted) throw new LlmError("LLM_ABORTED", "the model call was cancelled", { cause: request.signal.reason });
+      if (request.signal?.aborted)
+        throw new LlmError("LLM_ABORTED", "the model call was cancelled", { cause: request.signal.reason });
       const hash = requestHash(options.model, request);
       const index = occurrence(hash);
       const recorded = await store.get(hash);
       const response = recorded?.responses[Math.min(index, recorded.responses.length - 1)];
       if (!response) {
-        throw new LlmError("LLM_REPLAY_MISS", `no recorded answer for request ${hash}`, { details: { hash, model: options.model } });
+        throw new LlmError("LLM_REPLAY_MISS", `no recorded answer for request ${hash}`, {
+          details: { hash, model: options.model },
+        });
       }
       if (request.schema) {
         // The schema may have changed since recording; an answer that no longer fits must not slip through.
@@ -114,7 +130,9 @@ export function replayProvider(store: RecordingStore, options: ReplayOptions): M
 }
 
 /** An in-memory store, for tests and for runs that persist the map themselves. */
-export function memoryStore(initial?: Iterable<[string, RecordedCall]>): RecordingStore & { readonly entries: Map<string, RecordedCall> } {
+export function memoryStore(
+  initial?: Iterable<[string, RecordedCall]>,
+): RecordingStore & { readonly entries: Map<string, RecordedCall> } {
   const entries = new Map<string, RecordedCall>(initial);
   return {
     entries,

@@ -4,7 +4,14 @@ import { backoffDelay, withRetry, type RetryPolicy } from "./retry.ts";
 
 function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { sleeps: number[] } {
   const sleeps: number[] = [];
-  return { maxRetries: 3, timeoutMs: 10_000, random: () => 0.5, sleep: async (ms) => void sleeps.push(ms), sleeps, ...overrides };
+  return {
+    maxRetries: 3,
+    timeoutMs: 10_000,
+    random: () => 0.5,
+    sleep: async (ms) => void sleeps.push(ms),
+    sleeps,
+    ...overrides,
+  };
 }
 
 function failing(...errors: LlmError[]): { attempt: () => Promise<string>; calls: () => number } {
@@ -64,13 +71,18 @@ describe("withRetry", () => {
 
   it("caps the exponential step at maxDelayMs", () => {
     const error = new LlmError("LLM_SERVER_ERROR", "500");
-    expect(backoffDelay(20, error, { maxRetries: 30, timeoutMs: 1, baseDelayMs: 100, maxDelayMs: 1_000, random: () => 1 })).toBe(1_000);
+    expect(
+      backoffDelay(20, error, { maxRetries: 30, timeoutMs: 1, baseDelayMs: 100, maxDelayMs: 1_000, random: () => 1 }),
+    ).toBe(1_000);
     expect(backoffDelay(0, error, { maxRetries: 30, timeoutMs: 1, baseDelayMs: 100, random: () => 0 })).toBe(50);
   });
 
   it("turns an attempt that outlives the timeout into a retryable LLM_TIMEOUT", async () => {
     const retry = policy({ timeoutMs: 20, maxRetries: 0 });
-    const hang = (signal: AbortSignal) => new Promise<string>((_, reject) => signal.addEventListener("abort", () => reject(new LlmError("LLM_ABORTED", "sdk abort"))));
+    const hang = (signal: AbortSignal) =>
+      new Promise<string>((_, reject) =>
+        signal.addEventListener("abort", () => reject(new LlmError("LLM_ABORTED", "sdk abort"))),
+      );
     const error = await caught(withRetry(hang, retry));
     expect(isLlmError(error, "LLM_TIMEOUT")).toBe(true);
     expect((error as LlmError).retryable).toBe(true);

@@ -35,7 +35,10 @@ describe("scriptedProvider", () => {
   });
 
   it("throws scripted errors, and answers by function of the request", async () => {
-    const provider = scriptedProvider([{ error: new LlmError("LLM_REFUSAL", "no") }, (request) => ({ text: `echo ${request.messages[0]!.content}` })]);
+    const provider = scriptedProvider([
+      { error: new LlmError("LLM_REFUSAL", "no") },
+      (request) => ({ text: `echo ${request.messages[0]!.content}` }),
+    ]);
     expect(isLlmError(await caught(provider.generate(ask)), "LLM_REFUSAL")).toBe(true);
     expect((await provider.generate(ask)).text).toBe("echo q");
   });

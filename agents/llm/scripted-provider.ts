@@ -61,7 +61,10 @@ export function scriptedProvider(script: ScriptStep[], options: ScriptedProvider
   const inner = providerFromTransport(
     { name: "scripted", model, send: (request) => send(request) },
     // Zero waits: scripted tests never sleep.
-    { maxRepairs: options.maxRepairs ?? 0, retry: { maxRetries: options.maxRetries ?? 0, timeoutMs: 60_000, sleep: async () => {} } },
+    {
+      maxRepairs: options.maxRepairs ?? 0,
+      retry: { maxRetries: options.maxRetries ?? 0, timeoutMs: 60_000, sleep: async () => {} },
+    },
   );
 
   return {

@@ -42,11 +42,16 @@ export function toLlmError(error: unknown, classes: SdkErrorClasses, provider: s
     const withWait = { ...base, ...(wait !== undefined && { retryAfterMs: wait }) };
     if (status === 429) return new LlmError("LLM_RATE_LIMITED", `${provider}: rate limited (429)`, withWait);
     if (status === 408) return new LlmError("LLM_TIMEOUT", `${provider}: server timed out (408)`, withWait);
-    if (status === 409) return new LlmError("LLM_SERVER_ERROR", `${provider}: conflict (409)`, { ...withWait, retryable: true });
+    if (status === 409)
+      return new LlmError("LLM_SERVER_ERROR", `${provider}: conflict (409)`, { ...withWait, retryable: true });
     if (status !== undefined && status >= 500) {
       return new LlmError("LLM_SERVER_ERROR", `${provider}: server error (${status})`, withWait);
     }
-    return new LlmError("LLM_BAD_REQUEST", `${provider}: request rejected (${status ?? "no status"}): ${error.message}`, base);
+    return new LlmError(
+      "LLM_BAD_REQUEST",
+      `${provider}: request rejected (${status ?? "no status"}): ${error.message}`,
+      base,
+    );
   }
   return error; // not from the SDK: let the caller see it unchanged
 }

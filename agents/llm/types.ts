@@ -50,7 +50,12 @@ export interface ModelProvider {
   generate(request: GenerateRequest): Promise<GenerateResult>;
 }
 
-export const zeroUsage: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, cachedReadTokens: 0, cacheWriteTokens: 0 });
+export const zeroUsage: Usage = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedReadTokens: 0,
+  cacheWriteTokens: 0,
+});
 
 export function addUsage(a: Usage, b: Usage): Usage {
   return {

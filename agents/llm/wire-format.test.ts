@@ -32,7 +32,13 @@ function provider(kind: CreateProviderOptions["kind"], overrides: Partial<Create
 describe("the openai adapter on the wire", () => {
   it("sends a strict json_schema response_format derived from the zod schema", async () => {
     server.enqueue(openAiFixtures.structured({ summary: "ok", overall: 6 }, "review"));
-    await provider("openai").generate({ ...ask, schema: review, schemaName: "review", temperature: 0.75, maxTokens: 900 });
+    await provider("openai").generate({
+      ...ask,
+      schema: review,
+      schemaName: "review",
+      temperature: 0.75,
+      maxTokens: 900,
+    });
     const { body, path, headers } = server.requests[0]!;
     expect(path).toBe("/v1/chat/completions");
     expect(headers["authorization"]).toBe("Bearer test-key");
@@ -67,7 +73,10 @@ describe("the openai adapter on the wire", () => {
 describe("the openai-compatible adapter on the wire", () => {
   it("falls back to a JSON instruction when the server rejects json_schema, and remembers it", async () => {
     server.enqueue(
-      { status: 400, body: { error: { message: "response_format json_schema is not supported", type: "invalid_request_error" } } },
+      {
+        status: 400,
+        body: { error: { message: "response_format json_schema is not supported", type: "invalid_request_error" } },
+      },
       openAiFixtures.text('Here you go:\n```json\n{"summary": "fine", "overall": 5}\n```'),
       openAiFixtures.text('{"summary": "again", "overall": 4}'),
     );
@@ -87,8 +96,15 @@ describe("the openai-compatible adapter on the wire", () => {
   });
 
   it("extracts the JSON when a server ignores json_schema and answers in prose", async () => {
-    server.enqueue(openAiFixtures.text('Sure! My review is {"summary": "has a {brace} inside", "overall": 8}. Thanks.'));
-    const result = await provider("openai-compatible").generate({ ...ask, schema: review, schemaName: "review", maxTokens: 50 });
+    server.enqueue(
+      openAiFixtures.text('Sure! My review is {"summary": "has a {brace} inside", "overall": 8}. Thanks.'),
+    );
+    const result = await provider("openai-compatible").generate({
+      ...ask,
+      schema: review,
+      schemaName: "review",
+      maxTokens: 50,
+    });
     expect(result.object).toEqual({ summary: "has a {brace} inside", overall: 8 });
     expect(result.warnings.join("\n")).toContain("ignored json_schema");
     expect(server.requests[0]!.body.max_tokens).toBe(50);
@@ -103,7 +119,9 @@ describe("the anthropic adapter on the wire", () => {
     expect(path).toBe("/v1/messages");
     expect(headers["anthropic-version"]).toBe("2026-10-21");
     expect(headers["authorization"]).toBe("Bearer test-key"); // 1.x sends the key as a bearer token, not x-api-key
-    expect(body.system).toEqual([{ type: "text", text: "You are reviewer 3 of 5.", cache_control: { type: "ephemeral" } }]);
+    expect(body.system).toEqual([
+      { type: "text", text: "You are reviewer 3 of 5.", cache_control: { type: "ephemeral" } },
+    ]);
     expect(body.tools).toHaveLength(1);
     expect(body.tools[0].name).toBe("review");
     expect(body.tools[0].input_schema.properties.overall.type).toBe("integer");

@@ -4,7 +4,16 @@
 // "2 of 3 datasets": equal to, or for a subset at most, the known count), a sentence that attributes what it says
 // to a cited work, then the records (values, spreads after "±", settings, differences, percent changes, ratios),
 // and last years (1900-2099) and small whole numbers inside formulas. Anything else is unsupported.
-import { describe, MODES, matchNumber, nearMiss, printedAs, type Filter, type Match, type Mode } from "./match-number.ts";
+import {
+  describe,
+  MODES,
+  matchNumber,
+  nearMiss,
+  printedAs,
+  type Filter,
+  type Match,
+  type Mode,
+} from "./match-number.ts";
 import type { NumberToken } from "./numbers.ts";
 import { Family, knobName, type CountNoun, type RecordIndex } from "./recorded.ts";
 
@@ -39,15 +48,37 @@ const REFERENCE_WORDS: Array<[RegExp, string]> = [
   [/\b(?:tab(?:le)?s?\.?)\s*~?\(?$/i, "table-number"],
   [/(?:\bsec(?:tion)?s?\.?|§)\s*~?\(?$/i, "section-number"],
   [/\b(?:eq(?:uation)?s?\.?)\s*~?\(?$/i, "equation-number"],
-  [/\b(?:appendix|appendices|algorithms?|alg\.|chapters?|theorems?|lemmas?|propositions?|definitions?|corollar(?:y|ies)|hypothes[ie]s|listings?|lines?|steps?\s+(?=\d))\s*~?\(?$/i, "reference-number"],
+  [
+    /\b(?:appendix|appendices|algorithms?|alg\.|chapters?|theorems?|lemmas?|propositions?|definitions?|corollar(?:y|ies)|hypothes[ie]s|listings?|lines?|steps?\s+(?=\d))\s*~?\(?$/i,
+    "reference-number",
+  ],
 ];
 const CHAIN = /^\s*(?:,\s*(?:and\s+|or\s+)?|and|or|&|to|through|–|—|-)\s*$/i;
-export const COUNT_NOUN = "(datasets?|benchmarks?|tasks?|runs?|experiments?|configurations?|seeds?|metrics?|figures?|plots?|attempts?)";
-const GAP = "(?:(?!(?:per|of|in|for|each|every|and|or|on|at|by|with|from|to|than|the|a|an|is|are|was|were)\\b)[A-Za-z-]+\\s+){0,2}?";
+export const COUNT_NOUN =
+  "(datasets?|benchmarks?|tasks?|runs?|experiments?|configurations?|seeds?|metrics?|figures?|plots?|attempts?)";
+const GAP =
+  "(?:(?!(?:per|of|in|for|each|every|and|or|on|at|by|with|from|to|than|the|a|an|is|are|was|were)\\b)[A-Za-z-]+\\s+){0,2}?";
 const COUNT_AFTER = new RegExp(`^\\s+${GAP}${COUNT_NOUN}\\b`, "i");
-const K_OF_N = new RegExp(`^\\s+(?:out\\s+)?of\\s+(?:the\\s+)?(\\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\\b`, "i");
-const UNIT_AFTER = /^\s*(?:[a-z-]+\s+)?(?:steps|epochs|iterations|samples|examples|points|parameters|images|tokens|seconds|s|ms|units|neurons|batches|runs|seeds|trials|episodes|updates|words|sentences|documents|nodes|features|dimensions|classes|hours|minutes|MB|GB)\b/i;
-const WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
+const K_OF_N = new RegExp(
+  `^\\s+(?:out\\s+)?of\\s+(?:the\\s+)?(\\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\\b`,
+  "i",
+);
+const UNIT_AFTER =
+  /^\s*(?:[a-z-]+\s+)?(?:steps|epochs|iterations|samples|examples|points|parameters|images|tokens|seconds|s|ms|units|neurons|batches|runs|seeds|trials|episodes|updates|words|sentences|documents|nodes|features|dimensions|classes|hours|minutes|MB|GB)\b/i;
+const WORDS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+};
 
 export function nounOf(word: string): CountNoun {
   const w = word.toLowerCase();
@@ -66,16 +97,28 @@ export function checkCount(value: number, noun: CountNoun, index: RecordIndex): 
   const equal = counts.find((c) => c.value === value);
   if (equal) return { verdict: "supported", source: equal.source };
   const most = Math.max(...counts.map((c) => c.value));
-  if (value >= 0 && value <= most) return { verdict: "supported", source: { category: "count", of: noun, subsetOf: most } };
-  return { verdict: "unsupported", reason: `says ${value} ${noun}, but the sources know ${[...new Set(counts.map((c) => `${c.value} (${String(c.source.count)})`))].join(", ")}` };
+  if (value >= 0 && value <= most)
+    return { verdict: "supported", source: { category: "count", of: noun, subsetOf: most } };
+  return {
+    verdict: "unsupported",
+    reason: `says ${value} ${noun}, but the sources know ${[...new Set(counts.map((c) => `${c.value} (${String(c.source.count)})`))].join(", ")}`,
+  };
 }
 
-const supported = (category: string, extra: Record<string, unknown> = {}): Verdict => ({ verdict: "supported", source: { category, ...extra }, category });
+const supported = (category: string, extra: Record<string, unknown> = {}): Verdict => ({
+  verdict: "supported",
+  source: { category, ...extra },
+  category,
+});
 
 function fromMatch(match: Match): Verdict {
   const source = { ...match.candidate.source };
   if (match.mode.label) source.printed = match.mode.label;
-  return { verdict: "supported", source, about: { metric: match.candidate.metric, datasets: match.candidate.datasets } };
+  return {
+    verdict: "supported",
+    source,
+    about: { metric: match.candidate.metric, datasets: match.candidate.datasets },
+  };
 }
 
 function knobVerdict(token: NumberToken, name: string, index: RecordIndex): Verdict | null {
@@ -87,23 +130,32 @@ function knobVerdict(token: NumberToken, name: string, index: RecordIndex): Verd
   const { match } = matchNumber(token, local, token.percent ? MODES.percent.slice(0, 2) : MODES.direct);
   if (match) return fromMatch(match);
   const known = [...new Set(values.map((v) => v.value))].slice(0, 12).join(", ");
-  return { verdict: "unsupported", reason: `${name}=${token.text}: no run or setting has ${name} ${token.text} (recorded: ${known})` };
+  return {
+    verdict: "unsupported",
+    reason: `${name}=${token.text}: no run or setting has ${name} ${token.text} (recorded: ${known})`,
+  };
 }
 
 export function classifyNumber(token: NumberToken, ctx: NumberContext, index: RecordIndex): Verdict {
   const { before, after } = ctx;
   if (ctx.inScript) return supported("math-index");
   for (const [pattern, category] of REFERENCE_WORDS) if (pattern.test(before)) return supported(category);
-  const chained = ctx.previous && ctx.previous.category && CHAIN.test(ctx.previous.between) ? ctx.previous.category : null;
+  const chained =
+    ctx.previous && ctx.previous.category && CHAIN.test(ctx.previous.between) ? ctx.previous.category : null;
   if (chained && chained !== "run-index" && /number$/.test(chained)) return supported(chained);
   if (/\bruns?\s*#?\s*$/i.test(before) || chained === "run-index") {
     if (!token.plainInteger) return { verdict: "unsupported", reason: `run ${token.text} is not a run index` };
     if (index.runIndexes.has(token.value)) return supported("run-index", { run: token.value });
-    return { verdict: "unsupported", reason: `there is no run ${token.text} (runs: ${[...index.runIndexes].sort((a, b) => a - b).join(", ")})`, category: "run-index" };
+    return {
+      verdict: "unsupported",
+      reason: `there is no run ${token.text} (runs: ${[...index.runIndexes].sort((a, b) => a - b).join(", ")})`,
+      category: "run-index",
+    };
   }
   if (token.plainInteger && /^(?:st|nd|rd|th)\b/.test(after)) return supported("ordinal");
   if (token.plainInteger && /^(?:-?D\b|-dimensional)/.test(after)) return supported("dimension");
-  if (token.plainInteger && [3, 4, 5, 10, 100].includes(token.value) && /(?:\d\s*\/|\bout of)\s*$/.test(before)) return supported("rating-scale");
+  if (token.plainInteger && [3, 4, 5, 10, 100].includes(token.value) && /(?:\d\s*\/|\bout of)\s*$/.test(before))
+    return supported("rating-scale");
   if (token.plainInteger && /[\w\]]\[$/.test(before) && after.startsWith("]")) return supported("array-index");
   const knob = /([A-Za-z_][\w.]*(?:\[\d+\])*)\s*=\s*$/.exec(ctx.code !== null ? ctx.code : before);
   if (knob) {
@@ -133,18 +185,32 @@ export function classifyNumber(token: NumberToken, ctx: NumberContext, index: Re
   ];
   // "97.8 ± 0.3": the spread of the record the number before it matched, when it is there.
   const about = spread ? ctx.previous?.about : undefined;
-  const same = about?.metric ? matchNumber(token, index, token.percent ? MODES.spreadPercent : MODES.spread, (c) => c.metric === about.metric && String(c.datasets) === String(about.datasets)).match : null;
+  const same = about?.metric
+    ? matchNumber(
+        token,
+        index,
+        token.percent ? MODES.spreadPercent : MODES.spread,
+        (c) => c.metric === about.metric && String(c.datasets) === String(about.datasets),
+      ).match
+    : null;
   if (same) return fromMatch(same);
   const { match, coarse } = matchNumber(token, index, modes, ctx.filter);
   if (match) return fromMatch(match);
-  if (token.plainInteger && token.value >= 1900 && token.value <= 2099 && !UNIT_AFTER.test(after)) return supported("year");
+  if (token.plainInteger && token.value >= 1900 && token.value <= 2099 && !UNIT_AFTER.test(after))
+    return supported("year");
   if (ctx.inMath && token.plainInteger && token.value <= 10) return supported("formula-constant");
   if (coarse) {
     const derived = !["direct", "described", "spread"].includes(coarse.mode.family);
-    return { verdict: "unsupported", reason: `${token.text} is too coarse to trace (${token.sig} significant digit${token.sig === 1 ? "" : "s"}; nearest ${describe(coarse.candidate)}); print it with ${derived ? "at least 3 significant digits, or 2 and a decimal" : "at least 2 significant digits"}` };
+    return {
+      verdict: "unsupported",
+      reason: `${token.text} is too coarse to trace (${token.sig} significant digit${token.sig === 1 ? "" : "s"}; nearest ${describe(coarse.candidate)}); print it with ${derived ? "at least 3 significant digits, or 2 and a decimal" : "at least 2 significant digits"}`,
+    };
   }
   const near = nearMiss(token, index, modes, ctx.filter);
   const hint = near ? ` (nearest: ${describe(near.candidate)}, which prints as ${printedAs(near, token)})` : "";
   const narrowed = ctx.narrowedTo ? ` of ${ctx.narrowedTo}` : "";
-  return { verdict: "unsupported", reason: `${token.text} matches no recorded value${narrowed}, setting, count, difference, ratio or percent change${hint}` };
+  return {
+    verdict: "unsupported",
+    reason: `${token.text} matches no recorded value${narrowed}, setting, count, difference, ratio or percent change${hint}`,
+  };
 }

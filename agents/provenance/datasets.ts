@@ -10,24 +10,91 @@ interface LexiconEntry {
 }
 
 const LEXICON: LexiconEntry[] = [
-  { name: "MNIST" }, { name: "Fashion-MNIST" }, { name: "KMNIST" }, { name: "EMNIST" }, { name: "QMNIST" },
-  { name: "CIFAR-10" }, { name: "CIFAR-100" }, { name: "SVHN" }, { name: "STL-10" }, { name: "ImageNet" },
-  { name: "Tiny ImageNet" }, { name: "ImageNet-1k" }, { name: "ImageNet-21k" }, { name: "miniImageNet" },
-  { name: "CelebA" }, { name: "LSUN" }, { name: "COCO" }, { name: "MS COCO" }, { name: "Pascal VOC" },
-  { name: "Cityscapes" }, { name: "ADE20K" }, { name: "Places365" }, { name: "Omniglot" }, { name: "CUB-200" },
-  { name: "Caltech-101" }, { name: "Caltech-256" }, { name: "Oxford Flowers" }, { name: "Stanford Cars" },
-  { name: "GLUE" }, { name: "SuperGLUE" }, { name: "SQuAD" }, { name: "SNLI" }, { name: "MultiNLI" }, { name: "MNLI" },
-  { name: "SST-2" }, { name: "CoLA", cased: true }, { name: "QQP" }, { name: "QNLI" }, { name: "RTE", cased: true },
-  { name: "MRPC" }, { name: "IMDB" }, { name: "AG News" }, { name: "Yelp", cased: true }, { name: "WikiText-2" },
-  { name: "WikiText-103" }, { name: "WikiText" }, { name: "Penn Treebank" }, { name: "PTB", cased: true },
-  { name: "enwik8" }, { name: "text8" }, { name: "Shakespeare" }, { name: "OpenWebText" }, { name: "The Pile", cased: true },
-  { name: "C4", cased: true }, { name: "BookCorpus" }, { name: "LAMBADA" }, { name: "HellaSwag" }, { name: "MMLU" },
-  { name: "GSM8K" }, { name: "HumanEval" }, { name: "MBPP" }, { name: "ARC", cased: true }, { name: "WMT14" },
-  { name: "WMT16" }, { name: "IWSLT" }, { name: "LibriSpeech" }, { name: "TIMIT" }, { name: "Common Voice" },
-  { name: "AudioSet" }, { name: "UCF101" }, { name: "Kinetics", cased: true }, { name: "KITTI" }, { name: "ShapeNet" },
-  { name: "CLEVR" }, { name: "Iris", cased: true }, { name: "MovieLens" }, { name: "Criteo" }, { name: "Cora", cased: true },
-  { name: "CiteSeer" }, { name: "PubMed", cased: true }, { name: "OGB" }, { name: "QM9" }, { name: "ZINC", cased: true },
-  { name: "D4RL" }, { name: "Atari", cased: true },
+  { name: "MNIST" },
+  { name: "Fashion-MNIST" },
+  { name: "KMNIST" },
+  { name: "EMNIST" },
+  { name: "QMNIST" },
+  { name: "CIFAR-10" },
+  { name: "CIFAR-100" },
+  { name: "SVHN" },
+  { name: "STL-10" },
+  { name: "ImageNet" },
+  { name: "Tiny ImageNet" },
+  { name: "ImageNet-1k" },
+  { name: "ImageNet-21k" },
+  { name: "miniImageNet" },
+  { name: "CelebA" },
+  { name: "LSUN" },
+  { name: "COCO" },
+  { name: "MS COCO" },
+  { name: "Pascal VOC" },
+  { name: "Cityscapes" },
+  { name: "ADE20K" },
+  { name: "Places365" },
+  { name: "Omniglot" },
+  { name: "CUB-200" },
+  { name: "Caltech-101" },
+  { name: "Caltech-256" },
+  { name: "Oxford Flowers" },
+  { name: "Stanford Cars" },
+  { name: "GLUE" },
+  { name: "SuperGLUE" },
+  { name: "SQuAD" },
+  { name: "SNLI" },
+  { name: "MultiNLI" },
+  { name: "MNLI" },
+  { name: "SST-2" },
+  { name: "CoLA", cased: true },
+  { name: "QQP" },
+  { name: "QNLI" },
+  { name: "RTE", cased: true },
+  { name: "MRPC" },
+  { name: "IMDB" },
+  { name: "AG News" },
+  { name: "Yelp", cased: true },
+  { name: "WikiText-2" },
+  { name: "WikiText-103" },
+  { name: "WikiText" },
+  { name: "Penn Treebank" },
+  { name: "PTB", cased: true },
+  { name: "enwik8" },
+  { name: "text8" },
+  { name: "Shakespeare" },
+  { name: "OpenWebText" },
+  { name: "The Pile", cased: true },
+  { name: "C4", cased: true },
+  { name: "BookCorpus" },
+  { name: "LAMBADA" },
+  { name: "HellaSwag" },
+  { name: "MMLU" },
+  { name: "GSM8K" },
+  { name: "HumanEval" },
+  { name: "MBPP" },
+  { name: "ARC", cased: true },
+  { name: "WMT14" },
+  { name: "WMT16" },
+  { name: "IWSLT" },
+  { name: "LibriSpeech" },
+  { name: "TIMIT" },
+  { name: "Common Voice" },
+  { name: "AudioSet" },
+  { name: "UCF101" },
+  { name: "Kinetics", cased: true },
+  { name: "KITTI" },
+  { name: "ShapeNet" },
+  { name: "CLEVR" },
+  { name: "Iris", cased: true },
+  { name: "MovieLens" },
+  { name: "Criteo" },
+  { name: "Cora", cased: true },
+  { name: "CiteSeer" },
+  { name: "PubMed", cased: true },
+  { name: "OGB" },
+  { name: "QM9" },
+  { name: "ZINC", cased: true },
+  { name: "D4RL" },
+  { name: "Atari", cased: true },
 ];
 
 /** "CIFAR-10" -> ["cifar", "10"]; "two_spirals" -> ["two", "spirals"]; "enwik8" -> ["enwik", "8"]. */
@@ -59,8 +126,13 @@ function partsPattern(name: string, cased: boolean): string {
 
 /** All lexicon names in one alternation per case rule, longest first (ImageNet-1k before ImageNet). */
 function lexiconPattern(cased: boolean): RegExp {
-  const names = LEXICON.filter((e) => (e.cased ?? false) === cased).map((e) => e.name).sort((a, b) => b.length - a.length);
-  return new RegExp(`(?<![A-Za-z0-9])(?:${names.map((n) => partsPattern(n, cased)).join("|")})(?![A-Za-z0-9])`, cased ? "g" : "gi");
+  const names = LEXICON.filter((e) => (e.cased ?? false) === cased)
+    .map((e) => e.name)
+    .sort((a, b) => b.length - a.length);
+  return new RegExp(
+    `(?<![A-Za-z0-9])(?:${names.map((n) => partsPattern(n, cased)).join("|")})(?![A-Za-z0-9])`,
+    cased ? "g" : "gi",
+  );
 }
 
 const LEXICON_PATTERNS = [lexiconPattern(false), lexiconPattern(true)];
@@ -84,24 +156,32 @@ export interface DatasetMention {
 
 // Words that stand between "the" and "dataset" without naming one.
 const NOT_A_NAME = new Set(
-  ("same full whole entire training train validation val test testing held-out heldout given original above following " +
+  (
+    "same full whole entire training train validation val test testing held-out heldout given original above following " +
     "chosen first second third last final small smaller large larger new real each every hardest easiest noisiest noisy " +
     "clean standard public target source simplest other latter former respective underlying baseline toy synthetic " +
-    "generated resulting corresponding entire augmented subsampled balanced imbalanced harder easier whole evaluation")
-    .split(" "),
+    "generated resulting corresponding entire augmented subsampled balanced imbalanced harder easier whole evaluation"
+  ).split(" "),
 );
 
-const PHRASE = /\b(?:on|from|of|for|using|with|in|to)\s+the\s+([A-Za-z][\w-]*(?:\s+[A-Z][\w-]*)?)\s+(?:dataset|benchmark|corpus|data set)s?\b/g;
+const PHRASE =
+  /\b(?:on|from|of|for|using|with|in|to)\s+the\s+([A-Za-z][\w-]*(?:\s+[A-Z][\w-]*)?)\s+(?:dataset|benchmark|corpus|data set)s?\b/g;
 
 /** Every dataset name in `text`, longest first where they overlap (Fashion-MNIST, not MNIST inside it). */
 export function datasetMentions(text: string, known: string[]): DatasetMention[] {
   const found: DatasetMention[] = [];
-  for (const pattern of LEXICON_PATTERNS) for (const m of text.matchAll(pattern)) found.push({ start: m.index!, end: m.index! + m[0].length, text: m[0], how: "lexicon" });
+  for (const pattern of LEXICON_PATTERNS)
+    for (const m of text.matchAll(pattern))
+      found.push({ start: m.index!, end: m.index! + m[0].length, text: m[0], how: "lexicon" });
   // Short artifact names ("a", "xy") would match everywhere: only names of 3+ characters are looked for.
   const names = known.filter((n) => n.replace(/[^A-Za-z0-9]/g, "").length >= 3).sort((a, b) => b.length - a.length);
   if (names.length) {
-    const pattern = new RegExp(`(?<![A-Za-z0-9])(?:${names.map((n) => partsPattern(n, false)).join("|")})(?![A-Za-z0-9])`, "gi");
-    for (const m of text.matchAll(pattern)) found.push({ start: m.index!, end: m.index! + m[0].length, text: m[0], how: "known" });
+    const pattern = new RegExp(
+      `(?<![A-Za-z0-9])(?:${names.map((n) => partsPattern(n, false)).join("|")})(?![A-Za-z0-9])`,
+      "gi",
+    );
+    for (const m of text.matchAll(pattern))
+      found.push({ start: m.index!, end: m.index! + m[0].length, text: m[0], how: "known" });
   }
   for (const m of text.matchAll(PHRASE)) {
     const name = m[1]!;

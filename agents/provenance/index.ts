@@ -39,7 +39,11 @@ export { MD_TABLE_BEGIN, MD_TABLE_END, TEX_TABLE_BEGIN, TEX_TABLE_END, unescapeT
 export { validateSources };
 
 function paperText(text: unknown, what: string): string {
-  if (typeof text !== "string") throw new ProvenanceError("PROVENANCE_BAD_PAPER", `${what} must be a string, got ${text === null ? "null" : typeof text}`);
+  if (typeof text !== "string")
+    throw new ProvenanceError(
+      "PROVENANCE_BAD_PAPER",
+      `${what} must be a string, got ${text === null ? "null" : typeof text}`,
+    );
   return text;
 }
 

@@ -17,11 +17,17 @@ function blank(s: string, from: number, to: number): string {
 }
 
 function withoutComments(s: string): string {
-  return s.replace(/(^|[^\\])((?:\\\\)*)%[^\n]*/g, (m, a: string, b: string) => a + b + " ".repeat(m.length - a.length - b.length));
+  return s.replace(
+    /(^|[^\\])((?:\\\\)*)%[^\n]*/g,
+    (m, a: string, b: string) => a + b + " ".repeat(m.length - a.length - b.length),
+  );
 }
 
 class LatexWalker {
-  constructor(private readonly s: string, private readonly b: ProseBuilder) {}
+  constructor(
+    private readonly s: string,
+    private readonly b: ProseBuilder,
+  ) {}
 
   private group(i: number, open: string, close: string): { start: number; end: number; next: number } | null {
     let j = i;
@@ -126,7 +132,10 @@ class LatexWalker {
     if (CITE.test(name)) {
       const g = this.brace(j);
       if (!g) return j;
-      const keys = this.raw(g).split(",").map((k) => k.trim()).filter((k) => k && k !== "*");
+      const keys = this.raw(g)
+        .split(",")
+        .map((k) => k.trim())
+        .filter((k) => k && k !== "*");
       const start = b.length;
       b.marked(s.slice(i, g.next), i, b.prose.masks);
       if (keys.length) b.prose.cites.push({ start, end: b.length, keys, numeric: false, raw: s.slice(i, g.next) });
@@ -148,7 +157,10 @@ class LatexWalker {
     if (name === "title" || SECTION.test(name) || name === "caption") {
       const g = this.brace(j);
       if (!g) return j;
-      const heading = this.raw(g).replace(/\\[A-Za-z]+\*?|[{}]/g, "").replace(/\s+/g, " ").trim();
+      const heading = this.raw(g)
+        .replace(/\\[A-Za-z]+\*?|[{}]/g, "")
+        .replace(/\s+/g, " ")
+        .trim();
       if (name === "title") b.section("title", i);
       else if (name === "section" || name === "chapter") b.section(heading, i);
       else b.brk(i);
@@ -208,7 +220,11 @@ class LatexWalker {
     if (env === "abstract") b.section("abstract", i);
     else b.brk(i);
     next = this.skipOptions(next);
-    const specs = /^(?:tabular|array|thebibliography|tabular\*|tabulary|longtable)$/.test(env) ? 1 + (/\*|tabularx|tabulary/.test(env) ? 1 : 0) : env === "tabularx" ? 2 : 0;
+    const specs = /^(?:tabular|array|thebibliography|tabular\*|tabulary|longtable)$/.test(env)
+      ? 1 + (/\*|tabularx|tabulary/.test(env) ? 1 : 0)
+      : env === "tabularx"
+        ? 2
+        : 0;
     for (let k = 0; k < specs; k++) {
       const spec = this.brace(next);
       if (spec) next = spec.next;
@@ -255,7 +271,11 @@ class LatexWalker {
         } else if (name in SKIP) {
           const g = this.brace(j);
           if (g) j = g.next;
-        } else if (/^[A-Za-z]+$/.test(name) && !/^(left|right|big|Big|bigg|Bigg|quad|qquad|displaystyle|limits|nolimits)$/.test(name)) b.emit(` ${name} `, i);
+        } else if (
+          /^[A-Za-z]+$/.test(name) &&
+          !/^(left|right|big|Big|bigg|Bigg|quad|qquad|displaystyle|limits|nolimits)$/.test(name)
+        )
+          b.emit(` ${name} `, i);
         else b.emit(" ", i);
         i = j;
       } else if (c === "^" || c === "_") {
@@ -294,7 +314,9 @@ export function latexProse(tex: string, file = "paper.tex"): Prose {
     s = blank(s, tableStart, tableEnd + TEX_TABLE_END.length);
   }
   s = withoutComments(s);
-  for (const m of [...s.matchAll(/\\begin\{filecontents\*?\}(?:\[[^\]]*\])?\{[^}]*\}([\s\S]*?)\\end\{filecontents\*?\}/g)]) {
+  for (const m of [
+    ...s.matchAll(/\\begin\{filecontents\*?\}(?:\[[^\]]*\])?\{[^}]*\}([\s\S]*?)\\end\{filecontents\*?\}/g),
+  ]) {
     b.prose.inlineBib = (b.prose.inlineBib ?? "") + m[1]!;
     s = blank(s, m.index!, m.index! + m[0].length);
   }

@@ -89,7 +89,8 @@ export function markdownProse(markdown: string, file = "paper.md"): Prose {
       const text = heading[3]!;
       const offset = lineStart + line.indexOf(text);
       if (heading[1] === "#") b.section("title", lineStart);
-      else if (heading[1] === "##") b.section(/^abstract\.?$/i.test(text) ? "abstract" : text.replace(/[*`]/g, ""), lineStart);
+      else if (heading[1] === "##")
+        b.section(/^abstract\.?$/i.test(text) ? "abstract" : text.replace(/[*`]/g, ""), lineStart);
       else b.brk(lineStart);
       inline(b, text, offset);
       b.brk(lineStart);
@@ -109,7 +110,10 @@ export function markdownProse(markdown: string, file = "paper.md"): Prose {
     if (/^\s*\|/.test(line)) {
       if (/^\s*\|?[\s:|-]+\|?\s*$/.test(line)) return;
       let cellAt = lineStart + line.indexOf("|") + 1;
-      for (const cell of line.trim().replace(/^\||\|$/g, "").split("|")) {
+      for (const cell of line
+        .trim()
+        .replace(/^\||\|$/g, "")
+        .split("|")) {
         b.brk(cellAt);
         inline(b, cell, cellAt);
         cellAt += cell.length + 1;
@@ -124,7 +128,14 @@ export function markdownProse(markdown: string, file = "paper.md"): Prose {
       b.prose.references.add(Number(reference[1]));
       const start = b.length;
       b.marked(reference[0], lineStart, b.prose.masks);
-      b.prose.cites.push({ start, end: b.length, keys: [reference[1]!], numeric: true, raw: reference[0].trim(), definition: true });
+      b.prose.cites.push({
+        start,
+        end: b.length,
+        keys: [reference[1]!],
+        numeric: true,
+        raw: reference[0].trim(),
+        definition: true,
+      });
       inline(b, line.slice(reference[0].length), lineStart + reference[0].length);
       b.brk(lineStart + line.length);
       return;

@@ -29,7 +29,13 @@ export interface Match {
 /** Which records a sentence can mean: those of the metrics and datasets it names (null: any). */
 export type Filter = ((candidate: Candidate) => boolean) | null;
 
-function closest(family: Family, target: number, half: number, abs: boolean, filter: Filter): Match["candidate"] | null {
+function closest(
+  family: Family,
+  target: number,
+  half: number,
+  abs: boolean,
+  filter: Filter,
+): Match["candidate"] | null {
   const tol = 1e-9 * Math.max(1, Math.abs(target)) + half * 1e-9;
   const hits = family.within(target - half - tol, target + half + tol);
   if (abs && target !== 0) hits.push(...family.within(-target - half - tol, -target + half + tol));
@@ -49,7 +55,8 @@ function isExact(value: number, target: number, abs: boolean): boolean {
 }
 
 // "7%" is not the idea's rating 7, nor "3%" the 3 seeds: a percentage is a setting only if it is named as one.
-const percentAsIs = (c: Candidate) => c.metric !== undefined || /percent|pct/i.test(String(c.source.setting ?? c.source.param ?? ""));
+const percentAsIs = (c: Candidate) =>
+  c.metric !== undefined || /percent|pct/i.test(String(c.source.setting ?? c.source.param ?? ""));
 
 function combine(filter: Filter, mode: Mode): Filter {
   if (!mode.asPercent) return filter;
@@ -67,7 +74,12 @@ export function preciseEnough(token: NumberToken, mode: Mode): boolean {
 }
 
 /** The first mode in which the token is a record as printed; `coarse` holds a match refused for precision. */
-export function matchNumber(token: NumberToken, index: RecordIndex, modes: Mode[], filter: Filter = null): { match: Match | null; coarse: Match | null } {
+export function matchNumber(
+  token: NumberToken,
+  index: RecordIndex,
+  modes: Mode[],
+  filter: Filter = null,
+): { match: Match | null; coarse: Match | null } {
   let coarse: Match | null = null;
   for (const mode of modes) {
     const target = (mode.abs ? Math.abs(token.value) : token.value) / mode.scale;
@@ -92,7 +104,8 @@ export function nearMiss(token: NumberToken, index: RecordIndex, modes: Mode[], 
     const window = Math.max(20 * (halfUnit(token) / mode.scale), Math.abs(target) * 0.02);
     const candidate = closest(index[mode.family], target, window, mode.abs, combine(filter, mode));
     if (!candidate) continue;
-    const d = Math.abs((mode.abs ? Math.abs(candidate.value) : candidate.value) - target) / Math.max(Math.abs(target), 1e-12);
+    const d =
+      Math.abs((mode.abs ? Math.abs(candidate.value) : candidate.value) - target) / Math.max(Math.abs(target), 1e-12);
     if (d < bestDistance) [best, bestDistance] = [{ candidate, exact: false, mode }, d];
   }
   return best;
@@ -116,7 +129,10 @@ export function describe(candidate: Candidate): string {
 }
 
 export const MODES = {
-  direct: [{ family: "direct", scale: 1, abs: false }, { family: "described", scale: 1, abs: false, exactOnly: true }] as Mode[],
+  direct: [
+    { family: "direct", scale: 1, abs: false },
+    { family: "described", scale: 1, abs: false, exactOnly: true },
+  ] as Mode[],
   spread: [{ family: "spread", scale: 1, abs: false }] as Mode[],
   percent: [
     { family: "direct", scale: 100, abs: false, label: "as a percentage" },

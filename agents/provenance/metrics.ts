@@ -4,13 +4,51 @@
 import { nameTokens } from "./datasets.ts";
 
 const SYNONYMS: Record<string, string[]> = {
-  acc: ["accuracy", "accuracies", "acc"], accuracy: ["accuracy", "accuracies"], err: ["error", "errors"], error: ["error", "errors"],
-  ppl: ["perplexity"], perplexity: ["perplexity"], loss: ["loss", "losses"], gap: ["gap", "gaps"], nll: ["nll", "likelihood"],
-  mse: ["mse", "squared"], mae: ["mae"], rmse: ["rmse"], f1: ["f1"], auc: ["auc"], bleu: ["bleu"], diverged: ["diverged", "divergence", "diverge"],
-  epochs: ["epochs"], time: ["time", "seconds"], r0: ["r0"],
+  acc: ["accuracy", "accuracies", "acc"],
+  accuracy: ["accuracy", "accuracies"],
+  err: ["error", "errors"],
+  error: ["error", "errors"],
+  ppl: ["perplexity"],
+  perplexity: ["perplexity"],
+  loss: ["loss", "losses"],
+  gap: ["gap", "gaps"],
+  nll: ["nll", "likelihood"],
+  mse: ["mse", "squared"],
+  mae: ["mae"],
+  rmse: ["rmse"],
+  f1: ["f1"],
+  auc: ["auc"],
+  bleu: ["bleu"],
+  diverged: ["diverged", "divergence", "diverge"],
+  epochs: ["epochs"],
+  time: ["time", "seconds"],
+  r0: ["r0"],
 };
 // Parts of metric names that do not say which metric: "val" of val_acc and val_loss alike.
-const GENERIC = new Set(["val", "valid", "validation", "train", "training", "test", "mean", "final", "best", "avg", "average", "total", "to", "of", "rate", "score", "max", "min", "std", "stderr", "dev", "eval"]);
+const GENERIC = new Set([
+  "val",
+  "valid",
+  "validation",
+  "train",
+  "training",
+  "test",
+  "mean",
+  "final",
+  "best",
+  "avg",
+  "average",
+  "total",
+  "to",
+  "of",
+  "rate",
+  "score",
+  "max",
+  "min",
+  "std",
+  "stderr",
+  "dev",
+  "eval",
+]);
 
 function keywords(metric: string): string[] {
   const words = nameTokens(metric).filter((t) => !GENERIC.has(t) && !/^\d+$/.test(t));

@@ -61,16 +61,40 @@ export function numberTokens(text: string): NumberToken[] {
       percent: unitText !== "" && !points,
       points,
       negative,
-      plainInteger: !frac && eExp === undefined && timesExp === undefined && caretExp === undefined && !negative && !unit && !intPart!.includes(","),
+      plainInteger:
+        !frac &&
+        eExp === undefined &&
+        timesExp === undefined &&
+        caretExp === undefined &&
+        !negative &&
+        !unit &&
+        !intPart!.includes(","),
     });
   }
   return out;
 }
 
 export const WORD_NUMBERS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
-  nineteen: 19, twenty: 20,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
 };
 
 /** Half the last printed digit: the widest distance rounding allows between the printed and the recorded value. */

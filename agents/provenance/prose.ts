@@ -64,7 +64,23 @@ export class ProseBuilder {
   constructor(source: string, file: string) {
     const lineStarts = [0];
     for (let i = source.indexOf("\n"); i >= 0; i = source.indexOf("\n", i + 1)) lineStarts.push(i + 1);
-    this.prose = { text: "", outs: [], srcs: [], lineStarts, file, sections: [], cites: [], figures: [], masks: [], codes: [], math: [], scripts: [], tableCells: [], references: new Set(), inlineBib: null };
+    this.prose = {
+      text: "",
+      outs: [],
+      srcs: [],
+      lineStarts,
+      file,
+      sections: [],
+      cites: [],
+      figures: [],
+      masks: [],
+      codes: [],
+      math: [],
+      scripts: [],
+      tableCells: [],
+      references: new Set(),
+      inlineBib: null,
+    };
   }
   get length(): number {
     return this.size;
@@ -142,7 +158,8 @@ export interface Sentence {
 }
 
 // Abbreviations after which a full stop does not end a sentence.
-const ABBREVIATION = /(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|approx|resp|al|Alg|App)\.|\b[A-Z]\.)$/;
+const ABBREVIATION =
+  /(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|approx|resp|al|Alg|App)\.|\b[A-Z]\.)$/;
 
 /** Sentences of the prose: split at breaks and at . ! ? followed by white space (abbreviations excepted). */
 export function sentencesOf(text: string): Sentence[] {

@@ -20,7 +20,11 @@ export interface Candidate {
 export class Family {
   private sorted: Candidate[] | null = null;
   private readonly items: Candidate[] = [];
-  add(value: number, source: Record<string, unknown>, about: Pick<Candidate, "metric" | "datasets" | "aggregate"> = {}): void {
+  add(
+    value: number,
+    source: Record<string, unknown>,
+    about: Pick<Candidate, "metric" | "datasets" | "aggregate"> = {},
+  ): void {
     if (!Number.isFinite(value)) return;
     this.items.push({ value, source, ...about });
     this.sorted = null;
@@ -68,14 +72,27 @@ const SPREAD_KEY = /(?:^|_)(?:std|stds|stderr|stderrs|sem|sd|se|err|ci|spread|va
 function leaves(value: unknown, path: string, out: Array<[string, number]>): void {
   if (typeof value === "number") out.push([path, value]);
   else if (Array.isArray(value)) value.forEach((v, i) => leaves(v, `${path}[${i}]`, out));
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) leaves(v, path ? `${path}.${k}` : k, out);
+  else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) leaves(v, path ? `${path}.${k}` : k, out);
 }
 
 const artifact = (run: number) => `run_${run}/final_info.json`;
 
-function addDerived(index: RecordIndex, a: { run: number; dataset: string; value: number }, b: { run: number; dataset: string; value: number }, metric: string): void {
-  const what = a.dataset === b.dataset ? `run_${a.run} vs run_${b.run} ${a.dataset}.means.${metric}` : `run_${a.run} ${a.dataset} vs ${b.dataset} means.${metric}`;
-  const base = { artifact: [artifact(a.run), artifact(b.run)], path: [`${a.dataset}.means.${metric}`, `${b.dataset}.means.${metric}`], values: [a.value, b.value] };
+function addDerived(
+  index: RecordIndex,
+  a: { run: number; dataset: string; value: number },
+  b: { run: number; dataset: string; value: number },
+  metric: string,
+): void {
+  const what =
+    a.dataset === b.dataset
+      ? `run_${a.run} vs run_${b.run} ${a.dataset}.means.${metric}`
+      : `run_${a.run} ${a.dataset} vs ${b.dataset} means.${metric}`;
+  const base = {
+    artifact: [artifact(a.run), artifact(b.run)],
+    path: [`${a.dataset}.means.${metric}`, `${b.dataset}.means.${metric}`],
+    values: [a.value, b.value],
+  };
   const about = { metric, datasets: [a.dataset, b.dataset] };
   index.diff.add(a.value - b.value, { ...base, value: a.value - b.value, derivation: `difference of ${what}` }, about);
   if (b.value !== 0) {
@@ -101,12 +118,25 @@ export function knobName(written: string): string {
 }
 
 export function buildIndex(sources: ProvenanceSources): RecordIndex {
-  const finalInfos = Object.entries(sources.finalInfos).map(([run, info]) => [Number(run), info] as [number, FinalInfo]);
+  const finalInfos = Object.entries(sources.finalInfos).map(
+    ([run, info]) => [Number(run), info] as [number, FinalInfo],
+  );
   const datasets = sources.datasets ?? [...new Set(finalInfos.flatMap(([, info]) => Object.keys(info)))];
-  const metrics = sources.metrics ?? [...new Set(finalInfos.flatMap(([, info]) => Object.values(info).flatMap((e) => Object.keys(e.means ?? {}))))];
+  const metrics = sources.metrics ?? [
+    ...new Set(finalInfos.flatMap(([, info]) => Object.values(info).flatMap((e) => Object.keys(e.means ?? {})))),
+  ];
   const index: RecordIndex = {
-    direct: new Family(), described: new Family(), spread: new Family(), diff: new Family(), ratio: new Family(), change: new Family(),
-    knobs: new Map(), counts: new Map(), datasets, metrics, figures: sources.figures ?? null,
+    direct: new Family(),
+    described: new Family(),
+    spread: new Family(),
+    diff: new Family(),
+    ratio: new Family(),
+    change: new Family(),
+    knobs: new Map(),
+    counts: new Map(),
+    datasets,
+    metrics,
+    figures: sources.figures ?? null,
     runIndexes: new Set([...sources.runs.map((r) => r.runIndex), ...finalInfos.map(([r]) => r)]),
   };
   for (const [run, info] of finalInfos) {
@@ -133,7 +163,9 @@ export function buildIndex(sources: ProvenanceSources): RecordIndex {
     }
   }
   for (const [metric, list] of means) {
-    for (const a of list) for (const b of list) if (a !== b && (a.dataset === b.dataset || a.run === b.run)) addDerived(index, a, b, metric);
+    for (const a of list)
+      for (const b of list)
+        if (a !== b && (a.dataset === b.dataset || a.run === b.run)) addDerived(index, a, b, metric);
     addAggregates(index, metric, list);
   }
   const knob = (key: string, value: number, source: Record<string, unknown>) => {
@@ -145,16 +177,31 @@ export function buildIndex(sources: ProvenanceSources): RecordIndex {
     }
   };
   for (const run of sources.runs) {
-    for (const [name, value] of Object.entries(run.params)) if (typeof value === "number") knob(name, value, { run: run.runIndex, param: name, value });
-    for (const token of numberTokens(run.description)) index.described.add(token.value, { run: run.runIndex, description: run.description.slice(0, 120), value: token.value });
+    for (const [name, value] of Object.entries(run.params))
+      if (typeof value === "number") knob(name, value, { run: run.runIndex, param: name, value });
+    for (const token of numberTokens(run.description))
+      index.described.add(token.value, {
+        run: run.runIndex,
+        description: run.description.slice(0, 120),
+        value: token.value,
+      });
   }
-  for (const [name, value] of Object.entries(sources.settings)) if (typeof value === "number") knob(name, value, { setting: name, value });
-  addCounts(index, sources, finalInfos.map(([r]) => r));
+  for (const [name, value] of Object.entries(sources.settings))
+    if (typeof value === "number") knob(name, value, { setting: name, value });
+  addCounts(
+    index,
+    sources,
+    finalInfos.map(([r]) => r),
+  );
   return index;
 }
 
 /** Means over the datasets of one metric: per run, of the run's difference to the baseline, and of the best run. */
-function addAggregates(index: RecordIndex, metric: string, list: Array<{ run: number; dataset: string; value: number }>): void {
+function addAggregates(
+  index: RecordIndex,
+  metric: string,
+  list: Array<{ run: number; dataset: string; value: number }>,
+): void {
   const byRun = new Map<number, Map<string, number>>();
   for (const e of list) byRun.set(e.run, (byRun.get(e.run) ?? new Map()).set(e.dataset, e.value));
   const baseline = byRun.get(0);
@@ -163,12 +210,30 @@ function addAggregates(index: RecordIndex, metric: string, list: Array<{ run: nu
   for (const [run, values] of byRun) {
     if (values.size < 2) continue;
     const m = mean([...values.values()]);
-    index.direct.add(m, { artifact: artifact(run), path: `*.means.${metric}`, value: m, derivation: `mean over datasets of run_${run} means.${metric}` }, about);
+    index.direct.add(
+      m,
+      {
+        artifact: artifact(run),
+        path: `*.means.${metric}`,
+        value: m,
+        derivation: `mean over datasets of run_${run} means.${metric}`,
+      },
+      about,
+    );
     if (baseline && run !== 0) {
       const deltas = [...values].filter(([d]) => baseline.has(d)).map(([d, v]) => v - baseline.get(d)!);
       if (deltas.length > 1) {
         const md = mean(deltas);
-        index.diff.add(md, { artifact: [artifact(run), artifact(0)], path: `*.means.${metric}`, value: md, derivation: `mean over datasets of run_${run} minus run_0 means.${metric}` }, about);
+        index.diff.add(
+          md,
+          {
+            artifact: [artifact(run), artifact(0)],
+            path: `*.means.${metric}`,
+            value: md,
+            derivation: `mean over datasets of run_${run} minus run_0 means.${metric}`,
+          },
+          about,
+        );
       }
     }
   }
@@ -182,7 +247,15 @@ function addAggregates(index: RecordIndex, metric: string, list: Array<{ run: nu
     if (deltas.length < 2) continue;
     const md = mean(deltas);
     const which = pick === Math.max ? "highest" : "lowest";
-    index.diff.add(md, { path: `*.means.${metric}`, value: md, derivation: `mean over datasets of the ${which} run minus run_0 means.${metric}` }, about);
+    index.diff.add(
+      md,
+      {
+        path: `*.means.${metric}`,
+        value: md,
+        derivation: `mean over datasets of the ${which} run minus run_0 means.${metric}`,
+      },
+      about,
+    );
   }
 }
 
@@ -205,6 +278,8 @@ function addCounts(index: RecordIndex, sources: ProvenanceSources, okRuns: numbe
   count("runs", sources.runs.filter((r) => !(r.runIndex in sources.finalInfos)).length, "runs without results");
   count("metrics", index.metrics.length, "metrics");
   if (index.figures) count("figures", index.figures.length, "figures");
-  for (const [name, value] of Object.entries(sources.settings)) if (/seed/i.test(name) && typeof value === "number") count("seeds", value, `setting ${name}`);
-  for (const run of sources.runs) if (run.attempts !== undefined) count("attempts", run.attempts, `attempts of run_${run.runIndex}`);
+  for (const [name, value] of Object.entries(sources.settings))
+    if (/seed/i.test(name) && typeof value === "number") count("seeds", value, `setting ${name}`);
+  for (const run of sources.runs)
+    if (run.attempts !== undefined) count("attempts", run.attempts, `attempts of run_${run.runIndex}`);
 }

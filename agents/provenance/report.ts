@@ -21,8 +21,12 @@ export function summarize(report: ProvenanceReport, artifact: string | null): Pr
 /** The fix-round prompt: every unsupported claim with where it is, what it says and why it fails. */
 export function feedbackFor(report: ProvenanceReport): string {
   const bad = report.claims.filter((c) => c.verdict === "unsupported");
-  if (bad.length === 0) return `All ${report.checked} claims of the paper trace to the run artifacts, the setup or the bibliography.`;
-  const lines = bad.map((c, i) => `${i + 1}. [${c.kind}] "${c.text}" at ${c.location}: ${c.reason ?? "unsupported"}${c.sentence ? `\n   Sentence: "${c.sentence}"` : ""}`);
+  if (bad.length === 0)
+    return `All ${report.checked} claims of the paper trace to the run artifacts, the setup or the bibliography.`;
+  const lines = bad.map(
+    (c, i) =>
+      `${i + 1}. [${c.kind}] "${c.text}" at ${c.location}: ${c.reason ?? "unsupported"}${c.sentence ? `\n   Sentence: "${c.sentence}"` : ""}`,
+  );
   return [
     `${bad.length} of ${report.checked} claims in the paper are not supported by the run artifacts (final_info.json), the settings or the bibliography.`,
     "Correct each one: print the recorded value with correct rounding, cite only entries of references.bib, name only datasets and figures the runs produced, or remove the claim.",

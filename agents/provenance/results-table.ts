@@ -34,7 +34,16 @@ function cellsOf(header: string[], rows: Array<{ cells: string[]; line: number }
 
 /** The cells of a Markdown results table: `lines` are the table's lines with their 1-based line numbers. */
 export function markdownTableCells(lines: Array<{ text: string; line: number }>): TableCell[] {
-  const rows = lines.filter((l) => l.text.trim().startsWith("|")).map((l) => ({ cells: l.text.trim().split("|").slice(1, -1).map((c) => c.trim()), line: l.line }));
+  const rows = lines
+    .filter((l) => l.text.trim().startsWith("|"))
+    .map((l) => ({
+      cells: l.text
+        .trim()
+        .split("|")
+        .slice(1, -1)
+        .map((c) => c.trim()),
+      line: l.line,
+    }));
   if (rows.length < 2) return [];
   return cellsOf(rows[0]!.cells, rows.slice(2), "–");
 }
@@ -46,6 +55,14 @@ export function latexTableCells(body: string, firstLine: number): TableCell[] {
   const bottom = lines.findIndex((l) => l.text.includes("\\bottomrule"));
   const inner = lines.slice(top + 1, bottom < 0 ? undefined : bottom).filter((l) => l.text.endsWith("\\\\"));
   if (inner.length < 2) return [];
-  const cells = (text: string) => text.slice(0, -2).split(/(?<!\\)&/).map(unescapeTex);
-  return cellsOf(cells(inner[0]!.text), inner.slice(1).map((l) => ({ cells: cells(l.text), line: l.line })), "--");
+  const cells = (text: string) =>
+    text
+      .slice(0, -2)
+      .split(/(?<!\\)&/)
+      .map(unescapeTex);
+  return cellsOf(
+    cells(inner[0]!.text),
+    inner.slice(1).map((l) => ({ cells: cells(l.text), line: l.line })),
+    "--",
+  );
 }

@@ -3,10 +3,15 @@ import { describe, expect, it } from "vitest";
 import { checkLatexPaper, checkMarkdownPaper, type ProvenanceReport, type ProvenanceSources } from "./index.ts";
 import { sources } from "./sources-fixture.ts";
 
-const md = (text: string, over: Partial<ProvenanceSources> = {}) => checkMarkdownPaper(`# A study\n\n## Results\n${text}\n`, sources(over));
-const tex = (text: string, over: Partial<ProvenanceSources> = {}) => checkLatexPaper(`\\section{Results}\n${text}\n`, sources(over));
+const md = (text: string, over: Partial<ProvenanceSources> = {}) =>
+  checkMarkdownPaper(`# A study\n\n## Results\n${text}\n`, sources(over));
+const tex = (text: string, over: Partial<ProvenanceSources> = {}) =>
+  checkLatexPaper(`\\section{Results}\n${text}\n`, sources(over));
 // The fixture's two bib entries are claims of every paper; the sentences' own claims are the rest.
-const verdicts = (r: ProvenanceReport, kind?: string) => Object.fromEntries(r.claims.filter((c) => (kind ? c.kind === kind : c.kind !== "bib-entry")).map((c) => [c.text, c.verdict]));
+const verdicts = (r: ProvenanceReport, kind?: string) =>
+  Object.fromEntries(
+    r.claims.filter((c) => (kind ? c.kind === kind : c.kind !== "bib-entry")).map((c) => [c.text, c.verdict]),
+  );
 const reasonOf = (r: ProvenanceReport, text: string) => r.claims.find((c) => c.text === text)?.reason ?? "";
 
 describe("numbers as recorded, with the rounding the text uses", () => {
@@ -47,8 +52,14 @@ describe("numbers as recorded, with the rounding the text uses", () => {
   });
 
   it("checks both ends of a range", () => {
-    expect(verdicts(md("The accuracy of run_2 lies between 73.0% and 97.8% across datasets."))).toMatchObject({ "73.0%": "supported", "97.8%": "supported" });
-    expect(verdicts(md("The accuracy of run_2 lies between 73.0% and 99.1% across datasets."))).toMatchObject({ "73.0%": "supported", "99.1%": "unsupported" });
+    expect(verdicts(md("The accuracy of run_2 lies between 73.0% and 97.8% across datasets."))).toMatchObject({
+      "73.0%": "supported",
+      "97.8%": "supported",
+    });
+    expect(verdicts(md("The accuracy of run_2 lies between 73.0% and 99.1% across datasets."))).toMatchObject({
+      "73.0%": "supported",
+      "99.1%": "unsupported",
+    });
     expect(verdicts(md("Run_2 accuracy spans 0.73–0.98."))).toMatchObject({ "0.73": "supported", "0.98": "supported" });
     // The unit written once applies to both ends.
     expect(verdicts(md("Run_2 accuracy spans 73–98%."))).toMatchObject({ "73": "supported", "98%": "supported" });
@@ -85,12 +96,16 @@ describe("derived values", () => {
   it("accepts a difference of two recorded values and records the derivation", () => {
     const r = md("Run_2 improves moons accuracy by 0.1247 over the baseline.");
     expect(verdicts(r)["0.1247"]).toBe("supported");
-    expect(r.claims.find((c) => c.text === "0.1247")?.source?.derivation).toBe("difference of run_2 vs run_0 moons.means.val_acc");
+    expect(r.claims.find((c) => c.text === "0.1247")?.source?.derivation).toBe(
+      "difference of run_2 vs run_0 moons.means.val_acc",
+    );
   });
 
   it("accepts percent changes and percentage points", () => {
     expect(verdicts(md("On moons, accuracy improves by 14.6% relative to the baseline."))["14.6%"]).toBe("supported");
-    expect(verdicts(md("On moons, accuracy improves by 12.5 percentage points."))["12.5 percentage points"]).toBe("supported");
+    expect(verdicts(md("On moons, accuracy improves by 12.5 percentage points."))["12.5 percentage points"]).toBe(
+      "supported",
+    );
     expect(verdicts(md("On moons, accuracy improves by 12.5 pp."))["12.5 pp"]).toBe("supported");
     expect(verdicts(md("On moons, accuracy improves by 14.6 percent."))["14.6 percent"]).toBe("supported");
   });
@@ -107,7 +122,9 @@ describe("derived values", () => {
 
   it("accepts a ratio only where the text says it is one", () => {
     // moons train_loss: 0.3121 / 0.0711 = 4.39
-    expect(verdicts(md("On moons the training loss of the baseline is 4.39× that of run_2."))["4.39"]).toBe("supported");
+    expect(verdicts(md("On moons the training loss of the baseline is 4.39× that of run_2."))["4.39"]).toBe(
+      "supported",
+    );
     expect(verdicts(md("On moons the training loss is 4.39."))["4.39"]).toBe("unsupported");
   });
 
@@ -120,16 +137,31 @@ describe("derived values", () => {
 
 describe("settings, counts and structure", () => {
   it("accepts settings of the setup and of the runs", () => {
-    expect(verdicts(md("We train for 200 epochs with a learning rate of 0.05."))).toMatchObject({ "200": "supported", "0.05": "supported" });
+    expect(verdicts(md("We train for 200 epochs with a learning rate of 0.05."))).toMatchObject({
+      "200": "supported",
+      "0.05": "supported",
+    });
     expect(verdicts(md("We train with a learning rate of 0.07."))["0.07"]).toBe("unsupported");
   });
 
   it("takes numbers of the coder's run descriptions only as written", () => {
-    const runs = [...sources().runs, { runIndex: 4, params: {}, description: "clip gradients at 2.5 and reach 96.1% accuracy" }];
+    const runs = [
+      ...sources().runs,
+      { runIndex: 4, params: {}, description: "clip gradients at 2.5 and reach 96.1% accuracy" },
+    ];
     expect(verdicts(md("Run 4 clips gradients at 2.5.", { runs }))["2.5"]).toBe("supported");
-    expect(md("Run 4 clips gradients at 2.5.", { runs }).claims.find((c) => c.text === "2.5")?.source).toMatchObject({ run: 4, value: 2.5 });
+    expect(md("Run 4 clips gradients at 2.5.", { runs }).claims.find((c) => c.text === "2.5")?.source).toMatchObject({
+      run: 4,
+      value: 2.5,
+    });
     // Not rounded (2.5 is no "3"), and a number the coder wrote about results is no measurement.
-    expect(verdicts(md("Run 4 clips gradients at 2.47.", { runs: [...sources().runs, { runIndex: 4, params: {}, description: "clip at 2.4651" }] }))["2.47"]).toBe("unsupported");
+    expect(
+      verdicts(
+        md("Run 4 clips gradients at 2.47.", {
+          runs: [...sources().runs, { runIndex: 4, params: {}, description: "clip at 2.4651" }],
+        }),
+      )["2.47"],
+    ).toBe("unsupported");
     expect(verdicts(md("On moons, run 4 reaches 96.1% accuracy.", { runs }))["96.1%"]).toBe("unsupported");
   });
 
@@ -143,9 +175,16 @@ describe("settings, counts and structure", () => {
   });
 
   it("accepts years, figure, table, section and equation numbers", () => {
-    expect(verdicts(md("Figure 3 and Table 2 summarise Section 4, as Eq. 5 predicts; Adam appeared in 2015."))).toEqual({ "3": "supported", "2": "supported", "4": "supported", "5": "supported", "2015": "supported" });
+    expect(verdicts(md("Figure 3 and Table 2 summarise Section 4, as Eq. 5 predicts; Adam appeared in 2015."))).toEqual(
+      { "3": "supported", "2": "supported", "4": "supported", "5": "supported", "2015": "supported" },
+    );
     const r = md("Figures 2 and 3 show it, as do Tables 1–2.");
-    expect(r.claims.filter((c) => c.kind === "number").map((c) => c.source?.category)).toEqual(["figure-number", "figure-number", "table-number", "table-number"]);
+    expect(r.claims.filter((c) => c.kind === "number").map((c) => c.source?.category)).toEqual([
+      "figure-number",
+      "figure-number",
+      "table-number",
+      "table-number",
+    ]);
   });
 
   it("does not take a count of steps for a year", () => {
@@ -165,25 +204,47 @@ describe("settings, counts and structure", () => {
   });
 
   it("checks run indices and ordinals", () => {
-    const numbers = (r: ProvenanceReport) => r.claims.filter((c) => c.kind === "number").map((c) => [c.text, c.verdict, c.source?.category]);
-    expect(numbers(md("Run 2 is the 2nd run; run_3 failed."))).toEqual([["2", "supported", "run-index"], ["2", "supported", "ordinal"], ["run_3", "supported", "run-index"]]);
+    const numbers = (r: ProvenanceReport) =>
+      r.claims.filter((c) => c.kind === "number").map((c) => [c.text, c.verdict, c.source?.category]);
+    expect(numbers(md("Run 2 is the 2nd run; run_3 failed."))).toEqual([
+      ["2", "supported", "run-index"],
+      ["2", "supported", "ordinal"],
+      ["run_3", "supported", "run-index"],
+    ]);
     const r = md("Run 7 is the best and run_9 the worst.");
     expect(verdicts(r)).toEqual({ "7": "unsupported", run_9: "unsupported" });
     expect(reasonOf(r, "7")).toMatch(/no run 7/);
   });
 
   it("reads array indices as indices, not citations, and array knobs as knobs", () => {
-    const over = { settings: { ...sources().settings, "baseline.array[0][0]": 3000 }, runs: [...sources().runs, { runIndex: 4, params: { "array[0][0]": 6000 }, description: "" }] };
+    const over = {
+      settings: { ...sources().settings, "baseline.array[0][0]": 3000 },
+      runs: [...sources().runs, { runIndex: 4, params: { "array[0][0]": 6000 }, description: "" }],
+    };
     const r = md("Setting array[0][0] = 6000 instead of 3000 moves the peak; `array[0][0]=6000` in run_4.", over);
-    expect(r.claims.filter((c) => c.kind !== "bib-entry").map((c) => [c.text, c.verdict, c.source?.category ?? c.source?.param ?? c.source?.setting])).toEqual([
-      ["0", "supported", "array-index"], ["0", "supported", "array-index"], ["6000", "supported", "array[0][0]"], ["3000", "supported", "baseline.array[0][0]"],
-      ["0", "supported", "array-index"], ["0", "supported", "array-index"], ["6000", "supported", "array[0][0]"], ["run_4", "supported", "run-index"],
+    expect(
+      r.claims
+        .filter((c) => c.kind !== "bib-entry")
+        .map((c) => [c.text, c.verdict, c.source?.category ?? c.source?.param ?? c.source?.setting]),
+    ).toEqual([
+      ["0", "supported", "array-index"],
+      ["0", "supported", "array-index"],
+      ["6000", "supported", "array[0][0]"],
+      ["3000", "supported", "baseline.array[0][0]"],
+      ["0", "supported", "array-index"],
+      ["0", "supported", "array-index"],
+      ["6000", "supported", "array[0][0]"],
+      ["run_4", "supported", "run-index"],
     ]);
     expect(verdicts(md("`array[0][0]=5000` was never run.", over))["5000"]).toBe("unsupported");
   });
 
   it("takes names with digits, file names and URLs for no numbers", () => {
-    expect(md("Unlike ResNet-50 or GPT-4, see run_2/final_info.json and https://example.com/1234 or val_acc.png.").claims.filter((c) => c.kind === "number")).toHaveLength(0);
+    expect(
+      md(
+        "Unlike ResNet-50 or GPT-4, see run_2/final_info.json and https://example.com/1234 or val_acc.png.",
+      ).claims.filter((c) => c.kind === "number"),
+    ).toHaveLength(0);
   });
 });
 
@@ -194,46 +255,83 @@ describe("datasets", () => {
       expect(verdicts(r, "dataset")[name]).toBe("unsupported");
       expect(reasonOf(r, name)).toMatch(/no run produced results on it/);
     }
-    expect(verdicts(md("We also evaluate on the Fashion-MNIST benchmark."), "dataset")).toEqual({ "Fashion-MNIST": "unsupported" });
+    expect(verdicts(md("We also evaluate on the Fashion-MNIST benchmark."), "dataset")).toEqual({
+      "Fashion-MNIST": "unsupported",
+    });
   });
 
   it("accepts the artifacts' own datasets in any spelling, and 'on the X dataset' phrases", () => {
-    expect(verdicts(md("On the two spirals task and on the moons dataset, run_2 helps."), "dataset")).toEqual({ "two spirals": "supported", moons: "supported" });
+    expect(verdicts(md("On the two spirals task and on the moons dataset, run_2 helps."), "dataset")).toEqual({
+      "two spirals": "supported",
+      moons: "supported",
+    });
     expect(verdicts(md("Results on the foobar dataset are similar."), "dataset")).toEqual({ foobar: "unsupported" });
     expect(verdicts(md("Results on the same dataset are similar."))).toEqual({});
   });
 
   it("allows a dataset and numbers attributed to a cited work, not to this paper", () => {
     const related = (text: string) => checkMarkdownPaper(`# T\n\n## Related Work\n${text}\n`, sources());
-    expect(verdicts(related("Residual networks reach 3.57% error on ImageNet [@kingma2015adam]."))).toMatchObject({ ImageNet: "supported", "3.57%": "supported" });
+    expect(verdicts(related("Residual networks reach 3.57% error on ImageNet [@kingma2015adam]."))).toMatchObject({
+      ImageNet: "supported",
+      "3.57%": "supported",
+    });
     // Not for this paper's own claims, not in its results, and not through a citation that resolves to nothing.
-    expect(verdicts(related("We reach 3.57% error on ImageNet [@kingma2015adam]."))).toMatchObject({ ImageNet: "unsupported", "3.57%": "unsupported" });
-    expect(verdicts(md("Residual networks reach 3.57% error on ImageNet [@kingma2015adam]."))).toMatchObject({ ImageNet: "unsupported", "3.57%": "unsupported" });
-    expect(verdicts(related("Residual networks reach 3.57% error on ImageNet [@nobody2020]."))).toMatchObject({ ImageNet: "unsupported", "3.57%": "unsupported" });
+    expect(verdicts(related("We reach 3.57% error on ImageNet [@kingma2015adam]."))).toMatchObject({
+      ImageNet: "unsupported",
+      "3.57%": "unsupported",
+    });
+    expect(verdicts(md("Residual networks reach 3.57% error on ImageNet [@kingma2015adam]."))).toMatchObject({
+      ImageNet: "unsupported",
+      "3.57%": "unsupported",
+    });
+    expect(verdicts(related("Residual networks reach 3.57% error on ImageNet [@nobody2020]."))).toMatchObject({
+      ImageNet: "unsupported",
+      "3.57%": "unsupported",
+    });
   });
 });
 
 describe("citations, bibliography and figures", () => {
   it("flags a citation key absent from references.bib", () => {
     const r = md("Adam [@kingma2015adam] and a missing one [@smith2020; @glorot2010understanding].");
-    expect(verdicts(r, "citation")).toEqual({ kingma2015adam: "supported", smith2020: "unsupported", glorot2010understanding: "supported" });
-    expect(verdicts(tex("As shown by \\citep{smith2020,kingma2015adam}."), "citation")).toEqual({ smith2020: "unsupported", kingma2015adam: "supported" });
+    expect(verdicts(r, "citation")).toEqual({
+      kingma2015adam: "supported",
+      smith2020: "unsupported",
+      glorot2010understanding: "supported",
+    });
+    expect(verdicts(tex("As shown by \\citep{smith2020,kingma2015adam}."), "citation")).toEqual({
+      smith2020: "unsupported",
+      kingma2015adam: "supported",
+    });
   });
 
   it("flags a bib entry that did not come from a literature answer", () => {
     const bib = `${sources().bib}\n\n@misc{vaswani2017attention,\n  title = {Attention Is All You Need},\n  year = {2017}\n}`;
     const r = md("Nothing here.", { bib });
-    expect(verdicts(r, "bib-entry")).toEqual({ kingma2015adam: "supported", glorot2010understanding: "supported", vaswani2017attention: "unsupported" });
+    expect(verdicts(r, "bib-entry")).toEqual({
+      kingma2015adam: "supported",
+      glorot2010understanding: "supported",
+      vaswani2017attention: "unsupported",
+    });
     expect(r.claims.find((c) => c.text === "vaswani2017attention")?.location).toBe("references.bib line 12");
   });
 
   it("flags a figure that no plot step produced", () => {
-    expect(verdicts(md("![loss](loss_curve.png) ![acc](val_acc.png)"), "figure")).toEqual({ "loss_curve.png": "unsupported", "val_acc.png": "supported" });
-    expect(verdicts(tex("\\includegraphics[width=0.8\\linewidth]{val_acc}\\includegraphics{missing.png}"))).toEqual({ val_acc: "supported", "missing.png": "unsupported" });
+    expect(verdicts(md("![loss](loss_curve.png) ![acc](val_acc.png)"), "figure")).toEqual({
+      "loss_curve.png": "unsupported",
+      "val_acc.png": "supported",
+    });
+    expect(verdicts(tex("\\includegraphics[width=0.8\\linewidth]{val_acc}\\includegraphics{missing.png}"))).toEqual({
+      val_acc: "supported",
+      "missing.png": "unsupported",
+    });
   });
 
   it("checks numeric [n] citations against the reference list", () => {
-    const r = checkMarkdownPaper("# T\n\n## Related Work\nAs in [1] and [3].\n\n[1] Adam, ICLR 2015.\n[2] Glorot, AISTATS 2010.\n", sources());
+    const r = checkMarkdownPaper(
+      "# T\n\n## Related Work\nAs in [1] and [3].\n\n[1] Adam, ICLR 2015.\n[2] Glorot, AISTATS 2010.\n",
+      sources(),
+    );
     expect(verdicts(r, "citation")).toEqual({ "[1]": "supported", "[3]": "unsupported" });
   });
 });
@@ -242,12 +340,20 @@ describe("LaTeX", () => {
   it("reads numbers inside math", () => {
     expect(verdicts(tex("On moons the gap of run\\_2 is $9.2 \\times 10^{-3}$."))["9.2 × 10^-3"]).toBe("supported");
     expect(verdicts(tex("On moons the gap of run\\_2 is $1.2\\times10^{-3}$."))["1.2×10^-3"]).toBe("unsupported");
-    expect(verdicts(tex("On moons, run\\_2 reaches \\(0.9781\\) accuracy and 97.8\\% in words."))).toMatchObject({ "0.9781": "supported", "97.8%": "supported" });
-    expect(verdicts(tex("On moons, run\\_2 reaches 97.81 $\\pm$ 0.33\\% accuracy."))).toMatchObject({ "97.81": "supported", "0.33%": "supported" });
+    expect(verdicts(tex("On moons, run\\_2 reaches \\(0.9781\\) accuracy and 97.8\\% in words."))).toMatchObject({
+      "0.9781": "supported",
+      "97.8%": "supported",
+    });
+    expect(verdicts(tex("On moons, run\\_2 reaches 97.81 $\\pm$ 0.33\\% accuracy."))).toMatchObject({
+      "97.81": "supported",
+      "0.33%": "supported",
+    });
   });
 
   it("takes indices, exponents and small constants of formulas for no claims, but checks their measurements", () => {
-    const r = tex("\\begin{equation}\n\\mathcal{L} = \\frac{1}{2} \\sum_{i=1}^{N} (y_i - \\hat{y}_i)^2 = 0.0711\n\\end{equation}\non moons for run\\_2.");
+    const r = tex(
+      "\\begin{equation}\n\\mathcal{L} = \\frac{1}{2} \\sum_{i=1}^{N} (y_i - \\hat{y}_i)^2 = 0.0711\n\\end{equation}\non moons for run\\_2.",
+    );
     expect(r.unsupported).toBe(0);
     expect(r.claims.find((c) => c.text === "0.0711")?.source).toMatchObject({ path: "moons.means.train_loss" });
     expect(verdicts(tex("\\begin{equation} \\mathcal{L} = 0.0815 \\end{equation}"))["0.0815"]).toBe("unsupported");
@@ -262,7 +368,10 @@ describe("LaTeX", () => {
   });
 
   it("names the line of each claim", () => {
-    const r = checkLatexPaper("\\title{T}\n\\begin{document}\n\\begin{abstract}\nWe reach 99.1\\% on moons.\n\\end{abstract}\n\\section{Results}\nLine six.\nWe use 4 datasets.\n\\end{document}", sources());
+    const r = checkLatexPaper(
+      "\\title{T}\n\\begin{document}\n\\begin{abstract}\nWe reach 99.1\\% on moons.\n\\end{abstract}\n\\section{Results}\nLine six.\nWe use 4 datasets.\n\\end{document}",
+      sources(),
+    );
     expect(r.claims.filter((c) => c.kind !== "bib-entry").map((c) => [c.text, c.location])).toEqual([
       ["99.1%", "abstract (paper.tex line 4)"],
       ["moons", "abstract (paper.tex line 4)"],
@@ -273,33 +382,55 @@ describe("LaTeX", () => {
 
 describe("what is prose in Markdown", () => {
   it("skips fenced code and HTML comments, and checks a table the model wrote", () => {
-    const r = md("```\nlr = 0.123\n```\n<!-- 99.9% is a note -->\n| width | moons |\n|---|---:|\n| 64 | 0.9781 |\n| 64 | 0.9999 |\n");
+    const r = md(
+      "```\nlr = 0.123\n```\n<!-- 99.9% is a note -->\n| width | moons |\n|---|---:|\n| 64 | 0.9781 |\n| 64 | 0.9999 |\n",
+    );
     expect(r.claims.filter((c) => c.kind === "number").map((c) => [c.text, c.verdict])).toEqual([
-      ["64", "supported"], ["0.9781", "supported"], ["64", "supported"], ["0.9999", "unsupported"],
+      ["64", "supported"],
+      ["0.9781", "supported"],
+      ["64", "supported"],
+      ["0.9999", "unsupported"],
     ]);
   });
 
   it("reads the abstract and numbered headings as sections", () => {
-    const r = checkMarkdownPaper("# Title 5\n\n**Abstract.** We use 4 datasets.\n\n## 4.1 Results\nWe use 5 seeds.\n", sources());
+    const r = checkMarkdownPaper(
+      "# Title 5\n\n**Abstract.** We use 4 datasets.\n\n## 4.1 Results\nWe use 5 seeds.\n",
+      sources(),
+    );
     expect(r.claims.filter((c) => c.kind === "number").map((c) => [c.text, c.location])).toEqual([
-      ["5", "title (paper.md line 1)"], ["4", "abstract (paper.md line 3)"], ["5", "section Results (paper.md line 6)"],
+      ["5", "title (paper.md line 1)"],
+      ["4", "abstract (paper.md line 3)"],
+      ["5", "section Results (paper.md line 6)"],
     ]);
   });
 });
 
 describe("what is prose in LaTeX", () => {
   it("checks a tabular the model wrote, cell by cell, but not its column spec", () => {
-    const r = tex("\\begin{table}[t]\\begin{tabular}{l|rr}\\toprule Dataset & run 0 & run 2 \\\\ moons & 85.3\\% & 97.9\\% \\\\ \\bottomrule\\end{tabular}\\end{table}");
+    const r = tex(
+      "\\begin{table}[t]\\begin{tabular}{l|rr}\\toprule Dataset & run 0 & run 2 \\\\ moons & 85.3\\% & 97.9\\% \\\\ \\bottomrule\\end{tabular}\\end{table}",
+    );
     expect(r.claims.filter((c) => c.kind === "number").map((c) => [c.text, c.verdict])).toEqual([
-      ["0", "supported"], ["2", "supported"], ["85.3%", "supported"], ["97.9%", "unsupported"],
+      ["0", "supported"],
+      ["2", "supported"],
+      ["85.3%", "supported"],
+      ["97.9%", "unsupported"],
     ]);
   });
 
   it("reads the title from the preamble and text inside formatting commands and footnotes", () => {
     // The abstract says the paper is about accuracy: 31% is then no accuracy (it would be 31.21% train_loss).
-    const r = checkLatexPaper("\\title{Width Helps by 31\\%}\n\\begin{document}\n\\begin{abstract}We study validation accuracy.\\end{abstract}\n\\section{Results}\n\\textbf{On moons} we reach \\emph{97.8\\%}\\footnote{With \\textit{5 seeds}.}.\n\\end{document}", sources());
-    expect(r.claims.filter((c) => c.kind === "number").map((c) => [c.text, c.verdict, c.location.split(" (")[0]])).toEqual([
-      ["31%", "unsupported", "title"], ["97.8%", "supported", "section Results"], ["5", "unsupported", "section Results"],
+    const r = checkLatexPaper(
+      "\\title{Width Helps by 31\\%}\n\\begin{document}\n\\begin{abstract}We study validation accuracy.\\end{abstract}\n\\section{Results}\n\\textbf{On moons} we reach \\emph{97.8\\%}\\footnote{With \\textit{5 seeds}.}.\n\\end{document}",
+      sources(),
+    );
+    expect(
+      r.claims.filter((c) => c.kind === "number").map((c) => [c.text, c.verdict, c.location.split(" (")[0]]),
+    ).toEqual([
+      ["31%", "unsupported", "title"],
+      ["97.8%", "supported", "section Results"],
+      ["5", "unsupported", "section Results"],
     ]);
   });
 });
@@ -311,11 +442,21 @@ describe("fabricated numbers", () => {
     return Array.from({ length: n }, () => make((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31));
   };
   const passRate = (sentences: string[]) =>
-    sentences.filter((s) => md(s).claims.find((c) => c.kind === "number" && !/run-index/.test(String(c.source?.category)))?.verdict === "supported").length / sentences.length;
+    sentences.filter(
+      (s) =>
+        md(s).claims.find((c) => c.kind === "number" && !/run-index/.test(String(c.source?.category)))?.verdict ===
+        "supported",
+    ).length / sentences.length;
 
   it("rarely pass where the sentence says what they measure", () => {
-    expect(passRate(fabricated(120, (u) => `On moons, accuracy reaches ${(50 + u * 50).toFixed(1)}%.`))).toBeLessThan(0.03);
-    expect(passRate(fabricated(120, (u) => `On moons, accuracy improves by ${(u * 30).toFixed(1)}%.`))).toBeLessThan(0.06);
-    expect(passRate(fabricated(120, (u) => `On moons, accuracy improves by ${Math.round(u * 30)}%.`))).toBeLessThan(0.06);
+    expect(passRate(fabricated(120, (u) => `On moons, accuracy reaches ${(50 + u * 50).toFixed(1)}%.`))).toBeLessThan(
+      0.03,
+    );
+    expect(passRate(fabricated(120, (u) => `On moons, accuracy improves by ${(u * 30).toFixed(1)}%.`))).toBeLessThan(
+      0.06,
+    );
+    expect(passRate(fabricated(120, (u) => `On moons, accuracy improves by ${Math.round(u * 30)}%.`))).toBeLessThan(
+      0.06,
+    );
   });
 });

@@ -7,7 +7,14 @@ import type { Logger } from "pino";
 import { newRunId, type StoredEnvelope } from "../../bus/index.ts";
 import type { SwarmConfig } from "../../config/index.ts";
 import type { ModelProvider } from "../llm/index.ts";
-import { hostedRolesFrom, parseRoleConfig, type CostLine, type RegistryLike, type ReplayStatus, type RunCosts } from "../runtime/index.ts";
+import {
+  hostedRolesFrom,
+  parseRoleConfig,
+  type CostLine,
+  type RegistryLike,
+  type ReplayStatus,
+  type RunCosts,
+} from "../runtime/index.ts";
 import { loadIclrData, stratifiedSample, type Decision, type HumanRating, type IclrData } from "./dataset.ts";
 import { balancedAccuracy, metricsOf, type Metrics } from "./metrics.ts";
 import { PANEL_ROLES, papersOfRun, runPanel, type PanelOutcome } from "./panel-run.ts";
@@ -41,7 +48,14 @@ export interface BenchReport {
   startedAt: string;
   endedAt: string;
   data: string;
-  sample: { papers: number; seed: number | null; accept: number; reject: number; ofAll: number; skippedUnknown: number };
+  sample: {
+    papers: number;
+    seed: number | null;
+    accept: number;
+    reject: number;
+    ofAll: number;
+    skippedUnknown: number;
+  };
   /** Who reviewed: the configured model and panel, or why no panel ran. */
   panel: { model: string; seats: number; threshold: number; replicas: number } | null;
   panelSkipped: string | null;
@@ -58,7 +72,9 @@ export interface BenchReport {
 export function modelUnavailable(config: SwarmConfig, hasSeam = false): string | null {
   if (hasSeam || config.llm.replay || config.llm.apiKey || config.llm.provider === "openai-compatible") return null;
   const variable = config.llm.provider === "anthropic" ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY";
-  const base = config.llm.baseURL ? ` (llm.baseURL/OPENAI_BASE_URL is ${config.llm.baseURL}; a local server still needs ${variable}=<any value> or llm.provider: openai-compatible)` : "";
+  const base = config.llm.baseURL
+    ? ` (llm.baseURL/OPENAI_BASE_URL is ${config.llm.baseURL}; a local server still needs ${variable}=<any value> or llm.provider: openai-compatible)`
+    : "";
   return `no model key: ${variable} is not set${base}, so the review panel did not run; only the original's reviews are scored`;
 }
 
@@ -73,12 +89,19 @@ function leakCheck(data: IclrData): BenchReport["leakCheck"] {
     raw.push(leakRule(text));
     stripped.push(leakRule(stripLeak(text, r.id).text));
   }
-  return { rule: "no 'Anonymous authors' in the first 3 KB -> Accept", papers: truth.length, raw: balancedAccuracy(truth, raw), stripped: balancedAccuracy(truth, stripped) };
+  return {
+    rule: "no 'Anonymous authors' in the first 3 KB -> Accept",
+    papers: truth.length,
+    raw: balancedAccuracy(truth, raw),
+    stripped: balancedAccuracy(truth, stripped),
+  };
 }
 
 function costOf(costs: RunCosts | null, id: string): CostLine | null {
   if (!costs) return null;
-  const lines = Object.entries(costs.byIdea).filter(([k]) => k === `iclr-${id}` || k.startsWith(`iclr-${id}-r`)).map(([, v]) => v);
+  const lines = Object.entries(costs.byIdea)
+    .filter(([k]) => k === `iclr-${id}` || k.startsWith(`iclr-${id}-r`))
+    .map(([, v]) => v);
   if (lines.length === 0) return null;
   const sum = (f: (c: CostLine) => number) => lines.reduce((s, c) => s + f(c), 0);
   return {
@@ -94,7 +117,14 @@ function costOf(costs: RunCosts | null, id: string): CostLine | null {
 
 function panelRow(papers: BenchPaperResult[], label: string): MetricsRow {
   const decided = papers.filter((p) => p.status === "decided" && p.panelOverall !== null);
-  const metrics: Metrics = metricsOf(decided.map((p) => ({ truth: p.humanDecision === "Accept", predicted: p.decision === "Accept", score: p.panelOverall!, human: p.humanMean })));
+  const metrics: Metrics = metricsOf(
+    decided.map((p) => ({
+      truth: p.humanDecision === "Accept",
+      predicted: p.decision === "Accept",
+      score: p.panelOverall!,
+      human: p.humanMean,
+    })),
+  );
   return {
     source: "panel",
     setting: label,
@@ -127,10 +157,15 @@ export async function runReviewBench(options: {
   const { logger } = options;
   const startedAt = new Date().toISOString();
   // --data also names where the reviewers' few-shot examples are read (config.data.iclr2022/fewshot).
-  const config: SwarmConfig = options.data ? { ...options.config, data: { ...options.config.data, iclr2022: options.data } } : options.config;
+  const config: SwarmConfig = options.data
+    ? { ...options.config, data: { ...options.config.data, iclr2022: options.data } }
+    : options.config;
   const data = loadIclrData(config.data.iclr2022);
   // The area chair's own schema gives its defaults (the seed's 5 seats, threshold 6).
-  const areaChair = parseRoleConfig(options.registry.get("area-chair"), config.roles["area-chair"]?.config ?? {}) as { seats: number; threshold: number };
+  const areaChair = parseRoleConfig(options.registry.get("area-chair"), config.roles["area-chair"]?.config ?? {}) as {
+    seats: number;
+    threshold: number;
+  };
   const { seats, threshold } = areaChair;
   const byId = new Map(data.ratings.map((r) => [r.id, r]));
   // A replay reviews the papers the recorded run reviewed, in its order, so every request hashes the same; a resumed
@@ -144,7 +179,11 @@ export async function runReviewBench(options: {
     seed = prior.seed;
     sample = prior.papers.map((id) => {
       const r = byId.get(id);
-      if (!r) throw new ReviewBenchError("BENCH_BAD_DATA", `run ${earlier} reviewed paper ${id}, which is not in ${data.dir}/ratings.tsv`);
+      if (!r)
+        throw new ReviewBenchError(
+          "BENCH_BAD_DATA",
+          `run ${earlier} reviewed paper ${id}, which is not in ${data.dir}/ratings.tsv`,
+        );
       return r;
     });
   } else sample = stratifiedSample(data.ratings, options.papers, options.seed);
@@ -156,13 +195,28 @@ export async function runReviewBench(options: {
   if (!skipped) {
     // The bench measures the llm reviewer: a rules seat would score evidence that ICLR papers do not carry.
     for (const role of hostedRolesFrom(config, options.registry, PANEL_ROLES)) {
-      if (role.policy !== "llm") throw new ReviewBenchError("BENCH_BAD_ARGUMENT", `review-bench measures the llm panel, but role ${role.name} resolves to the ${role.policy} policy (roles.${role.name}.policy)`);
+      if (role.policy !== "llm")
+        throw new ReviewBenchError(
+          "BENCH_BAD_ARGUMENT",
+          `review-bench measures the llm panel, but role ${role.name} resolves to the ${role.policy} policy (roles.${role.name}.policy)`,
+        );
     }
     const papers = sample.map((r) => {
       const s = stripLeak(data.paperText(r.id), r.id);
       return { paperId: r.id, title: s.title, abstract: s.abstract, text: s.text };
     });
-    const result = await runPanel({ config, registry: options.registry, logger, run, papers, seed, resume: Boolean(options.resume), ...(options.onMessage && { onMessage: options.onMessage }), ...(options.signal && { signal: options.signal }), ...(options.baseProvider && { baseProvider: options.baseProvider }) });
+    const result = await runPanel({
+      config,
+      registry: options.registry,
+      logger,
+      run,
+      papers,
+      seed,
+      resume: Boolean(options.resume),
+      ...(options.onMessage && { onMessage: options.onMessage }),
+      ...(options.signal && { signal: options.signal }),
+      ...(options.baseProvider && { baseProvider: options.baseProvider }),
+    });
     ({ outcomes, costs, replay } = result);
   }
   const results: BenchPaperResult[] = sample.map((r) => {
@@ -197,7 +251,14 @@ export async function runReviewBench(options: {
     startedAt,
     endedAt: new Date().toISOString(),
     data: data.dir,
-    sample: { papers: sample.length, seed, accept: nAccept, reject: sample.length - nAccept, ofAll: data.ratings.length, skippedUnknown: data.skipped },
+    sample: {
+      papers: sample.length,
+      seed,
+      accept: nAccept,
+      reject: sample.length - nAccept,
+      ofAll: data.ratings.length,
+      skippedUnknown: data.skipped,
+    },
     panel: skipped ? null : { model: reviewer, seats, threshold, replicas: config.roles.reviewer?.replicas ?? 1 },
     panelSkipped: skipped,
     leakCheck: leakCheck(data),

@@ -49,7 +49,11 @@ export function parseCsv(text: string, name = "csv"): Record<string, string>[] {
   const [header, ...body] = rowsOf(text, name).filter((r) => !(r.length === 1 && r[0] === ""));
   if (!header) throw new ReviewBenchError("BENCH_BAD_DATA", `${name}: empty file`);
   return body.map((r, n) => {
-    if (r.length !== header.length) throw new ReviewBenchError("BENCH_BAD_DATA", `${name}: row ${n + 2} has ${r.length} fields, the header has ${header.length}`);
+    if (r.length !== header.length)
+      throw new ReviewBenchError(
+        "BENCH_BAD_DATA",
+        `${name}: row ${n + 2} has ${r.length} fields, the header has ${header.length}`,
+      );
     return Object.fromEntries(header.map((h, k) => [h, r[k]!]));
   });
 }

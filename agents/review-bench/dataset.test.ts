@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { parseRatings, stratifiedSample } from "./dataset.ts";
 
-const tsv = ["paper_id\t0\t1\t2\tdecision", "a\t6.0\t8.0\t\tAccept (Oral)", "b\t3.0\t\t\tReject", "c\t5.0\t6.0\t7.0\tAccept (Poster)", "d\t4\t4\t\tUnknown", "e\t2\t\t\tReject", "f\t5\t\t\tAccept (Spotlight)"]
-  .join("\n");
+const tsv = [
+  "paper_id\t0\t1\t2\tdecision",
+  "a\t6.0\t8.0\t\tAccept (Oral)",
+  "b\t3.0\t\t\tReject",
+  "c\t5.0\t6.0\t7.0\tAccept (Poster)",
+  "d\t4\t4\t\tUnknown",
+  "e\t2\t\t\tReject",
+  "f\t5\t\t\tAccept (Spotlight)",
+].join("\n");
 
 describe("ICLR 2022 ratings and the stratified sample", () => {
   it("averages the human scores and simplifies the decision as the original did, dropping Unknown", () => {
@@ -21,7 +28,13 @@ describe("ICLR 2022 ratings and the stratified sample", () => {
     expect(() => parseRatings("id\tscore\nx\t3\n")).toThrow(/expected columns paper_id, 0..6 and decision/);
   });
 
-  const many = Array.from({ length: 100 }, (_, i) => ({ id: `p${i}`, scores: [5], mean: 5, venueDecision: i < 37 ? "Accept (Poster)" : "Reject", decision: (i < 37 ? "Accept" : "Reject") as "Accept" | "Reject" }));
+  const many = Array.from({ length: 100 }, (_, i) => ({
+    id: `p${i}`,
+    scores: [5],
+    mean: 5,
+    venueDecision: i < 37 ? "Accept (Poster)" : "Reject",
+    decision: (i < 37 ? "Accept" : "Reject") as "Accept" | "Reject",
+  }));
 
   it("keeps the accept/reject ratio and is deterministic per seed, whatever the input order", () => {
     const a = stratifiedSample(many, 20, 1);

@@ -32,13 +32,19 @@ export interface IclrData {
 const ACCEPTED = new Set(["Accept (Oral)", "Accept (Poster)", "Accept (Spotlight)"]);
 
 export function parseRatings(tsv: string): { ratings: HumanRating[]; skipped: number } {
-  const [header, ...lines] = tsv.replace(/\r/g, "").split("\n").filter((l) => l.trim());
+  const [header, ...lines] = tsv
+    .replace(/\r/g, "")
+    .split("\n")
+    .filter((l) => l.trim());
   const cols = header?.split("\t") ?? [];
   const idCol = cols.indexOf("paper_id");
   const decisionCol = cols.indexOf("decision");
   const scoreCols = cols.map((c, i) => (/^\d+$/.test(c) ? i : -1)).filter((i) => i >= 0);
   if (idCol < 0 || decisionCol < 0 || scoreCols.length === 0) {
-    throw new ReviewBenchError("BENCH_BAD_DATA", `ratings.tsv: expected columns paper_id, 0..6 and decision, got ${cols.join(", ")}`);
+    throw new ReviewBenchError(
+      "BENCH_BAD_DATA",
+      `ratings.tsv: expected columns paper_id, 0..6 and decision, got ${cols.join(", ")}`,
+    );
   }
   const ratings: HumanRating[] = [];
   let skipped = 0;
@@ -49,20 +55,38 @@ export function parseRatings(tsv: string): { ratings: HumanRating[]; skipped: nu
       skipped++;
       continue;
     }
-    const scores = scoreCols.map((i) => f[i]?.trim() ?? "").filter((v) => v !== "" && v.toLowerCase() !== "nan").map(Number);
-    if (scores.length === 0 || scores.some((s) => !Number.isFinite(s))) throw new ReviewBenchError("BENCH_BAD_DATA", `ratings.tsv: paper ${f[idCol]} has no numeric scores`);
-    ratings.push({ id: f[idCol]!, scores, mean: scores.reduce((a, b) => a + b, 0) / scores.length, venueDecision, decision: ACCEPTED.has(venueDecision) ? "Accept" : "Reject" });
+    const scores = scoreCols
+      .map((i) => f[i]?.trim() ?? "")
+      .filter((v) => v !== "" && v.toLowerCase() !== "nan")
+      .map(Number);
+    if (scores.length === 0 || scores.some((s) => !Number.isFinite(s)))
+      throw new ReviewBenchError("BENCH_BAD_DATA", `ratings.tsv: paper ${f[idCol]} has no numeric scores`);
+    ratings.push({
+      id: f[idCol]!,
+      scores,
+      mean: scores.reduce((a, b) => a + b, 0) / scores.length,
+      venueDecision,
+      decision: ACCEPTED.has(venueDecision) ? "Accept" : "Reject",
+    });
   }
   return { ratings, skipped };
 }
 
 export function loadIclrData(dir: string | null): IclrData {
-  if (!dir) throw new ReviewBenchError("BENCH_NO_DATA", "no ICLR 2022 data: pass --data DIR or set SCIENTIST_ICLR2022 (the folder with ratings.tsv, papers/, seed-llm-reviews/)");
+  if (!dir)
+    throw new ReviewBenchError(
+      "BENCH_NO_DATA",
+      "no ICLR 2022 data: pass --data DIR or set SCIENTIST_ICLR2022 (the folder with ratings.tsv, papers/, seed-llm-reviews/)",
+    );
   for (const need of ["ratings.tsv", "papers", "seed-llm-reviews"]) {
-    if (!existsSync(join(dir, need))) throw new ReviewBenchError("BENCH_NO_DATA", `ICLR 2022 data at ${dir} lacks ${need}`);
+    if (!existsSync(join(dir, need)))
+      throw new ReviewBenchError("BENCH_NO_DATA", `ICLR 2022 data at ${dir} lacks ${need}`);
   }
   const { ratings, skipped } = parseRatings(readFileSync(join(dir, "ratings.tsv"), "utf8"));
-  const seedSettings = readdirSync(join(dir, "seed-llm-reviews")).filter((f) => f.endsWith(".csv")).map((f) => f.slice(0, -4)).sort();
+  const seedSettings = readdirSync(join(dir, "seed-llm-reviews"))
+    .filter((f) => f.endsWith(".csv"))
+    .map((f) => f.slice(0, -4))
+    .sort();
   return {
     dir,
     ratings,
@@ -85,7 +109,10 @@ const rank = (seed: number, id: string) => createHash("sha256").update(`${seed}:
  */
 export function stratifiedSample(ratings: HumanRating[], n: number, seed: number): HumanRating[] {
   if (!Number.isInteger(n) || n < 1 || n > ratings.length) {
-    throw new ReviewBenchError("BENCH_BAD_ARGUMENT", `--papers must be a whole number from 1 to ${ratings.length}, got ${n}`);
+    throw new ReviewBenchError(
+      "BENCH_BAD_ARGUMENT",
+      `--papers must be a whole number from 1 to ${ratings.length}, got ${n}`,
+    );
   }
   const byHash = (list: HumanRating[]) => [...list].sort((a, b) => (rank(seed, a.id) < rank(seed, b.id) ? -1 : 1));
   const accepted = byHash(ratings.filter((r) => r.decision === "Accept"));

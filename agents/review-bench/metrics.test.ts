@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { accuracy, auc, averageRanks, balancedAccuracy, confusion, f1, metricsOf, pearson, spearman } from "./metrics.ts";
+import {
+  accuracy,
+  auc,
+  averageRanks,
+  balancedAccuracy,
+  confusion,
+  f1,
+  metricsOf,
+  pearson,
+  spearman,
+} from "./metrics.ts";
 
 const T = true;
 const F = false;
@@ -21,10 +31,30 @@ describe("benchmark metrics on hand-computed cases", () => {
 
   it("a constant guess has balanced accuracy 0.5 however skewed the classes", () => {
     const truth = [T, F, F, F, F, F, F, F, F, F];
-    expect(accuracy(truth, truth.map(() => F))).toBeCloseTo(0.9);
-    expect(balancedAccuracy(truth, truth.map(() => F))).toBe(0.5);
-    expect(balancedAccuracy(truth, truth.map(() => T))).toBe(0.5);
-    expect(f1(truth, truth.map(() => F))).toBe(0);
+    expect(
+      accuracy(
+        truth,
+        truth.map(() => F),
+      ),
+    ).toBeCloseTo(0.9);
+    expect(
+      balancedAccuracy(
+        truth,
+        truth.map(() => F),
+      ),
+    ).toBe(0.5);
+    expect(
+      balancedAccuracy(
+        truth,
+        truth.map(() => T),
+      ),
+    ).toBe(0.5);
+    expect(
+      f1(
+        truth,
+        truth.map(() => F),
+      ),
+    ).toBe(0);
   });
 
   it("undefined figures are null, not 0 or NaN", () => {

@@ -55,7 +55,7 @@ export function f1(truth: boolean[], predicted: boolean[]): number | null {
 export function averageRanks(values: number[]): number[] {
   const order = values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
   const ranks = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && order[end + 1]!.v === order[start]!.v) end++;
     const r = (start + end + 2) / 2;

@@ -3,17 +3,43 @@ import { envelopeSchema, type Envelope, type StoredEnvelope } from "../../bus/in
 import { benchState, draftedEnvelope, ideaIdFor } from "./panel-run.ts";
 
 const run = "r-bench-test";
-const paper = (id: string) => ({ paperId: id, title: `Title ${id}`, abstract: "An abstract.", text: "# Title\n\nABSTRACT\n\nAn abstract.\n" });
+const paper = (id: string) => ({
+  paperId: id,
+  title: `Title ${id}`,
+  abstract: "An abstract.",
+  text: "# Title\n\nABSTRACT\n\nAn abstract.\n",
+});
 let seq = 0;
-const stored = (e: Envelope): StoredEnvelope => ({ seq: ++seq, subject: `sci.${run}.${e.type}`, envelope: e, error: null, traceparent: null });
-const event = (type: string, correlation: string, payload: unknown, from = "area-chair/x-0"): Envelope => ({ id: `${type}-${correlation}-${seq}`, type, run, from, causation: null, correlation, at: new Date(0).toISOString(), v: 1, payload });
+const stored = (e: Envelope): StoredEnvelope => ({
+  seq: ++seq,
+  subject: `sci.${run}.${e.type}`,
+  envelope: e,
+  error: null,
+  traceparent: null,
+});
+const event = (type: string, correlation: string, payload: unknown, from = "area-chair/x-0"): Envelope => ({
+  id: `${type}-${correlation}-${seq}`,
+  type,
+  run,
+  from,
+  causation: null,
+  correlation,
+  at: new Date(0).toISOString(),
+  v: 1,
+  payload,
+});
 
 describe("the bench's view of a run's stream (for --resume)", () => {
   it("drafts a valid paper.drafted for the panel: the stripped text as textArtifact, no provenance, no evidence", () => {
     const e = draftedEnvelope(run, paper("abc"), ideaIdFor("abc", 1));
     expect(envelopeSchema.safeParse(e).success).toBe(true);
     expect(e.correlation).toBe("iclr-abc");
-    expect(e.payload).toMatchObject({ paperId: "abc", textArtifact: "iclr-abc/paper.txt", provenance: null, evidence: { effects: [] } });
+    expect(e.payload).toMatchObject({
+      paperId: "abc",
+      textArtifact: "iclr-abc/paper.txt",
+      provenance: null,
+      evidence: { effects: [] },
+    });
     // Deterministic: publishing it again on resume is dropped by JetStream's duplicate window.
     expect(draftedEnvelope(run, paper("abc"), "iclr-abc").id).toBe(e.id);
     expect(ideaIdFor("abc", 3)).toBe("iclr-abc-r3");

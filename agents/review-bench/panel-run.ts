@@ -5,6 +5,7 @@ import { hostname } from "node:os";
 import type { Logger } from "pino";
 import {
   ArtifactStore,
+  busAccessFor,
   connectBus,
   deterministicId,
   ensureRunStream,
@@ -64,16 +65,20 @@ export interface PanelResult {
 }
 
 export const PANEL_ROLES = ["area-chair", "reviewer"];
-const SOURCE = `review-bench/${hostname().replace(/[^a-zA-Z0-9_.-]/g, "_")}`;
+// The bench stands in for the writer (it publishes the drafts a writer would), so the sender check admits its drafts.
+const SOURCE = `writer/review-bench-${hostname().replace(/[^a-zA-Z0-9_.-]/g, "_")}`;
 
-export const ideaIdFor = (paperId: string, attempt: number) => (attempt <= 1 ? `iclr-${paperId}` : `iclr-${paperId}-r${attempt}`);
+export const ideaIdFor = (paperId: string, attempt: number) =>
+  attempt <= 1 ? `iclr-${paperId}` : `iclr-${paperId}-r${attempt}`;
 
 /** What a run's stream says about each bench paper: its attempts, and the outcome of the latest. */
-export function benchState(stored: StoredEnvelope[]): Map<string, { attempts: string[]; decided: Decided | null; failed: string | null }> {
+export function benchState(
+  stored: StoredEnvelope[],
+): Map<string, { attempts: string[]; decided: Decided | null; failed: string | null }> {
   const state = new Map<string, { attempts: string[]; decided: Decided | null; failed: string | null }>();
   const paperOf = new Map<string, string>();
   for (const { envelope: e } of stored) {
-    if (e?.type !== "paper.drafted" || !e.from.startsWith("review-bench/")) continue;
+    if (e?.type !== "paper.drafted" || !e.from.startsWith("writer/review-bench-")) continue;
     const p = e.payload as Drafted;
     paperOf.set(p.ideaId, p.paperId);
     const s = state.get(p.paperId) ?? { attempts: [], decided: null, failed: null };
@@ -111,7 +116,15 @@ export function draftedEnvelope(run: string, paper: PanelPaper, ideaId: string):
       artifact,
       path: artifact,
       // Not a swarm paper: no measured evidence and no provenance check; the reviewers read the text alone.
-      evidence: { primaryMetric: "none", higherIsBetter: true, effects: [], runsAttempted: 0, runsFailed: 0, noveltyHits: 0, checkedNumbers: 0 },
+      evidence: {
+        primaryMetric: "none",
+        higherIsBetter: true,
+        effects: [],
+        runsAttempted: 0,
+        runsFailed: 0,
+        noveltyHits: 0,
+        checkedNumbers: 0,
+      },
       pdf: null,
       latexStatus: "not compiled: an ICLR 2022 text (review-bench)",
       textArtifact: artifact,
@@ -124,14 +137,21 @@ export function draftedEnvelope(run: string, paper: PanelPaper, ideaId: string):
 export const SAMPLE_ARTIFACT = "review-bench/sample.json";
 
 /** The papers an earlier bench run set out to review, in order: its sample artifact, else the papers it drafted. */
-export async function papersOfRun(config: SwarmConfig, run: string): Promise<{ papers: string[]; seed: number | null }> {
+export async function papersOfRun(
+  config: SwarmConfig,
+  run: string,
+): Promise<{ papers: string[]; seed: number | null }> {
   const nats = await ensureNats(config, { reuseLive: true });
-  const bus = await connectBus(nats.url, { name: "scientist-review-bench-read" });
+  const bus = await connectBus(nats.url, { name: "scientist-review-bench-read", ...busAccessFor(config.nats, "cli") });
   try {
-    if (!(await runExists(bus.jsm, run))) throw new ReviewBenchError("BENCH_UNKNOWN_RUN", `run ${run} is not on this NATS server (${nats.url})`);
+    if (!(await runExists(bus.jsm, run)))
+      throw new ReviewBenchError("BENCH_UNKNOWN_RUN", `run ${run} is not on this NATS server (${nats.url})`);
     const stored = await new ArtifactStore(bus.objm, run, null).getText(SAMPLE_ARTIFACT).catch(() => null);
-    const sample = stored ? (JSON.parse(stored) as { papers: string[]; seed: number | null }) : { papers: [...benchState(await readRun(bus.js, bus.jsm, run)).keys()], seed: null };
-    if (sample.papers.length === 0) throw new ReviewBenchError("BENCH_UNKNOWN_RUN", `run ${run} has no review-bench papers`);
+    const sample = stored
+      ? (JSON.parse(stored) as { papers: string[]; seed: number | null })
+      : { papers: [...benchState(await readRun(bus.js, bus.jsm, run)).keys()], seed: null };
+    if (sample.papers.length === 0)
+      throw new ReviewBenchError("BENCH_UNKNOWN_RUN", `run ${run} has no review-bench papers`);
     return sample;
   } finally {
     await bus.close();
@@ -139,7 +159,14 @@ export async function papersOfRun(config: SwarmConfig, run: string): Promise<{ p
   }
 }
 
-async function awaitOutcomes(bus: BusConnection, run: string, pending: Map<string, PanelOutcome>, deadlineMs: number, onMessage: (m: StoredEnvelope) => void, stop?: AbortSignal): Promise<number> {
+async function awaitOutcomes(
+  bus: BusConnection,
+  run: string,
+  pending: Map<string, PanelOutcome>,
+  deadlineMs: number,
+  onMessage: (m: StoredEnvelope) => void,
+  stop?: AbortSignal,
+): Promise<number> {
   const byIdea = new Map([...pending.values()].map((o) => [o.ideaId, o]));
   let open = [...pending.values()].filter((o) => o.status === "undecided").length;
   let messages = 0;
@@ -156,7 +183,8 @@ async function awaitOutcomes(bus: BusConnection, run: string, pending: Map<strin
       const outcome = e && byIdea.get(e.correlation);
       if (!e || !outcome || outcome.status !== "undecided") continue;
       if (e.type === "paper.decided") Object.assign(outcome, { status: "decided", decided: e.payload as Decided });
-      else if (e.type === "idea.failed") Object.assign(outcome, { status: "failed", reason: (e.payload as Payload<"idea.failed">).reason });
+      else if (e.type === "idea.failed")
+        Object.assign(outcome, { status: "failed", reason: (e.payload as Payload<"idea.failed">).reason });
       else continue;
       if (--open === 0) break;
     }
@@ -186,12 +214,13 @@ export async function runPanel(options: {
   baseProvider?: (model: string) => ModelProvider;
 }): Promise<PanelResult> {
   const { config, run, logger } = options;
-  const nats = await ensureNats(config);
-  const bus = await connectBus(nats.url, { name: "scientist-review-bench" });
+  const nats = await ensureNats(config, { roles: options.registry.names().map((name) => options.registry.get(name)) });
+  const bus = await connectBus(nats.url, { name: "scientist-review-bench", ...busAccessFor(config.nats, "cli") });
   let host: Awaited<ReturnType<typeof startAgentHost>> | null = null;
   let services: Awaited<ReturnType<typeof createServices>> | null = null;
   try {
-    if (options.resume && !(await runExists(bus.jsm, run))) throw new ReviewBenchError("BENCH_UNKNOWN_RUN", `--resume ${run}: no such run on ${nats.url}`);
+    if (options.resume && !(await runExists(bus.jsm, run)))
+      throw new ReviewBenchError("BENCH_UNKNOWN_RUN", `--resume ${run}: no such run on ${nats.url}`);
     await ensureRunStream(bus.jsm, run);
     const prior = options.resume ? await readRun(bus.js, bus.jsm, run) : [];
     const state = benchState(prior);
@@ -200,17 +229,49 @@ export async function runPanel(options: {
     for (const paper of options.papers) {
       const s = state.get(paper.paperId);
       const last = s?.attempts.at(-1);
-      if (s?.decided && last) outcomes.set(paper.paperId, { paperId: paper.paperId, ideaId: last, status: "decided", decided: s.decided, reason: null, reused: true });
-      else if (last && s && !s.failed) outcomes.set(paper.paperId, { paperId: paper.paperId, ideaId: last, status: "undecided", decided: null, reason: null, reused: false });
+      if (s?.decided && last)
+        outcomes.set(paper.paperId, {
+          paperId: paper.paperId,
+          ideaId: last,
+          status: "decided",
+          decided: s.decided,
+          reason: null,
+          reused: true,
+        });
+      else if (last && s && !s.failed)
+        outcomes.set(paper.paperId, {
+          paperId: paper.paperId,
+          ideaId: last,
+          status: "undecided",
+          decided: null,
+          reason: null,
+          reused: false,
+        });
       else {
         const ideaId = ideaIdFor(paper.paperId, (s?.attempts.length ?? 0) + 1);
-        outcomes.set(paper.paperId, { paperId: paper.paperId, ideaId, status: "undecided", decided: null, reason: null, reused: false });
+        outcomes.set(paper.paperId, {
+          paperId: paper.paperId,
+          ideaId,
+          status: "undecided",
+          decided: null,
+          reason: null,
+          reused: false,
+        });
         toPublish.push({ paper, ideaId });
       }
     }
     const template = await loadTemplateInfo(config.run.template);
     const roles = hostedRolesFrom(config, options.registry, PANEL_ROLES);
-    services = await createServices({ bus, run, config, template, logger, needSandbox: false, needLlm: roles.some((r) => r.policy === "llm"), ...(options.baseProvider && { baseProvider: options.baseProvider }) });
+    services = await createServices({
+      bus,
+      run,
+      config,
+      template,
+      logger,
+      needSandbox: false,
+      needLlm: roles.some((r) => r.policy === "llm"),
+      ...(options.baseProvider && { baseProvider: options.baseProvider }),
+    });
     host = await startAgentHost({ bus, run, config, registry: options.registry, roles, services, logger });
     const log = logger.child({ run });
     if (!prior.some((m) => m.envelope?.type === "run.started")) {
@@ -219,22 +280,45 @@ export async function runPanel(options: {
         id: deterministicId(null, "run.started", 0, run),
         type: "run.started",
         run,
-        from: SOURCE,
+        from: `cli/${SOURCE.slice("writer/".length)}`,
         causation: null,
         correlation: run,
         at: new Date().toISOString(),
         v: 1,
-        payload: { template: template.name, policy: config.run.policy, ideas: options.papers.length, maxInFlightIdeas: Math.max(1, options.papers.length) },
+        payload: {
+          template: template.name,
+          policy: config.run.policy,
+          ideas: options.papers.length,
+          maxInFlightIdeas: Math.max(1, options.papers.length),
+        },
       });
     }
-    if (!options.resume) await services.artifacts.put(SAMPLE_ARTIFACT, JSON.stringify({ papers: options.papers.map((p) => p.paperId), seed: options.seed ?? null }, null, 2));
-    const waiting = awaitOutcomes(bus, run, outcomes, config.run.deadlineMs, options.onMessage ?? (() => undefined), options.signal);
+    if (!options.resume)
+      await services.artifacts.put(
+        SAMPLE_ARTIFACT,
+        JSON.stringify({ papers: options.papers.map((p) => p.paperId), seed: options.seed ?? null }, null, 2),
+      );
+    const waiting = awaitOutcomes(
+      bus,
+      run,
+      outcomes,
+      config.run.deadlineMs,
+      options.onMessage ?? (() => undefined),
+      options.signal,
+    );
     for (const { paper, ideaId } of toPublish) {
       const drafted = draftedEnvelope(run, paper, ideaId);
       await services.artifacts.put(drafted.payload.textArtifact!, paper.text);
       await publishEnvelope(bus.js, drafted);
     }
-    log.info({ papers: options.papers.length, published: toPublish.length, reused: [...outcomes.values()].filter((o) => o.reused).length }, "review-bench papers published");
+    log.info(
+      {
+        papers: options.papers.length,
+        published: toPublish.length,
+        reused: [...outcomes.values()].filter((o) => o.reused).length,
+      },
+      "review-bench papers published",
+    );
     const messages = await waiting;
     await host.stop();
     host = null;

@@ -11,11 +11,20 @@ import { loadConfig, repoRoot } from "../../config/index.ts";
 import { builtinRoles } from "../roles/index.ts";
 import { bootRoles, silentLogger } from "../runtime/index.ts";
 import { startTestNats } from "../../tests/support/nats.ts";
-import { formatBenchReport, loadIclrData, metricsOf, runReviewBench, stratifiedSample, stripLeak, type BenchReport } from "./index.ts";
+import {
+  formatBenchReport,
+  loadIclrData,
+  metricsOf,
+  runReviewBench,
+  stratifiedSample,
+  stripLeak,
+  type BenchReport,
+} from "./index.ts";
 import { scoreForLength, startBenchWireServer, type BenchWireServer } from "./testing/bench-wire-server.ts";
 
 const dataDir = loadConfig().data.iclr2022;
-if (!dataDir) console.warn("!!! review-bench e2e skipped: no ICLR 2022 data (SCIENTIST_ICLR2022 or ../shared/data/iclr2022)");
+if (!dataDir)
+  console.warn("!!! review-bench e2e skipped: no ICLR 2022 data (SCIENTIST_ICLR2022 or ../shared/data/iclr2022)");
 
 describe.skipIf(!dataDir)("scientist review-bench against a local OpenAI-wire server (real NATS)", () => {
   let nats: Awaited<ReturnType<typeof startTestNats>>;
@@ -34,7 +43,13 @@ describe.skipIf(!dataDir)("scientist review-bench against a local OpenAI-wire se
         run: { out },
         // A stopped run's unacked reviews come back quickly on resume.
         nats: { url: nats.url, ackWaitSeconds: 1 },
-        llm: { provider: "openai", model: "local-bench", maxRetries: 0, prices: { "local-bench": { input: 2.5, output: 10 } }, budget: { maxUsd: 50 } },
+        llm: {
+          provider: "openai",
+          model: "local-bench",
+          maxRetries: 0,
+          prices: { "local-bench": { input: 2.5, output: 10 } },
+          budget: { maxUsd: 50 },
+        },
       },
     });
   }
@@ -96,14 +111,24 @@ describe.skipIf(!dataDir)("scientist review-bench against a local OpenAI-wire se
     const runDir = join(out, recorded.run);
     const texts = readdirSync(runDir).filter((d) => d.startsWith("iclr-"));
     expect(texts).toHaveLength(20);
-    for (const dir of texts) expect(readFileSync(join(runDir, dir, "paper.txt"), "utf8")).not.toMatch(/Anonymous authors|Published as a conference paper|double-blind review/);
+    for (const dir of texts)
+      expect(readFileSync(join(runDir, dir, "paper.txt"), "utf8")).not.toMatch(
+        /Anonymous authors|Published as a conference paper|double-blind review/,
+      );
   });
 
   it("reports the panel's figures, recomputable from its own per-paper table, beside the seed's settings", () => {
     const panel = recorded.metrics.find((m) => m.source === "panel")!;
     expect(panel).toBeDefined();
     expect(panel.reviewed).toBe(20);
-    const again = metricsOf(recorded.papers.map((p) => ({ truth: p.humanDecision === "Accept", predicted: p.decision === "Accept", score: p.panelOverall!, human: p.humanMean })));
+    const again = metricsOf(
+      recorded.papers.map((p) => ({
+        truth: p.humanDecision === "Accept",
+        predicted: p.decision === "Accept",
+        score: p.panelOverall!,
+        human: p.humanMean,
+      })),
+    );
     expect(panel.metrics).toEqual(again);
     // Length is a weak signal of acceptance on this sample: the figures are neither trivial nor perfect.
     expect(panel.metrics.auc).toBeGreaterThan(0.5);
@@ -125,13 +150,17 @@ describe.skipIf(!dataDir)("scientist review-bench against a local OpenAI-wire se
     for (const p of recorded.papers) expect(p.cost?.usd).toBeGreaterThan(0);
     const json = JSON.parse(readFileSync(join(out, recorded.run, "review-bench.json"), "utf8")) as BenchReport;
     expect(json.papers[0]).toMatchObject({ id: recorded.papers[0]!.id, seatsAnswered: 5 });
-    expect(Object.keys(json.papers[0]!)).toEqual(expect.arrayContaining(["id", "humanDecision", "humanMean", "panelOverall", "decision", "seatsAnswered", "cost"]));
+    expect(Object.keys(json.papers[0]!)).toEqual(
+      expect.arrayContaining(["id", "humanDecision", "humanMean", "panelOverall", "decision", "seatsAnswered", "cost"]),
+    );
   });
 
   it("replays the run from its recording with no model call and the same decisions", () => {
     expect(callsReplay).toBe(0);
     expect(replayed.replay).toMatchObject({ from: recorded.run, misses: 0, answered: callsRecording });
-    expect(replayed.papers.map((p) => [p.id, p.panelOverall, p.decision])).toEqual(recorded.papers.map((p) => [p.id, p.panelOverall, p.decision]));
+    expect(replayed.papers.map((p) => [p.id, p.panelOverall, p.decision])).toEqual(
+      recorded.papers.map((p) => [p.id, p.panelOverall, p.decision]),
+    );
   });
 
   it("resumes a stopped run: papers decided before the stop are not reviewed again", async () => {
@@ -154,44 +183,71 @@ describe.skipIf(!dataDir)("scientist review-bench against a local OpenAI-wire se
   });
 });
 
-describe.skipIf(!dataDir)("scientist review-bench --papers 20 (the CLI on a real nats-server, a local OpenAI-wire server)", () => {
-  it("prints our figures and the seed baselines, and writes review-bench.json", async () => {
-    const server = await startBenchWireServer();
-    const nats = await startTestNats();
-    try {
-      const dir = mkdtempSync(join(tmpdir(), "sci-rb-cli-llm-"));
-      const config = join(dir, "bench.yaml");
-      writeFileSync(
-        config,
-        stringify({
-          llm: { provider: "openai", model: "local-bench", maxRetries: 0, prices: { "local-bench": { input: 2.5, output: 10 } } },
-          logging: { level: "warn" },
-        }),
-      );
-      // The child gets an environment of our own: the key and endpoint of the local server, nothing else.
-      const child = spawn(process.execPath, [join(repoRoot, "bin/scientist.mjs"), "review-bench", "--config", config, "--nats", nats.url, "--papers", "20", "--out", join(dir, "runs"), "--data", dataDir!], {
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { OPENAI_API_KEY: "sk-local-test", OPENAI_BASE_URL: server.url },
-        cwd: dir,
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
-      child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
-      const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
-      expect(code, stderr).toBe(0);
-      expect(stdout.match(/paper\.decided /g)).toHaveLength(20);
-      expect(stdout).toContain("panel: local-bench, 5 seats");
-      expect(stdout).toMatch(/panel: local-bench, 5 seats, threshold 6\s+sample\s+20\s+0\s/);
-      expect(stdout).toMatch(/gpt-4o-2024-05-13_temp_0_1_reflect_5_ensemble_5_pages_all\s+all\s+500\s+0\s+0\.68\s+0\.61/);
-      expect(stdout).toMatch(/model spend: 220 calls/);
-      const run = stdout.match(/^review-bench run (\S+)/m)![1]!;
-      const report = JSON.parse(readFileSync(join(dir, "runs", run, "review-bench.json"), "utf8")) as BenchReport;
-      expect(report.papers.filter((p) => p.status === "decided")).toHaveLength(20);
-      expect(server.requests).toHaveLength(220);
-    } finally {
-      await server.close();
-      await nats.cleanup();
-    }
-  }, 300_000);
-});
+describe.skipIf(!dataDir)(
+  "scientist review-bench --papers 20 (the CLI on a real nats-server, a local OpenAI-wire server)",
+  () => {
+    it("prints our figures and the seed baselines, and writes review-bench.json", async () => {
+      const server = await startBenchWireServer();
+      const nats = await startTestNats();
+      try {
+        const dir = mkdtempSync(join(tmpdir(), "sci-rb-cli-llm-"));
+        const config = join(dir, "bench.yaml");
+        writeFileSync(
+          config,
+          stringify({
+            llm: {
+              provider: "openai",
+              model: "local-bench",
+              maxRetries: 0,
+              prices: { "local-bench": { input: 2.5, output: 10 } },
+            },
+            logging: { level: "warn" },
+          }),
+        );
+        // The child gets an environment of our own: the key and endpoint of the local server, nothing else.
+        const child = spawn(
+          process.execPath,
+          [
+            join(repoRoot, "bin/scientist.mjs"),
+            "review-bench",
+            "--config",
+            config,
+            "--nats",
+            nats.url,
+            "--papers",
+            "20",
+            "--out",
+            join(dir, "runs"),
+            "--data",
+            dataDir!,
+          ],
+          {
+            stdio: ["ignore", "pipe", "pipe"],
+            env: { OPENAI_API_KEY: "sk-local-test", OPENAI_BASE_URL: server.url },
+            cwd: dir,
+          },
+        );
+        let stdout = "";
+        let stderr = "";
+        child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
+        child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+        const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+        expect(code, stderr).toBe(0);
+        expect(stdout.match(/paper\.decided /g)).toHaveLength(20);
+        expect(stdout).toContain("panel: local-bench, 5 seats");
+        expect(stdout).toMatch(/panel: local-bench, 5 seats, threshold 6\s+sample\s+20\s+0\s/);
+        expect(stdout).toMatch(
+          /gpt-4o-2024-05-13_temp_0_1_reflect_5_ensemble_5_pages_all\s+all\s+500\s+0\s+0\.68\s+0\.61/,
+        );
+        expect(stdout).toMatch(/model spend: 220 calls/);
+        const run = stdout.match(/^review-bench run (\S+)/m)![1]!;
+        const report = JSON.parse(readFileSync(join(dir, "runs", run, "review-bench.json"), "utf8")) as BenchReport;
+        expect(report.papers.filter((p) => p.status === "decided")).toHaveLength(20);
+        expect(server.requests).toHaveLength(220);
+      } finally {
+        await server.close();
+        await nats.cleanup();
+      }
+    }, 300_000);
+  },
+);

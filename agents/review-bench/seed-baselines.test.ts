@@ -7,7 +7,9 @@ import { baselineRow, loadSeedSetting, parseSeedReviews } from "./seed-baselines
 
 describe("the original's review CSVs", () => {
   it("parses pandas' quoting: commas, newlines and doubled quotes inside fields", () => {
-    const rows = parseCsv('paper_id,Summary,Overall,Decision\na,"one, two\nthree ""quoted""",6,Accept\nb,plain,4,Reject\n');
+    const rows = parseCsv(
+      'paper_id,Summary,Overall,Decision\na,"one, two\nthree ""quoted""",6,Accept\nb,plain,4,Reject\n',
+    );
     expect(rows).toEqual([
       { paper_id: "a", Summary: 'one, two\nthree "quoted"', Overall: "6", Decision: "Accept" },
       { paper_id: "b", Summary: "plain", Overall: "4", Decision: "Reject" },
@@ -17,21 +19,33 @@ describe("the original's review CSVs", () => {
   });
 
   it("counts NaN rows as failed reviews and scores the rest", () => {
-    const seed = parseSeedReviews("paper_id,Overall,Decision\np1,7,Accept\np2,,Reject\np3,nan,Accept\np4,3,Reject\n", "toy");
+    const seed = parseSeedReviews(
+      "paper_id,Overall,Decision\np1,7,Accept\np2,,Reject\np3,nan,Accept\np4,3,Reject\n",
+      "toy",
+    );
     expect(seed.failed).toEqual(["p2", "p3"]);
-    const ratings = ["p1", "p2", "p3", "p4", "p5"].map((id, i) => ({ id, scores: [5], mean: 5 + i, venueDecision: i % 2 ? "Reject" : "Accept (Poster)", decision: (i % 2 ? "Reject" : "Accept") as "Accept" | "Reject" }));
+    const ratings = ["p1", "p2", "p3", "p4", "p5"].map((id, i) => ({
+      id,
+      scores: [5],
+      mean: 5 + i,
+      venueDecision: i % 2 ? "Reject" : "Accept (Poster)",
+      decision: (i % 2 ? "Reject" : "Accept") as "Accept" | "Reject",
+    }));
     const row = baselineRow(seed, ratings, "all", 6);
     expect(row).toMatchObject({ papers: 5, reviewed: 2, failed: 2, missing: 1 });
     expect(row.metrics.confusion).toEqual({ tp: 1, fp: 0, tn: 1, fn: 0 });
   });
 
   it("names the columns it needs", () => {
-    expect(() => parseSeedReviews("paper_id,Score\np1,7\n", "odd")).toThrow(/expected columns paper_id, Overall and Decision/);
+    expect(() => parseSeedReviews("paper_id,Score\np1,7\n", "odd")).toThrow(
+      /expected columns paper_id, Overall and Decision/,
+    );
   });
 });
 
 const dataDir = loadConfig().data.iclr2022;
-if (!dataDir) console.warn("!!! seed baseline check skipped: no ICLR 2022 data (SCIENTIST_ICLR2022 or ../shared/data/iclr2022)");
+if (!dataDir)
+  console.warn("!!! seed baseline check skipped: no ICLR 2022 data (SCIENTIST_ICLR2022 or ../shared/data/iclr2022)");
 
 /**
  * An independent recomputation from the raw files, sharing no code with the bench: a regex field splitter and the
@@ -54,7 +68,10 @@ function independentBalancedAccuracy(dir: string, setting: string): { value: num
   const header = rows[0]!;
   const id = header.indexOf("paper_id");
   const decision = header.indexOf("Decision");
-  let tp = 0, fn = 0, tn = 0, fp = 0;
+  let tp = 0,
+    fn = 0,
+    tn = 0,
+    fp = 0;
   const body = rows.slice(1).filter((r) => r.length === header.length);
   for (const r of body) {
     const accepted = truth.get(r[id]!)!;
@@ -91,7 +108,10 @@ describe.skipIf(!dataDir)("the seed baselines on all 500 papers", () => {
       expect(row.reviewed + row.failed, setting).toBe(500);
       expect(row.missing, setting).toBe(0);
       expect(row.balancedAccuracyAtThreshold, setting).not.toBeNull();
-      expect(row.metrics.balancedAccuracy, setting).toBeCloseTo(independentBalancedAccuracy(dataDir!, setting).value, 10);
+      expect(row.metrics.balancedAccuracy, setting).toBeCloseTo(
+        independentBalancedAccuracy(dataDir!, setting).value,
+        10,
+      );
     }
   });
 });

@@ -39,7 +39,10 @@ export interface BaselineRow {
 export function parseSeedReviews(csv: string, setting: string): SeedSetting {
   const rows = parseCsv(csv, `${setting}.csv`);
   if (rows.length > 0 && !("paper_id" in rows[0]! && "Overall" in rows[0]! && "Decision" in rows[0]!)) {
-    throw new ReviewBenchError("BENCH_BAD_DATA", `${setting}.csv: expected columns paper_id, Overall and Decision, got ${Object.keys(rows[0]!).join(", ")}`);
+    throw new ReviewBenchError(
+      "BENCH_BAD_DATA",
+      `${setting}.csv: expected columns paper_id, Overall and Decision, got ${Object.keys(rows[0]!).join(", ")}`,
+    );
   }
   const reviews = new Map<string, SeedReview>();
   const failed: string[] = [];
@@ -58,7 +61,12 @@ export function loadSeedSetting(path: string, setting: string): SeedSetting {
 }
 
 /** One setting's figures over the papers in scope (its failed and missing rows are counted, not scored). */
-export function baselineRow(seed: SeedSetting, papers: HumanRating[], scope: BaselineRow["scope"], threshold: number): BaselineRow {
+export function baselineRow(
+  seed: SeedSetting,
+  papers: HumanRating[],
+  scope: BaselineRow["scope"],
+  threshold: number,
+): BaselineRow {
   const scored = papers.filter((p) => seed.reviews.has(p.id));
   const failed = papers.filter((p) => seed.failed.includes(p.id)).length;
   const judged = scored.map((p) => {
@@ -74,6 +82,9 @@ export function baselineRow(seed: SeedSetting, papers: HumanRating[], scope: Bas
     failed,
     missing: papers.length - scored.length - failed,
     metrics: metricsOf(judged),
-    balancedAccuracyAtThreshold: balancedAccuracy(judged.map((j) => j.truth), judged.map((j) => j.score >= threshold)),
+    balancedAccuracyAtThreshold: balancedAccuracy(
+      judged.map((j) => j.truth),
+      judged.map((j) => j.score >= threshold),
+    ),
   };
 }

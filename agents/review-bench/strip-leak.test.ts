@@ -49,7 +49,19 @@ describe("stripping the decision leak from one text", () => {
   });
 
   it("removes authors, affiliations, e-mails, venue lines, author notes, links and acknowledgements", () => {
-    for (const gone of ["Ann Author", "Bob Builder", "Somewhere", "Carol", "KAUST", "@", "Published as", "Equal contribution", "github.com", "We thank", "ACKNOWLEDGMENTS"]) {
+    for (const gone of [
+      "Ann Author",
+      "Bob Builder",
+      "Somewhere",
+      "Carol",
+      "KAUST",
+      "@",
+      "Published as",
+      "Equal contribution",
+      "github.com",
+      "We thank",
+      "ACKNOWLEDGMENTS",
+    ]) {
       expect(s.text).not.toContain(gone);
     }
     expect(s.removed).toMatchObject({ acknowledgements: 1, authorNotes: 1, links: 1, leakPhrases: 1 });
@@ -74,7 +86,10 @@ describe("stripping the decision leak from one text", () => {
 });
 
 const dataDir = loadConfig().data.iclr2022;
-if (!dataDir) console.warn("!!! leak test on the 500 ICLR 2022 texts skipped: no data (SCIENTIST_ICLR2022 or ../shared/data/iclr2022)");
+if (!dataDir)
+  console.warn(
+    "!!! leak test on the 500 ICLR 2022 texts skipped: no data (SCIENTIST_ICLR2022 or ../shared/data/iclr2022)",
+  );
 
 describe.skipIf(!dataDir)("the leak on all 500 ICLR 2022 texts", () => {
   // Loaded in beforeAll: a skipped suite's body still runs at collection, and the data may be absent.
@@ -96,11 +111,17 @@ describe.skipIf(!dataDir)("the leak on all 500 ICLR 2022 texts", () => {
   });
 
   it("and no longer from the stripped texts", () => {
-    expect(ruleScore(stripped.map((s) => s.text), rule)).toBeLessThan(0.6);
+    expect(
+      ruleScore(
+        stripped.map((s) => s.text),
+        rule,
+      ),
+    ).toBeLessThan(0.6);
   });
 
   it("no stripped text still names its venue status", () => {
-    const tell = /Published as a conference paper|Under review as a conference paper|Anonymous authors|double-blind review/i;
+    const tell =
+      /Published as a conference paper|Under review as a conference paper|Anonymous authors|double-blind review/i;
     expect(stripped.filter((s) => tell.test(s.text)).map((s, i) => data.ratings[i]!.id)).toEqual([]);
   });
 
@@ -114,13 +135,27 @@ describe.skipIf(!dataDir)("the leak on all 500 ICLR 2022 texts", () => {
     };
     for (const [cue, predict] of Object.entries(cues)) {
       expect(ruleScore(raw, predict), `${cue} on raw texts`).toBeGreaterThan(0.65);
-      expect(ruleScore(stripped.map((s) => s.text), predict), `${cue} after stripping`).toBeLessThan(0.6);
+      expect(
+        ruleScore(
+          stripped.map((s) => s.text),
+          predict,
+        ),
+        `${cue} after stripping`,
+      ).toBeLessThan(0.6);
     }
   });
 
   it("every stripped paper keeps a title, an abstract of abstract size, and nearly all of its text", () => {
-    expect(stripped.filter((s) => s.title.length < 5 || s.abstract.length < 300 || s.abstract.length > 5000).map((s) => s.title)).toEqual([]);
+    expect(
+      stripped
+        .filter((s) => s.title.length < 5 || s.abstract.length < 300 || s.abstract.length > 5000)
+        .map((s) => s.title),
+    ).toEqual([]);
     // Headers, acknowledgements and links are a small part of a paper: losing more means a section was swallowed.
-    expect(stripped.map((s, i) => ({ id: data.ratings[i]!.id, kept: s.text.length / raw[i]!.length })).filter((k) => k.kept < 0.8)).toEqual([]);
+    expect(
+      stripped
+        .map((s, i) => ({ id: data.ratings[i]!.id, kept: s.text.length / raw[i]!.length }))
+        .filter((k) => k.kept < 0.8),
+    ).toEqual([]);
   });
 });

@@ -9,7 +9,15 @@ export interface StrippedPaper {
   abstract: string;
   /** What a reviewer reads: title, abstract and body, with every leak below removed. */
   text: string;
-  removed: { headerChars: number; leakPhrases: number; emails: number; authorNotes: number; links: number; acknowledgements: number; abstractBlocks: number };
+  removed: {
+    headerChars: number;
+    leakPhrases: number;
+    emails: number;
+    authorNotes: number;
+    links: number;
+    acknowledgements: number;
+    abstractBlocks: number;
+  };
 }
 
 /** Venue lines of the submission and the camera-ready: the decision in one phrase. */
@@ -19,7 +27,8 @@ const LEAK_PHRASES: RegExp[] = [
   /Paper under double-blind review/gi,
 ];
 /** Camera-ready footnotes about the authors (the submission has none). */
-const AUTHOR_NOTE = /^[\s_*∗†‡§¶\d[\]]*(?:equal contributions?|these authors contributed equally|corresponding authors?|correspondence to|work (?:was )?done|this work was done|work performed|now at|also affiliated)(?![a-z]).*$/gim;
+const AUTHOR_NOTE =
+  /^[\s_*∗†‡§¶\d[\]]*(?:equal contributions?|these authors contributed equally|corresponding authors?|correspondence to|work (?:was )?done|this work was done|work performed|now at|also affiliated)(?![a-z]).*$/gim;
 /**
  * Links: camera-ready papers point at their authors' repositories ("github.com/<lab>/<project>"), submissions at
  * anonymised ones or none ("contains github.com" alone predicts the decision at 0.68 balanced accuracy).
@@ -31,19 +40,31 @@ const ABSTRACT_HEADING = /^[#*_\s]*A\s?B\s?S\s?T\s?R\s?A\s?C\s?T\b[*_:.\s—–-
 const ACK_HEADING = /^[#*_\s]*(?:\d+(?:\.\d+)*\.?\s*)?ACKNOWLEDG(?:E)?MENTS?\b/i;
 
 /** Headings that stand alone as one upper-case word; other one-word capitals ("KAUST", "UCLA") are affiliations. */
-const ONE_WORD_HEADINGS = /^(?:REFERENCES|APPENDIX|APPENDICES|INTRODUCTION|CONCLUSIONS?|ACKNOWLEDG(?:E)?MENTS?|DISCUSSION|BACKGROUND|EXPERIMENTS|SUPPLEMENTARY)$/;
+const ONE_WORD_HEADINGS =
+  /^(?:REFERENCES|APPENDIX|APPENDICES|INTRODUCTION|CONCLUSIONS?|ACKNOWLEDG(?:E)?MENTS?|DISCUSSION|BACKGROUND|EXPERIMENTS|SUPPLEMENTARY)$/;
 
-/** A section heading: a Markdown heading, a numbered or multi-word upper-case line ("4 EXPERIMENTS"), or "1 Introduction". */
+/**
+ * A section heading: a Markdown heading, a numbered or multi-word upper-case line ("4 EXPERIMENTS"), or "1
+ * Introduction".
+ */
 export function isHeading(line: string): boolean {
-  const t = line.trim().replace(/^[*_]+|[*_]+$/g, "").trim();
+  const t = line
+    .trim()
+    .replace(/^[*_]+|[*_]+$/g, "")
+    .trim();
   if (!t || t.length > 90) return false;
   if (/^#{1,6}\s+\S/.test(t)) return true;
-  if (/^(?:\d+(?:\.\d+)*\.?\s+)?(?:Introduction|References|Related Work|Conclusions?)\b/i.test(t) && t.length < 60) return true;
+  if (/^(?:\d+(?:\.\d+)*\.?\s+)?(?:Introduction|References|Related Work|Conclusions?)\b/i.test(t) && t.length < 60)
+    return true;
   const letters = t.replace(/[^A-Za-z]/g, "");
   if (letters.length < 4 || letters !== letters.toUpperCase()) return false;
   // "4 EXPERIMENTS", and appendix sections "A TECHNICAL DETAILS", "B.2 PROOFS".
   if (/^(?:\d+|[A-Z])(?:\.\d+)*\.?\s+[A-Z]/.test(t) && /\s/.test(t)) return true;
-  return ONE_WORD_HEADINGS.test(t) || (/^[A-Z][A-Z-]+(?:\s+[A-Z&:,'’()-]+){1,9}$/.test(t) && !/\b(?:INC|LTD|LLC|GMBH|UNIVERSITY|INSTITUTE|LAB|LABS|RESEARCH|AI|USA|UK)\b\.?/.test(t));
+  return (
+    ONE_WORD_HEADINGS.test(t) ||
+    (/^[A-Z][A-Z-]+(?:\s+[A-Z&:,'’()-]+){1,9}$/.test(t) &&
+      !/\b(?:INC|LTD|LLC|GMBH|UNIVERSITY|INSTITUTE|LAB|LABS|RESEARCH|AI|USA|UK)\b\.?/.test(t))
+  );
 }
 
 /**
@@ -52,7 +73,10 @@ export function isHeading(line: string): boolean {
  * ("1 Attention mechanism has been …") are neither short nor in capitals.
  */
 function isSectionStart(line: string): boolean {
-  const t = line.trim().replace(/^[*_]+|[*_]+$/g, "").trim();
+  const t = line
+    .trim()
+    .replace(/^[*_]+|[*_]+$/g, "")
+    .trim();
   if (/^#{1,6}\s+\S/.test(t)) return t.length <= 90;
   if (t.length > 60) return false;
   return [t, t.replace(/^\d+\s+/, "")].some((h) => {
@@ -147,7 +171,10 @@ function titleOf(header: string[]): string {
 
 /** Abstract paragraphs are prose; author names, affiliations and footnotes that the converter put there are not. */
 function isProse(paragraph: string): boolean {
-  const lines = paragraph.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = paragraph
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const chars = lines.join(" ").length;
   if (chars < 120 || /@/.test(paragraph)) return false;
   if (lines.every((l) => l.length < 60)) return false;
@@ -159,20 +186,32 @@ export function stripLeak(raw: string, id = "paper"): StrippedPaper {
   const clean = raw.replace(/\r/g, "").replace(/\u0000/g, "");
   const lines = clean.split("\n");
   const at = lines.findIndex((l) => ABSTRACT_HEADING.test(l));
-  if (at < 0) throw new ReviewBenchError("BENCH_NO_ABSTRACT", `${id}: no abstract heading, so the title/author block cannot be told from the paper`);
+  if (at < 0)
+    throw new ReviewBenchError(
+      "BENCH_NO_ABSTRACT",
+      `${id}: no abstract heading, so the title/author block cannot be told from the paper`,
+    );
   const header = lines.slice(0, at);
-  const title = titleOf(header.filter((l) => !LEAK_PHRASES.some((p) => new RegExp(p.source, "i").test(l)))) || "(untitled)";
+  const title =
+    titleOf(header.filter((l) => !LEAK_PHRASES.some((p) => new RegExp(p.source, "i").test(l)))) || "(untitled)";
   // The abstract runs to the first section heading (most often "1 INTRODUCTION").
   let end = at + 1;
   while (end < lines.length && !isSectionStart(lines[end]!)) end++;
   const inline = lines[at]!.replace(ABSTRACT_HEADING, "").trim();
   const region = [inline, ...lines.slice(at + 1, end)].join("\n");
-  const paragraphs = region.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  const paragraphs = region
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   // A text whose converter put every line in its own paragraph (line-numbered submissions) keeps all but e-mails.
   const prose = paragraphs.filter(isProse);
   const kept = prose.length > 0 ? prose : paragraphs.filter((p) => !p.includes("@"));
   // Figure captions that sat above the abstract belong to the paper, not to its authors.
-  const captions = header.join("\n").split(/\n\s*\n/).map((p) => p.trim()).filter((p) => /^(?:Figure|Fig\.)\s*\d+[:.]/.test(p));
+  const captions = header
+    .join("\n")
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => /^(?:Figure|Fig\.)\s*\d+[:.]/.test(p));
   let abstract = kept.join("\n\n");
   const acks = dropAcknowledgements(lines.slice(end));
   let body = [...captions, ...acks.lines].join("\n");
@@ -191,7 +230,10 @@ export function stripLeak(raw: string, id = "paper"): StrippedPaper {
   const ea = removeEmails(abstract);
   const eb = removeEmails(body);
   abstract = ea.text;
-  body = eb.text.split("\n").filter((l, i, all) => !(/^[\s*_]*$/.test(l) && /^[\s*_]*$/.test(all[i - 1] ?? ""))).join("\n");
+  body = eb.text
+    .split("\n")
+    .filter((l, i, all) => !(/^[\s*_]*$/.test(l) && /^[\s*_]*$/.test(all[i - 1] ?? "")))
+    .join("\n");
   counts.emails = ea.count + eb.count;
   const text = `# ${title}\n\nABSTRACT\n\n${abstract}\n\n${body.trim()}\n`;
   return {

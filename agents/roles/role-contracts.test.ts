@@ -4,15 +4,37 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { loadConfig } from "../../config/index.ts";
-import { silentLogger, uncoveredActors, type RoleContext, type RoleDefinition, type Services } from "../runtime/index.ts";
+import {
+  silentLogger,
+  uncoveredActors,
+  type RoleContext,
+  type RoleDefinition,
+  type Services,
+} from "../runtime/index.ts";
 import { tinyTemplate } from "../../tests/support/machine-harness.ts";
 import { builtinRoles, injected } from "./index.ts";
 
 // Factories only capture what they get; nothing here is called, so services can be bare.
-const services = { sandbox: null, artifacts: {}, archive: {}, journal: {}, template: tinyTemplate, literature: null, now: () => new Date() } as unknown as Services;
+const services = {
+  sandbox: null,
+  artifacts: {},
+  archive: {},
+  journal: {},
+  template: tinyTemplate,
+  literature: null,
+  now: () => new Date(),
+} as unknown as Services;
 
 function contextFor(role: RoleDefinition): RoleContext {
-  return { run: "r-contract", agentId: `${role.name}/t-0`, role: role.name, config: role.configSchema.parse({}), swarm: loadConfig({ env: {} }), services, logger: silentLogger };
+  return {
+    run: "r-contract",
+    agentId: `${role.name}/t-0`,
+    role: role.name,
+    config: role.configSchema.parse({}),
+    swarm: loadConfig({ env: {} }),
+    services,
+    logger: silentLogger,
+  };
 }
 
 describe("role contracts checked at boot", () => {
@@ -38,7 +60,9 @@ describe("role contracts checked at boot", () => {
   }
 
   it("names an injected actor that neither effects nor policy provide", () => {
-    const machine = setup({ actors: { search: injected<string, string>("search"), judge: injected<string, string>("judge") } }).createMachine({ id: "m" });
+    const machine = setup({
+      actors: { search: injected<string, string>("search"), judge: injected<string, string>("judge") },
+    }).createMachine({ id: "m" });
     const role = { name: "x", machine, configSchema: z.object({}) };
     expect(uncoveredActors(role.machine, { search: {} })).toEqual(["judge"]);
   });

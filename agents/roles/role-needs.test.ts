@@ -16,9 +16,18 @@ describe("a host builds the services its roles declare they need", () => {
   });
 
   it("a sandbox only for a role that runs code, literature only for roles that search", () => {
-    expect(servicesNeeded(hosted("rules", "experimenter"), registry)).toMatchObject({ needSandbox: true, needLiterature: false });
-    expect(servicesNeeded(hosted("rules", "reviewer", "area-chair"), registry)).toMatchObject({ needSandbox: false, needLiterature: false });
-    expect(servicesNeeded(hosted("rules", "novelty"), registry)).toMatchObject({ needSandbox: false, needLiterature: true });
+    expect(servicesNeeded(hosted("rules", "experimenter"), registry)).toMatchObject({
+      needSandbox: true,
+      needLiterature: false,
+    });
+    expect(servicesNeeded(hosted("rules", "reviewer", "area-chair"), registry)).toMatchObject({
+      needSandbox: false,
+      needLiterature: false,
+    });
+    expect(servicesNeeded(hosted("rules", "novelty"), registry)).toMatchObject({
+      needSandbox: false,
+      needLiterature: true,
+    });
   });
 
   it("a model only where a role that calls one runs its llm policy", () => {

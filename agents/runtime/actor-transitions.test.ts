@@ -13,7 +13,12 @@ const machine = setup({
   initial: "idle",
   states: {
     idle: { on: { go: "working", stop: "done" } },
-    working: { invoke: { src: "work", onDone: { target: "idle", actions: assign({ count: ({ context }) => context.count + 1 }) } } },
+    working: {
+      invoke: {
+        src: "work",
+        onDone: { target: "idle", actions: assign({ count: ({ context }) => context.count + 1 }) },
+      },
+    },
     done: { type: "final" },
   },
 });
@@ -57,8 +62,16 @@ describe("actor state changes captured through XState inspection", () => {
   it("gives each role its own message ids for the same cause", () => {
     const t = [{ from: null, to: "idle", event: "xstate.init" }];
     const coder = transitionMessages(t, { role: "coder", agent: "coder/0", actorKey: "idea-1", machine: "coder" });
-    const ideator = transitionMessages(t, { role: "ideator", agent: "ideator/0", actorKey: "idea-1", machine: "ideator" });
+    const ideator = transitionMessages(t, {
+      role: "ideator",
+      agent: "ideator/0",
+      actorKey: "idea-1",
+      machine: "ideator",
+    });
     expect(coder[0]!.seat).not.toBe(ideator[0]!.seat);
-    expect(coder[0]).toMatchObject({ type: "actor.transitioned", payload: { agent: "coder/0", actorKey: "idea-1", machine: "coder", from: null, to: "idle" } });
+    expect(coder[0]).toMatchObject({
+      type: "actor.transitioned",
+      payload: { agent: "coder/0", actorKey: "idea-1", machine: "coder", from: null, to: "idle" },
+    });
   });
 });

@@ -28,7 +28,10 @@ function valueOf(snapshot: unknown): StateValue | null {
  * an invoked sandbox run, are not the agent's state). Starts from the restored snapshot (or, for a fresh actor, its
  * initial state), so every record reads `from → to`.
  */
-export function recordTransitions(persisted: unknown): { inspect: (event: InspectionEvent) => void; transitions: ActorTransition[] } {
+export function recordTransitions(persisted: unknown): {
+  inspect: (event: InspectionEvent) => void;
+  transitions: ActorTransition[];
+} {
   const transitions: ActorTransition[] = [];
   const restored = valueOf(persisted);
   let last = restored === null ? null : stateLabel(restored);
@@ -56,9 +59,16 @@ export function recordTransitions(persisted: unknown): { inspect: (event: Inspec
  * outbox as the machine's own messages (saved with the snapshot, deterministic ids), and no role consumes them,
  * so they add trace entries without adding deliveries.
  */
-export function transitionMessages(transitions: readonly ActorTransition[], actor: { role: string; agent: string; actorKey: string; machine: string }): Outbound[] {
+export function transitionMessages(
+  transitions: readonly ActorTransition[],
+  actor: { role: string; agent: string; actorKey: string; machine: string },
+): Outbound[] {
   const { role, ...who } = actor;
   // The seat names the role: several roles consume one message, and each one's transitions need their own ids
   // (a replica of the same role re-handling it after a crash must get the same ids, and it does).
-  return transitions.map((t, i) => ({ type: "actor.transitioned", seat: `${role}:${i}`, payload: { ...who, from: t.from, to: t.to, event: t.event } }));
+  return transitions.map((t, i) => ({
+    type: "actor.transitioned",
+    seat: `${role}:${i}`,
+    payload: { ...who, from: t.from, to: t.to, event: t.event },
+  }));
 }

@@ -17,6 +17,9 @@ describe("a joining host runs the run's policies", () => {
 
   it("falls back to the run's policy for a role run.started does not name", () => {
     expect(withRunPolicies(hosted, { policy: "rules" }).map((r) => r.policy)).toEqual(["rules", "rules"]);
-    expect(withRunPolicies(hosted, { policy: "rules", rolePolicies: { writer: "llm" } }).map((r) => r.policy)).toEqual(["llm", "rules"]);
+    expect(withRunPolicies(hosted, { policy: "rules", rolePolicies: { writer: "llm" } }).map((r) => r.policy)).toEqual([
+      "llm",
+      "rules",
+    ]);
   });
 });

@@ -7,13 +7,20 @@ import { mountVisibility } from "./docker-mount-check.ts";
 
 const run = promisify(execFile);
 const here = await mountVisibility();
-if (here === "unknown") console.warn("\n!!! SKIPPING mount-namespace check: no local dockerd pid to look through, or not root\n");
+if (here === "unknown")
+  console.warn("\n!!! SKIPPING mount-namespace check: no local dockerd pid to look through, or not root\n");
 
-/** Runs the check in a child process started by `wrap` (e.g. in a private mount namespace); its verdict or error code. */
+/**
+ * Runs the check in a child process started by `wrap` (e.g. in a private mount namespace); its verdict or error code.
+ */
 async function checkIn(wrap: string[]): Promise<string> {
   const module = join(repoRoot, "agents/runtime/docker-mount-check.ts");
   const script = `const m = await import(${JSON.stringify(module)}); try { await m.assertDockerSeesMounts(); console.log("ok"); } catch (e) { console.log(e.code); }`;
-  const { stdout } = await run(wrap[0]!, [...wrap.slice(1), process.execPath, "--import", "tsx/esm", "--input-type=module", "-e", script], { cwd: repoRoot });
+  const { stdout } = await run(
+    wrap[0]!,
+    [...wrap.slice(1), process.execPath, "--import", "tsx/esm", "--input-type=module", "-e", script],
+    { cwd: repoRoot },
+  );
   return stdout.trim();
 }
 

@@ -22,7 +22,9 @@ async function dockerdPid(pidFile: string): Promise<number | null> {
  * Mounts a small tmpfs where the sandbox would mount, writes a marker, and looks for it through dockerd's own view
  * of the file system (/proc/<pid>/root). "visible", "hidden", or "unknown" (no local dockerd to ask, not root).
  */
-export async function mountVisibility(options: { parentDir?: string; pidFile?: string } = {}): Promise<"visible" | "hidden" | "unknown"> {
+export async function mountVisibility(
+  options: { parentDir?: string; pidFile?: string } = {},
+): Promise<"visible" | "hidden" | "unknown"> {
   if (process.getuid?.() !== 0) return "unknown";
   const pid = await dockerdPid(options.pidFile ?? "/var/run/docker.pid");
   if (pid === null) return "unknown";

@@ -33,16 +33,26 @@ describe("the outbox check before the save", () => {
 
   it("refuses a type the role does not declare in emits", () => {
     const out = toEnvelopes(cause, [{ type: "paper.decided", payload: {} }], "writer/h-0", new Date());
-    expect(outboundProblem(role, out)).toBe("role writer emitted paper.decided, which is not in its emits (idea.failed)");
+    expect(outboundProblem(role, out)).toBe(
+      "role writer emitted paper.decided, which is not in its emits (idea.failed)",
+    );
   });
 
   it("refuses a payload its schema rejects and passes a valid one (actor.transitioned is the runtime's own)", () => {
-    const bad = toEnvelopes(cause, [{ type: "idea.failed", payload: { ideaId: "i1", stage: "writer" } }], "writer/h-0", new Date());
+    const bad = toEnvelopes(
+      cause,
+      [{ type: "idea.failed", payload: { ideaId: "i1", stage: "writer" } }],
+      "writer/h-0",
+      new Date(),
+    );
     expect(outboundProblem(role, bad)).toMatch(/emitted invalid idea.failed payload: reason/);
     const good = toEnvelopes(
       cause,
       [
-        { type: "actor.transitioned", payload: { agent: "writer/h-0", actorKey: "i1", machine: "writer", from: null, to: "idle", event: "x" } },
+        {
+          type: "actor.transitioned",
+          payload: { agent: "writer/h-0", actorKey: "i1", machine: "writer", from: null, to: "idle", event: "x" },
+        },
         { type: "idea.failed", payload: { ideaId: "i1", stage: "writer", reason: "r" } },
       ],
       "writer/h-0",
@@ -57,7 +67,17 @@ describe("keyed mutex", () => {
     const mutex = new KeyedMutex();
     const order: string[] = [];
     let releaseFirst!: () => void;
-    const first = mutex.run("k", () => new Promise<void>((r) => (releaseFirst = () => { order.push("k1"); r(); })));
+    const first = mutex.run(
+      "k",
+      () =>
+        new Promise<void>(
+          (r) =>
+            (releaseFirst = () => {
+              order.push("k1");
+              r();
+            }),
+        ),
+    );
     const second = mutex.run("k", async () => void order.push("k2"));
     await mutex.run("other", async () => void order.push("other"));
     expect(order).toEqual(["other"]);

@@ -80,7 +80,13 @@ export interface HandlerDeps {
  * names the sending role and actor, never the replica: every replica re-running a step agrees on it, while two roles
  * (or two actors) emitting one type from one cause get distinct ids instead of the second being dropped as a duplicate.
  */
-export function toEnvelopes(cause: Envelope, outbox: Outbound[], agentId: string, now: Date, actorKey: string = cause.correlation): Envelope[] {
+export function toEnvelopes(
+  cause: Envelope,
+  outbox: Outbound[],
+  agentId: string,
+  now: Date,
+  actorKey: string = cause.correlation,
+): Envelope[] {
   const counts = new Map<string, number>();
   const sender = agentId.split("/")[0];
   return outbox.map((out) => {
@@ -141,7 +147,15 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
   }
   const log = logger.child({ correlation: envelope.correlation, message: envelope.id, type: envelope.type });
   if (msg.info.deliveryCount > deps.maxDeliver) {
-    await deadLetter(bus, envelope.run, agentId, consumer, msg, `not handled after ${deps.maxDeliver} deliveries`, envelope);
+    await deadLetter(
+      bus,
+      envelope.run,
+      agentId,
+      consumer,
+      msg,
+      `not handled after ${deps.maxDeliver} deliveries`,
+      envelope,
+    );
     log.error("message dead-lettered after too many deliveries");
     return;
   }
@@ -170,12 +184,31 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
           log.debug("already handled; outputs re-confirmed");
           return;
         }
-        const input = role.input ? role.input(deps.context, envelope) : { run: envelope.run, correlation: envelope.correlation };
-        const step = await runMachineStep(deps.machine, record.snapshot, input, { type: envelope.type, envelope }, deps.signal);
+        const input = role.input
+          ? role.input(deps.context, envelope)
+          : { run: envelope.run, correlation: envelope.correlation };
+        const step = await runMachineStep(
+          deps.machine,
+          record.snapshot,
+          input,
+          { type: envelope.type, envelope },
+          deps.signal,
+        );
         // The actor's state changes go before what it emitted: a trace reads "entered closed, sent run.completed",
         // and run.completed stays the last message of a run, where followers stop reading.
-        const transitions = transitionMessages(step.transitions, { role: role.name, agent: agentId, actorKey, machine: deps.machine.id });
-        const outbox = toEnvelopes(envelope, [...transitions, ...step.outbox], agentId, deps.context.services.now(), actorKey);
+        const transitions = transitionMessages(step.transitions, {
+          role: role.name,
+          agent: agentId,
+          actorKey,
+          machine: deps.machine.id,
+        });
+        const outbox = toEnvelopes(
+          envelope,
+          [...transitions, ...step.outbox],
+          agentId,
+          deps.context.services.now(),
+          actorKey,
+        );
         const problem = outboundProblem(role, outbox, bus.maxPayloadBytes);
         if (problem !== null) {
           // Checked before the save: a saved invalid outbox would be re-published (and fail) before every later
@@ -184,7 +217,11 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
             ...record,
             processed: [...record.processed, envelope.id].slice(-PROCESSED_KEPT),
             outbox: [],
-            lastError: { code: "RUNTIME_INVALID_OUTBOUND", message: problem, at: deps.context.services.now().toISOString() },
+            lastError: {
+              code: "RUNTIME_INVALID_OUTBOUND",
+              message: problem,
+              at: deps.context.services.now().toISOString(),
+            },
           };
           try {
             await deps.snapshots.save(key, failed, stored?.revision ?? 0);
@@ -214,7 +251,10 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
           const { duplicate } = await publishEnvelope(bus.js, out, limit);
           if (duplicate) {
             unexpectedDuplicates++;
-            log.warn({ id: out.id, type: out.type, unexpectedDuplicates }, "publish answered as a duplicate where none was expected");
+            log.warn(
+              { id: out.id, type: out.type, unexpectedDuplicates },
+              "publish answered as a duplicate where none was expected",
+            );
           }
         }
         // Best effort: a failed clear only means the outbox is republished (and deduplicated) next time.
@@ -243,7 +283,15 @@ export async function handleDelivery(deps: HandlerDeps, msg: JsMsg): Promise<voi
     }
     log.error({ err: error, delivery: msg.info.deliveryCount }, "handling failed; will be redelivered");
     if (msg.info.deliveryCount >= deps.maxDeliver) {
-      await deadLetter(bus, envelope.run, agentId, consumer, msg, `failed ${msg.info.deliveryCount} times; last error: ${reason}`, envelope);
+      await deadLetter(
+        bus,
+        envelope.run,
+        agentId,
+        consumer,
+        msg,
+        `failed ${msg.info.deliveryCount} times; last error: ${reason}`,
+        envelope,
+      );
     } else {
       msg.nak(Math.min(30_000, 500 * 2 ** msg.info.deliveryCount));
     }

@@ -2,12 +2,7 @@ import type { Logger } from "pino";
 import type { AnyStateMachine } from "xstate";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import {
-  ensureRoleConsumer,
-  pullLoop,
-  SnapshotStore,
-  type BusConnection,
-} from "../../bus/index.ts";
+import { ensureRoleConsumer, pullLoop, SnapshotStore, type BusConnection } from "../../bus/index.ts";
 import type { SwarmConfig } from "../../config/index.ts";
 import { RuntimeError } from "./errors.ts";
 import { handleDelivery } from "./handler.ts";
@@ -36,7 +31,9 @@ export interface AgentHost {
 export function parseRoleConfig(role: RoleDefinition, raw: Record<string, unknown>): unknown {
   const parsed = role.configSchema.safeParse(raw);
   if (!parsed.success) {
-    const text = formatIssues(parsed.error.issues.map((i) => ({ ...i, path: ["roles", role.name, "config", ...i.path] })));
+    const text = formatIssues(
+      parsed.error.issues.map((i) => ({ ...i, path: ["roles", role.name, "config", ...i.path] })),
+    );
     throw new RuntimeError("RUNTIME_BAD_ROLE_CONFIG", `invalid config for role ${role.name}: ${text}`);
   }
   return parsed.data;
@@ -49,7 +46,10 @@ export function parseRoleConfig(role: RoleDefinition, raw: Record<string, unknow
 export function uncoveredActors(machine: AnyStateMachine, provided: Record<string, unknown>): string[] {
   const actors = (machine.implementations?.actors ?? {}) as Record<string, unknown>;
   return Object.entries(actors)
-    .filter(([name, logic]) => typeof (logic as { injectedPlaceholder?: unknown }).injectedPlaceholder === "string" && !(name in provided))
+    .filter(
+      ([name, logic]) =>
+        typeof (logic as { injectedPlaceholder?: unknown }).injectedPlaceholder === "string" && !(name in provided),
+    )
     .map(([name]) => name);
 }
 
@@ -65,10 +65,11 @@ export function hostedRolesFrom(
   return names
     .map((name) => {
       registry.get(name);
-      const entry = config.roles[name] ?? (plugins[name] ? { enabled: true, policy: undefined, ...plugins[name] } : undefined);
+      const entry =
+        config.roles[name] ?? (plugins[name] ? { enabled: true, policy: undefined, ...plugins[name] } : undefined);
       return {
         name,
-        replicas: entry?.enabled === false ? 0 : entry?.replicas ?? 1,
+        replicas: entry?.enabled === false ? 0 : (entry?.replicas ?? 1),
         policy: entry?.policy ?? config.run.policy,
         config: entry?.config ?? {},
       };
@@ -103,7 +104,13 @@ export async function startAgentHost(options: {
   const mutex = new KeyedMutex();
   const loops: Promise<void>[] = [];
   const agents: string[] = [];
-  const watch = await watchSteering({ bus, run, logger, signal: controller.signal, state: options.steering ?? new SteeringState() });
+  const watch = await watchSteering({
+    bus,
+    run,
+    logger,
+    signal: controller.signal,
+    state: options.steering ?? new SteeringState(),
+  });
   const steering = watch.state;
   steering.onBudget((key, value) => {
     if (key === "usd") options.services.llm?.setMaxUsd?.(value);
@@ -116,19 +123,33 @@ export async function startAgentHost(options: {
     const roleConfig = parseRoleConfig(role, hosted.config);
     const policyFactory = role.policies[hosted.policy];
     if (!policyFactory) {
-      throw new RuntimeError("RUNTIME_UNKNOWN_POLICY", `role ${role.name} has no ${hosted.policy} policy (it has: ${Object.keys(role.policies).join(", ")})`);
+      throw new RuntimeError(
+        "RUNTIME_UNKNOWN_POLICY",
+        `role ${role.name} has no ${hosted.policy} policy (it has: ${Object.keys(role.policies).join(", ")})`,
+      );
     }
     const roleBus = options.busFor ? await options.busFor(role.name) : bus;
     const roleSnapshots = roleBus === bus ? snapshots : new SnapshotStore(roleBus.kv.snapshots);
     const consumers = await Promise.all(
       role.consumes.map((type) =>
-        ensureRoleConsumer(roleBus.jsm, run, role.name, type, { maxDeliver: config.nats.maxDeliver, ackWaitMs: config.nats.ackWaitMs }),
+        ensureRoleConsumer(roleBus.jsm, run, role.name, type, {
+          maxDeliver: config.nats.maxDeliver,
+          ackWaitMs: config.nats.ackWaitMs,
+        }),
       ),
     );
     for (let i = 0; i < hosted.replicas; i++) {
       const agentId = `${role.name}/${prefix}-${i}`;
       const agentLogger = logger.child({ agent: agentId, run });
-      const context: RoleContext = { run, agentId, role: role.name, config: roleConfig, swarm: config, services: { ...options.services, steering }, logger: agentLogger };
+      const context: RoleContext = {
+        run,
+        agentId,
+        role: role.name,
+        config: roleConfig,
+        swarm: config,
+        services: { ...options.services, steering },
+        logger: agentLogger,
+      };
       const provided = { ...(role.effects?.(context) ?? {}), ...policyFactory(context) };
       const missing = uncoveredActors(role.machine, provided);
       if (missing.length > 0) {
@@ -149,7 +170,21 @@ export async function startAgentHost(options: {
             ({ msg }) =>
               replicaMutex.run("replica", () =>
                 handleDelivery(
-                  { bus: roleBus, snapshots: roleSnapshots, registry, role, machine, context, consumer, maxDeliver: config.nats.maxDeliver, ackWaitMs: config.nats.ackWaitMs, logger: agentLogger, mutex, signal: controller.signal, steering },
+                  {
+                    bus: roleBus,
+                    snapshots: roleSnapshots,
+                    registry,
+                    role,
+                    machine,
+                    context,
+                    consumer,
+                    maxDeliver: config.nats.maxDeliver,
+                    ackWaitMs: config.nats.ackWaitMs,
+                    logger: agentLogger,
+                    mutex,
+                    signal: controller.signal,
+                    steering,
+                  },
                   msg,
                 ),
               ),

@@ -26,7 +26,14 @@ describe("model-call journal on resume (real NATS, local OpenAI-wire server)", (
     loadConfig({
       env: { OPENAI_API_KEY: "sk-local-test", OPENAI_BASE_URL: server.url },
       overrides: { policy: "llm" },
-      raw: { llm: { provider: "openai", model: "local-scripted", maxRetries: 0, prices: { "local-scripted": { input: 2.5, output: 10 } } } },
+      raw: {
+        llm: {
+          provider: "openai",
+          model: "local-scripted",
+          maxRetries: 0,
+          prices: { "local-scripted": { input: 2.5, output: 10 } },
+        },
+      },
     });
 
   it("answers the calls the run already paid for from its recording and pays only for new ones", async () => {
@@ -58,9 +65,13 @@ describe("model-call journal on resume (real NATS, local OpenAI-wire server)", (
 
   it("pays again without the journal (a fresh process on the same run, not resumed)", async () => {
     const run = "r-journal-2";
-    await createLlmServices({ bus: testBus.bus, run, config: config(), logger: silentLogger }).model("writer", "i").generate(ask("same"));
+    await createLlmServices({ bus: testBus.bus, run, config: config(), logger: silentLogger })
+      .model("writer", "i")
+      .generate(ask("same"));
     const start = server.total();
-    await createLlmServices({ bus: testBus.bus, run, config: config(), logger: silentLogger }).model("writer", "i").generate(ask("same"));
+    await createLlmServices({ bus: testBus.bus, run, config: config(), logger: silentLogger })
+      .model("writer", "i")
+      .generate(ask("same"));
     expect(server.total()).toBe(start + 1);
   });
 });

@@ -1,6 +1,13 @@
 // Model calls journaled like experiments: a resumed run (its first owner died mid-writing, say) answers a request
 // it already paid for from the answer the run recorded, instead of calling and paying again.
-import { requestHash, type GenerateRequest, type GenerateResult, type ModelProvider, type RecordedResponse, type RecordingStore } from "../llm/index.ts";
+import {
+  requestHash,
+  type GenerateRequest,
+  type GenerateResult,
+  type ModelProvider,
+  type RecordedResponse,
+  type RecordingStore,
+} from "../llm/index.ts";
 
 /** Results answered from the journal: the ledger must not bill them a second time. */
 const fromJournal = new WeakSet<GenerateResult>();
@@ -24,7 +31,12 @@ export function withJournal(provider: ModelProvider, store: RecordingStore): Mod
     schemaName: request.schemaName ?? null,
   });
 
-  async function save(hash: string, index: number, request: GenerateRequest, response: RecordedResponse): Promise<void> {
+  async function save(
+    hash: string,
+    index: number,
+    request: GenerateRequest,
+    response: RecordedResponse,
+  ): Promise<void> {
     const responses = [...((await store.get(hash))?.responses ?? [])];
     responses[index] = response;
     for (let slot = 0; slot < responses.length; slot++) responses[slot] ??= response;
@@ -57,7 +69,10 @@ export function withJournal(provider: ModelProvider, store: RecordingStore): Mod
       const result = await provider.generate(request);
       const { raw: _raw, ...response } = result;
       const write = (writes.get(hash) ?? Promise.resolve()).then(() => save(hash, index, request, response));
-      writes.set(hash, write.catch(() => undefined));
+      writes.set(
+        hash,
+        write.catch(() => undefined),
+      );
       await write;
       return result;
     },

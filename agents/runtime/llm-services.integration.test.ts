@@ -14,12 +14,25 @@ describe("the model service: budget, ledger, recording and replay (real NATS)", 
   const testBus = useTestBus();
 
   const config = (llm: Record<string, unknown>, replay?: string) =>
-    loadConfig({ env: {}, raw: { llm: { model: "m", prices: { m: { input: 1, output: 2 } }, ...llm } }, overrides: replay ? { replay } : {} });
+    loadConfig({
+      env: {},
+      raw: { llm: { model: "m", prices: { m: { input: 1, output: 2 } }, ...llm } },
+      overrides: replay ? { replay } : {},
+    });
 
   it("prices every call into the run's ledger by role, idea and model", async () => {
     const run = "r-ledger-1";
-    const provider = scriptedProvider([{ text: "a", usage: { inputTokens: 1000, outputTokens: 500 } }, { text: "b", usage: { inputTokens: 1000, outputTokens: 0 } }]);
-    const llm = createLlmServices({ bus: testBus.bus, run, config: config({}), logger: silentLogger, baseProvider: () => provider });
+    const provider = scriptedProvider([
+      { text: "a", usage: { inputTokens: 1000, outputTokens: 500 } },
+      { text: "b", usage: { inputTokens: 1000, outputTokens: 0 } },
+    ]);
+    const llm = createLlmServices({
+      bus: testBus.bus,
+      run,
+      config: config({}),
+      logger: silentLogger,
+      baseProvider: () => provider,
+    });
     await llm.model("writer", "idea-1").generate(ask("one"));
     await llm.model("reviewer", "idea-1").generate(ask("two"));
     const ledger = (await readLedger(testBus.bus.kv.ledger, run))!;
@@ -33,29 +46,58 @@ describe("the model service: budget, ledger, recording and replay (real NATS)", 
     const run = "r-budget-1";
     await ensureRunStream(testBus.bus.jsm, run);
     const provider = scriptedProvider([{ text: "a", usage: { inputTokens: 90, outputTokens: 10 } }, { text: "never" }]);
-    const llm = createLlmServices({ bus: testBus.bus, run, config: config({ budget: { maxTokens: 100 } }), logger: silentLogger, baseProvider: () => provider });
+    const llm = createLlmServices({
+      bus: testBus.bus,
+      run,
+      config: config({ budget: { maxTokens: 100 } }),
+      logger: silentLogger,
+      baseProvider: () => provider,
+    });
     await llm.model("ideator", null).generate(ask("x"));
     for (const role of ["novelty", "coder"]) {
-      const error = await llm.model(role, "i1").generate(ask("y")).catch((e: unknown) => e);
+      const error = await llm
+        .model(role, "i1")
+        .generate(ask("y"))
+        .catch((e: unknown) => e);
       expect(isLlmError(error, "LLM_BUDGET_EXHAUSTED")).toBe(true);
     }
     expect(provider.requests).toHaveLength(1);
-    const announced = (await readRun(testBus.bus.js, testBus.bus.jsm, run)).filter((m) => m.envelope?.type === "budget.exhausted");
+    const announced = (await readRun(testBus.bus.js, testBus.bus.jsm, run)).filter(
+      (m) => m.envelope?.type === "budget.exhausted",
+    );
     expect(announced).toHaveLength(1);
-    expect(announced[0]!.envelope!.payload).toMatchObject({ role: "novelty", ideaId: "i1", spent: { tokens: 100, calls: 1 } });
+    expect(announced[0]!.envelope!.payload).toMatchObject({
+      role: "novelty",
+      ideaId: "i1",
+      spent: { tokens: 100, calls: 1 },
+    });
   });
 
   it("replays recorded answers without calling a model and names the first request that was not recorded", async () => {
     const recordedRun = "r-record-1";
     const provider = scriptedProvider([{ text: "first answer" }, { text: "second answer" }]);
-    const recorder = createLlmServices({ bus: testBus.bus, run: recordedRun, config: config({}), logger: silentLogger, baseProvider: () => provider });
+    const recorder = createLlmServices({
+      bus: testBus.bus,
+      run: recordedRun,
+      config: config({}),
+      logger: silentLogger,
+      baseProvider: () => provider,
+    });
     await recorder.model("ideator", null).generate(ask("same prompt"));
     await recorder.model("ideator", null).generate(ask("same prompt"));
 
-    const replay = createLlmServices({ bus: testBus.bus, run: "r-replay-1", config: config({}, recordedRun), logger: silentLogger });
+    const replay = createLlmServices({
+      bus: testBus.bus,
+      run: "r-replay-1",
+      config: config({}, recordedRun),
+      logger: silentLogger,
+    });
     expect((await replay.model("ideator", null).generate(ask("same prompt"))).text).toBe("first answer");
     expect((await replay.model("ideator", null).generate(ask("same prompt"))).text).toBe("second answer");
-    const miss = await replay.model("novelty", "i9").generate(ask("a prompt that changed")).catch((e: unknown) => e);
+    const miss = await replay
+      .model("novelty", "i9")
+      .generate(ask("a prompt that changed"))
+      .catch((e: unknown) => e);
     expect(isLlmError(miss, "LLM_REPLAY_MISS")).toBe(true);
     expect(replay.replayStatus()).toMatchObject({
       from: recordedRun,
@@ -87,6 +129,8 @@ describe("the model service: budget, ledger, recording and replay (real NATS)", 
   });
 
   it("refuses to start without a key for a real provider, naming the variable", () => {
-    expect(() => createLlmServices({ bus: testBus.bus, run: "r-nokey", config: config({}), logger: silentLogger })).toThrow(/OPENAI_API_KEY/);
+    expect(() =>
+      createLlmServices({ bus: testBus.bus, run: "r-nokey", config: config({}), logger: silentLogger }),
+    ).toThrow(/OPENAI_API_KEY/);
   });
 });

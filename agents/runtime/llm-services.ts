@@ -46,7 +46,9 @@ export interface LlmServices {
   noteMiss(error: unknown, kind: string): void;
 }
 
-/** Rough token count of a prompt (4 characters a token): the budget refuses a call whose prompt alone would cross it. */
+/**
+ * Rough token count of a prompt (4 characters a token): the budget refuses a call whose prompt alone would cross it.
+ */
 function estimateInput(request: GenerateRequest): number {
   const chars = request.system.length + request.messages.reduce((n, m) => n + m.content.length, 0);
   return Math.ceil(chars / 4);
@@ -61,7 +63,10 @@ function priceTable(config: SwarmConfig, logger: Logger): PriceTable {
   for (const [model, price] of Object.entries(config.llm.prices)) table[model] = price;
   for (const model of new Set([config.llm.model, ...Object.values(config.llm.models)])) {
     if (table[model]) continue;
-    logger.warn({ model }, `no price for model ${model} in llm.prices: its calls count at $0 (llm.budget.maxUsd cannot bind them; maxTokens does)`);
+    logger.warn(
+      { model },
+      `no price for model ${model} in llm.prices: its calls count at $0 (llm.budget.maxUsd cannot bind them; maxTokens does)`,
+    );
     table[model] = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   }
   return table;
@@ -85,15 +90,23 @@ export function createLlmServices(options: {
   if (!replayOf && !options.baseProvider && !llm.apiKey && llm.provider !== "openai-compatible") {
     // At boot, not at the first call: a run without a key would otherwise fail every idea one by one.
     const variable = llmKeyVariable[llm.provider];
-    throw new ConfigError("CONFIG_INVALID", `the llm policy needs an API key for the ${llm.provider} provider: set ${variable} (or use --replay <run-id>)`, { key: "llm.provider" });
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `the llm policy needs an API key for the ${llm.provider} provider: set ${variable} (or use --replay <run-id>)`,
+      { key: "llm.provider" },
+    );
   }
   const ledger = new LedgerStore(bus.kv.ledger, run, priceTable(config, logger));
   const warningStore = new WarningStore(bus.kv.ledger, run);
-  const budget = { ...(llm.budget.maxUsd !== null && { maxUsd: llm.budget.maxUsd }), ...(llm.budget.maxTokens !== null && { maxTokens: llm.budget.maxTokens }) };
+  const budget = {
+    ...(llm.budget.maxUsd !== null && { maxUsd: llm.budget.maxUsd }),
+    ...(llm.budget.maxTokens !== null && { maxTokens: llm.budget.maxTokens }),
+  };
   const status: ReplayStatus | null = replayOf ? { from: replayOf, answered: 0, misses: 0, firstMiss: null } : null;
   const providers = new Map<string, ModelProvider>();
   let announced = false;
-  const record = (provider: ModelProvider) => (options.journal ? withJournal : withRecording)(provider, kvRecordingStore(bus.kv.recordings, run, "model"));
+  const record = (provider: ModelProvider) =>
+    (options.journal ? withJournal : withRecording)(provider, kvRecordingStore(bus.kv.recordings, run, "model"));
 
   function base(model: string): ModelProvider {
     if (replayOf) return replayProvider(kvRecordingStore(bus.kv.recordings, replayOf, "model"), { model });
@@ -128,7 +141,12 @@ export function createLlmServices(options: {
     logger.warn({ hash: error.details.hash, kind, role, idea }, "replay diverged: request not in the recording");
   }
 
-  async function announceExhausted(role: string, idea: string | null, reason: string, spent: { usd: number; tokens: number; calls: number }): Promise<void> {
+  async function announceExhausted(
+    role: string,
+    idea: string | null,
+    reason: string,
+    spent: { usd: number; tokens: number; calls: number },
+  ): Promise<void> {
     if (announced) return;
     announced = true;
     // A deterministic id: every replica in every process may announce, JetStream keeps the first.
@@ -141,7 +159,13 @@ export function createLlmServices(options: {
       correlation: run,
       at: new Date().toISOString(),
       v: 1,
-      payload: { role, ideaId: idea, reason, spent, budget: { maxUsd: llm.budget.maxUsd, maxTokens: llm.budget.maxTokens } },
+      payload: {
+        role,
+        ideaId: idea,
+        reason,
+        spent,
+        budget: { maxUsd: llm.budget.maxUsd, maxTokens: llm.budget.maxTokens },
+      },
     }).catch((error: unknown) => logger.error({ err: error }, "could not publish budget.exhausted"));
   }
 
@@ -173,13 +197,20 @@ export function createLlmServices(options: {
             }
           }
           const { ledger: spent } = await ledger.load();
-          const pending: Usage = { inputTokens: estimateInput(request), outputTokens: 0, cachedReadTokens: 0, cacheWriteTokens: 0 };
+          const pending: Usage = {
+            inputTokens: estimateInput(request),
+            outputTokens: 0,
+            cachedReadTokens: 0,
+            cacheWriteTokens: 0,
+          };
           if (spent.wouldExceed(budget, { model, usage: pending })) {
             const t = spent.total;
             const tokens = t.inputTokens + t.outputTokens + t.cachedReadTokens + t.cacheWriteTokens;
             const reason = `the run's model budget is exhausted (spent $${t.usd.toFixed(4)}, ${tokens} tokens in ${t.calls} calls)`;
             await announceExhausted(role, idea, reason, { usd: t.usd, tokens, calls: t.calls });
-            throw new LlmError("LLM_BUDGET_EXHAUSTED", reason, { details: { role, idea, hash: requestHash(model, request) } });
+            throw new LlmError("LLM_BUDGET_EXHAUSTED", reason, {
+              details: { role, idea, hash: requestHash(model, request) },
+            });
           }
           try {
             const result = await inner.generate({ ...request, maxTokens: request.maxTokens ?? llm.maxTokens });
@@ -188,7 +219,10 @@ export function createLlmServices(options: {
             await ledger.record({ role, ...(idea !== null && { idea }), model, usage: result.usage });
             if (result.warnings.length > 0) {
               // Structured-output fallbacks, truncation and repair rounds change what a paper rests on: keep them.
-              logger.warn({ role, idea, model, warnings: result.warnings }, `model warnings: ${result.warnings.join("; ")}`);
+              logger.warn(
+                { role, idea, model, warnings: result.warnings },
+                `model warnings: ${result.warnings.join("; ")}`,
+              );
               await warningStore.record(role, model, result.warnings);
             }
             return result;

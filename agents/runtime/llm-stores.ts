@@ -2,7 +2,14 @@
 // budget) and the recordings of model and literature answers (so `scientist run --replay` needs no network).
 import type { KV } from "@nats-io/kv";
 import { kvKey } from "../../bus/index.ts";
-import { Ledger, type LedgerEntry, type LedgerJson, type PriceTable, type RecordedCall, type RecordingStore } from "../llm/index.ts";
+import {
+  Ledger,
+  type LedgerEntry,
+  type LedgerJson,
+  type PriceTable,
+  type RecordedCall,
+  type RecordingStore,
+} from "../llm/index.ts";
 
 const CAS_ATTEMPTS = 20;
 
@@ -20,7 +27,8 @@ export class LedgerStore {
 
   async load(): Promise<{ ledger: Ledger; revision: number }> {
     const entry = await this.kv.get(this.key());
-    if (!entry || entry.operation !== "PUT" || entry.length === 0) return { ledger: Ledger.empty(this.prices), revision: 0 };
+    if (!entry || entry.operation !== "PUT" || entry.length === 0)
+      return { ledger: Ledger.empty(this.prices), revision: 0 };
     return { ledger: Ledger.fromJSON(entry.json<LedgerJson>(), this.prices), revision: entry.revision };
   }
 

@@ -52,7 +52,12 @@ function liveServer(storeDir: string): LiveServer | null {
     if (typeof live.url !== "string" || typeof live.pid !== "number") return null;
     process.kill(live.pid, 0); // throws when that nats-server is gone (a stale marker after a crash)
     if (!isNatsServer(live.pid)) return null; // the pid was reused by some other program
-    return { url: live.url, pid: live.pid, owner: live.owner === "reader" ? "reader" : "run", ...(typeof live.ownerPid === "number" && { ownerPid: live.ownerPid }) };
+    return {
+      url: live.url,
+      pid: live.pid,
+      owner: live.owner === "reader" ? "reader" : "run",
+      ...(typeof live.ownerPid === "number" && { ownerPid: live.ownerPid }),
+    };
   } catch {
     return null;
   }
@@ -78,7 +83,11 @@ export async function ensureNats(
     reuseLive?: boolean;
     roles?: readonly RoleShape[];
     /** Supervise the server: restart it on the same port and store when it dies (scientist run). */
-    supervise?: { logger: Logger; onGiveUp?: (error: RuntimeError) => void; onRestart?: (server: LocalNatsServer) => void };
+    supervise?: {
+      logger: Logger;
+      onGiveUp?: (error: RuntimeError) => void;
+      onRestart?: (server: LocalNatsServer) => void;
+    };
   } = {},
 ): Promise<{ url: string; server: LocalNatsServer | null }> {
   if (config.nats.url) return { url: config.nats.url, server: null };
@@ -98,13 +107,29 @@ export async function ensureNats(
         `stop that process first, or run on that server with --nats ${live.url}`,
     );
   }
-  // With auth on (the default for this local server) it admits only the identities in credsDir, each with its permissions.
+  // With auth on (the default for this local server) it admits only the identities in credsDir, each with its
+  // permissions.
   const configFile = localServerConfig(config.nats, options.roles ?? null);
-  const start = (port?: number) => startNatsServer({ storeDir, prefix: deathPrefix, ...(port !== undefined && { port }), ...(configFile && { configFile }) });
+  const start = (port?: number) =>
+    startNatsServer({
+      storeDir,
+      prefix: deathPrefix,
+      ...(port !== undefined && { port }),
+      ...(configFile && { configFile }),
+    });
   const marker = join(storeDir, LIVE_MARKER);
   const owner: LiveServer["owner"] = options.reuseLive ? "reader" : "run";
-  const mark = (s: LocalNatsServer) => writeFileSync(marker, JSON.stringify({ url: s.url, pid: s.process.pid!, owner, ownerPid: process.pid } satisfies LiveServer));
-  const server = options.supervise ? await superviseNats(start, { ...options.supervise, onRestart: (s) => (mark(s), options.supervise?.onRestart?.(s)) }) : await start();
+  const mark = (s: LocalNatsServer) =>
+    writeFileSync(
+      marker,
+      JSON.stringify({ url: s.url, pid: s.process.pid!, owner, ownerPid: process.pid } satisfies LiveServer),
+    );
+  const server = options.supervise
+    ? await superviseNats(start, {
+        ...options.supervise,
+        onRestart: (s) => (mark(s), options.supervise?.onRestart?.(s)),
+      })
+    : await start();
   mark(server);
   return {
     url: server.url,

@@ -17,9 +17,18 @@ describe("logs", () => {
   it("are JSON lines carrying run, agent and correlation, with secrets redacted", () => {
     const { stream, lines } = sink();
     const logger = createLogger({ destination: stream }).child({ run: "r-1", agent: "coder/h-0" });
-    logger.info({ correlation: "idea-1", apiKey: "sk-secret", request: { headers: { authorization: "Bearer sk-secret" } } }, "calling");
+    logger.info(
+      { correlation: "idea-1", apiKey: "sk-secret", request: { headers: { authorization: "Bearer sk-secret" } } },
+      "calling",
+    );
     const record = JSON.parse(lines[0]!);
-    expect(record).toMatchObject({ run: "r-1", agent: "coder/h-0", correlation: "idea-1", apiKey: "[redacted]", msg: "calling" });
+    expect(record).toMatchObject({
+      run: "r-1",
+      agent: "coder/h-0",
+      correlation: "idea-1",
+      apiKey: "[redacted]",
+      msg: "calling",
+    });
     expect(lines[0]).not.toContain("sk-secret");
   });
 });

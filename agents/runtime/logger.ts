@@ -20,10 +20,17 @@ export const redactPaths = [
  * JSON logs (with run, agent, correlation) for files and pipes; on a terminal, when no destination is given,
  * the same records pretty-printed on stderr. Redaction applies either way.
  */
-export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream; name?: string; tty?: boolean } = {}): Logger {
-  const settings = { name: options.name ?? "scientist", level: options.level ?? "info", redact: { paths: redactPaths, censor: "[redacted]" } };
+export function createLogger(
+  options: { level?: string; destination?: NodeJS.WritableStream; name?: string; tty?: boolean } = {},
+): Logger {
+  const settings = {
+    name: options.name ?? "scientist",
+    level: options.level ?? "info",
+    redact: { paths: redactPaths, censor: "[redacted]" },
+  };
   if (options.destination) return pino(settings, options.destination as pino.DestinationStream);
-  if (options.tty ?? process.stderr.isTTY) return pino(settings, pretty({ destination: 2, colorize: true, ignore: "pid,hostname" }));
+  if (options.tty ?? process.stderr.isTTY)
+    return pino(settings, pretty({ destination: 2, colorize: true, ignore: "pid,hostname" }));
   return pino(settings, pino.destination(2));
 }
 

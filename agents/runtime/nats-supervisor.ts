@@ -27,7 +27,10 @@ export interface SupervisorOptions {
  * Supervises a server started by `start(port)`: on an exit nobody asked for, waits a bounded backoff and calls
  * `start` again with the same port (the store dir is the caller's). `stop()` ends supervision first.
  */
-export async function superviseNats(start: (port?: number) => Promise<LocalNatsServer>, options: SupervisorOptions): Promise<SupervisedNats> {
+export async function superviseNats(
+  start: (port?: number) => Promise<LocalNatsServer>,
+  options: SupervisorOptions,
+): Promise<SupervisedNats> {
   const maxRestarts = options.maxRestarts ?? 5;
   const windowMs = options.windowMs ?? 60_000;
   const backoffMs = options.backoffMs ?? 200;
@@ -39,7 +42,10 @@ export async function superviseNats(start: (port?: number) => Promise<LocalNatsS
   let restarting: Promise<void> | null = null;
 
   const giveUp = (reason: string) => {
-    const error = new RuntimeError("RUNTIME_NATS_DOWN", `the local nats-server on port ${port} (store ${current.storeDir}) ${reason}; the run stops`);
+    const error = new RuntimeError(
+      "RUNTIME_NATS_DOWN",
+      `the local nats-server on port ${port} (store ${current.storeDir}) ${reason}; the run stops`,
+    );
     options.logger.error({ port, storeDir: current.storeDir }, error.message);
     options.onGiveUp?.(error);
   };
@@ -55,7 +61,10 @@ export async function superviseNats(start: (port?: number) => Promise<LocalNatsS
       try {
         current = await start(port);
         restarts++;
-        options.logger.warn({ port, pid: current.process.pid, restarts }, "nats-server restarted on the same port and store");
+        options.logger.warn(
+          { port, pid: current.process.pid, restarts },
+          "nats-server restarted on the same port and store",
+        );
         watch(current.process);
         options.onRestart?.(current);
         return;

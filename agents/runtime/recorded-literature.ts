@@ -37,7 +37,11 @@ export function recordedLiterature(source: LiteratureSource, store: RecordingSto
 }
 
 /** Answers searches only from a recording; an unrecorded query is an LLM_REPLAY_MISS (no network, no corpus). */
-export function replayedLiterature(name: string, store: RecordingStore, onCall: (hashMiss: unknown) => void): LiteratureSource {
+export function replayedLiterature(
+  name: string,
+  store: RecordingStore,
+  onCall: (hashMiss: unknown) => void,
+): LiteratureSource {
   const replay = replayProvider(store, { model: name, name: `literature-replay` });
   return asSource(name, {
     ...replay,

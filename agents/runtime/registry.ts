@@ -10,7 +10,10 @@ export class RoleRegistry {
   register(role: RoleDefinition): this {
     checkRoleShape(role, "role");
     if (this.roles.has(role.name)) {
-      throw new RuntimeError("RUNTIME_DUPLICATE_ROLE", `role ${role.name} is registered twice (known roles: ${this.names().join(", ")})`);
+      throw new RuntimeError(
+        "RUNTIME_DUPLICATE_ROLE",
+        `role ${role.name} is registered twice (known roles: ${this.names().join(", ")})`,
+      );
     }
     for (const [type, schema] of Object.entries(role.messageTypes ?? {})) {
       if (!payloadSchemaFor(type)) registerMessageType(type, schema);
@@ -21,7 +24,8 @@ export class RoleRegistry {
 
   get(name: string): RoleDefinition {
     const role = this.roles.get(name);
-    if (!role) throw new RuntimeError("RUNTIME_UNKNOWN_ROLE", `unknown role ${name} (known roles: ${this.names().join(", ")})`);
+    if (!role)
+      throw new RuntimeError("RUNTIME_UNKNOWN_ROLE", `unknown role ${name} (known roles: ${this.names().join(", ")})`);
     return role;
   }
 
@@ -43,10 +47,16 @@ function checkRoleShape(role: Partial<RoleDefinition> | undefined, where: string
     (key) => (role as Record<string, unknown> | undefined)?.[key as string] === undefined,
   );
   if (!role || missing.length > 0) {
-    throw new RuntimeError("RUNTIME_BAD_PLUGIN", `${where} is not a role value: missing ${missing.join(", ") || "everything"}`);
+    throw new RuntimeError(
+      "RUNTIME_BAD_PLUGIN",
+      `${where} is not a role value: missing ${missing.join(", ") || "everything"}`,
+    );
   }
   if (!/^[a-z][a-z0-9-]*$/.test(String(role.name))) {
-    throw new RuntimeError("RUNTIME_BAD_PLUGIN", `${where}: role name ${JSON.stringify(role.name)} must be lower-case letters, digits and '-'`);
+    throw new RuntimeError(
+      "RUNTIME_BAD_PLUGIN",
+      `${where}: role name ${JSON.stringify(role.name)} must be lower-case letters, digits and '-'`,
+    );
   }
 }
 
@@ -56,7 +66,9 @@ export async function loadRoleModule(path: string): Promise<RoleDefinition> {
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new RuntimeError("RUNTIME_BAD_PLUGIN", `cannot load role module ${path}: ${(error as Error).message}`, { cause: error });
+    throw new RuntimeError("RUNTIME_BAD_PLUGIN", `cannot load role module ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const role = (mod.default ?? mod.role) as RoleDefinition | undefined;
   checkRoleShape(role, `module ${path}`);

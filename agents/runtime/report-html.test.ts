@@ -4,28 +4,110 @@ import { renderReportHtml } from "./report-html.ts";
 import type { RunReport } from "./report.ts";
 
 const review = (overall: number, decision: "Accept" | "Reject"): Review => ({
-  Summary: "A study of width.", Strengths: ["clear <effect>"], Weaknesses: ["one template"], Originality: 2, Quality: 3, Clarity: 3, Significance: 2,
-  Questions: [], Limitations: [], "Ethical Concerns": false, Soundness: 3, Presentation: 3, Contribution: 2, Overall: overall, Confidence: 4, Decision: decision,
+  Summary: "A study of width.",
+  Strengths: ["clear <effect>"],
+  Weaknesses: ["one template"],
+  Originality: 2,
+  Quality: 3,
+  Clarity: 3,
+  Significance: 2,
+  Questions: [],
+  Limitations: [],
+  "Ethical Concerns": false,
+  Soundness: 3,
+  Presentation: 3,
+  Contribution: 2,
+  Overall: overall,
+  Confidence: 4,
+  Decision: decision,
 });
 
 let seq = 0;
 const stored = (type: string, payload: Record<string, unknown>): StoredEnvelope => {
   seq += 1;
-  const envelope: Envelope = { id: `m${seq}`, type, run: "r1", from: "x/1", causation: null, correlation: "c", at: "2026-11-27T18:00:00.000Z", v: 1, payload };
+  const envelope: Envelope = {
+    id: `m${seq}`,
+    type,
+    run: "r1",
+    from: "x/1",
+    causation: null,
+    correlation: "c",
+    at: "2026-11-27T18:00:00.000Z",
+    v: 1,
+    payload,
+  };
   return { seq, subject: `sci.r1.${type}`, envelope, error: null, traceparent: null };
 };
 
 const report: RunReport = {
-  run: "r1", template: "mlp-dynamics", policy: "rules", startedAt: "2026-11-27T18:00:00.000Z", endedAt: "2026-11-27T18:00:30.000Z",
-  messages: 9, completed: true, reason: "every proposed idea was decided, dropped or failed",
+  run: "r1",
+  template: "mlp-dynamics",
+  policy: "rules",
+  startedAt: "2026-11-27T18:00:00.000Z",
+  endedAt: "2026-11-27T18:00:30.000Z",
+  messages: 9,
+  completed: true,
+  reason: "every proposed idea was decided, dropped or failed",
   ideas: [
-    { id: "idea-1", name: "width_64", title: "width = 64", novel: true, status: "decided", reason: null, params: { width: 64 } },
-    { id: "idea-2", name: "width_64__lr", title: "<script>alert(1)</script>", novel: true, status: "decided", reason: null, params: { width: 64, lr: 0.1 } },
-    { id: "idea-3", name: "dup", title: "dup", novel: false, status: "not-novel", reason: "identical settings archived", params: {} },
+    {
+      id: "idea-1",
+      name: "width_64",
+      title: "width = 64",
+      novel: true,
+      status: "decided",
+      reason: null,
+      params: { width: 64 },
+    },
+    {
+      id: "idea-2",
+      name: "width_64__lr",
+      title: "<script>alert(1)</script>",
+      novel: true,
+      status: "decided",
+      reason: null,
+      params: { width: 64, lr: 0.1 },
+    },
+    {
+      id: "idea-3",
+      name: "dup",
+      title: "dup",
+      novel: false,
+      status: "not-novel",
+      reason: "identical settings archived",
+      params: {},
+    },
   ],
   papers: [
-    { id: "paper-1", idea: "idea-1", path: "idea-1/paper.md", pdf: "idea-1/paper.pdf", latexStatus: "ok", decision: "Accept", overall: 7, scores: { Overall: 7 }, metaReview: "Accepted: the effect exceeds the spread.", reviews: [review(7, "Accept")], provenance: { checked: 41, supported: 41, unsupported: 0, artifact: "idea-1/provenance.json" }, overruled: null, failedSeats: [] },
-    { id: "paper-2", idea: "idea-2", path: "idea-2/paper.md", pdf: null, latexStatus: "compile 1 failed (error): exit code 12 — ! Undefined control sequence.", decision: "Reject", overall: 4, scores: { Overall: 4 }, metaReview: "Rejected.", reviews: [review(4, "Reject")], provenance: { checked: 30, supported: 28, unsupported: 2, artifact: "idea-2/provenance.json" }, overruled: "2 unsupported claims", failedSeats: [{ seat: 3, reason: "[LLM_INVALID_OUTPUT] no review" }] },
+    {
+      id: "paper-1",
+      idea: "idea-1",
+      path: "idea-1/paper.md",
+      pdf: "idea-1/paper.pdf",
+      latexStatus: "ok",
+      decision: "Accept",
+      overall: 7,
+      scores: { Overall: 7 },
+      metaReview: "Accepted: the effect exceeds the spread.",
+      reviews: [review(7, "Accept")],
+      provenance: { checked: 41, supported: 41, unsupported: 0, artifact: "idea-1/provenance.json" },
+      overruled: null,
+      failedSeats: [],
+    },
+    {
+      id: "paper-2",
+      idea: "idea-2",
+      path: "idea-2/paper.md",
+      pdf: null,
+      latexStatus: "compile 1 failed (error): exit code 12 — ! Undefined control sequence.",
+      decision: "Reject",
+      overall: 4,
+      scores: { Overall: 4 },
+      metaReview: "Rejected.",
+      reviews: [review(4, "Reject")],
+      provenance: { checked: 30, supported: 28, unsupported: 2, artifact: "idea-2/provenance.json" },
+      overruled: "2 unsupported claims",
+      failedSeats: [{ seat: 3, reason: "[LLM_INVALID_OUTPUT] no review" }],
+    },
   ],
   stages: { novelty: { ideas: 3, meanSeconds: 1.5 }, total: { ideas: 2, meanSeconds: 20 } },
   deadLetters: [],
@@ -38,7 +120,11 @@ const streamOf = (): StoredEnvelope[] => [
   stored("idea.proposed", { ideaId: "idea-3", parent: "idea-0-from-an-older-run", generation: 1 }),
   stored("study.completed", { ideaId: "idea-1", plots: { "val acc.png": "idea-1/val acc.png" } }),
   stored("paper.drafted", { ideaId: "idea-1", paperId: "paper-1", title: "Width matters" }),
-  stored("paper.decided", { ideaId: "idea-1", paperId: "paper-1", reviews: [{ seat: 0, persona: "skeptic", review: review(7, "Accept") }] }),
+  stored("paper.decided", {
+    ideaId: "idea-1",
+    paperId: "paper-1",
+    reviews: [{ seat: 0, persona: "skeptic", review: review(7, "Accept") }],
+  }),
 ];
 
 describe("the offline run report (index.html)", () => {
@@ -67,7 +153,7 @@ describe("the offline run report (index.html)", () => {
 
   it("shows lineage: a parent in this run links to it, one from the archive says so", () => {
     expect(html).toContain('<a href="#idea-1">idea-1</a>');
-    expect(html).toContain("idea-0-from-an-older-run <span class=\"muted\">(archive)</span>");
+    expect(html).toContain('idea-0-from-an-older-run <span class="muted">(archive)</span>');
     expect(html).toContain("identical settings archived");
   });
 

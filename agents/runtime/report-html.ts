@@ -7,7 +7,10 @@ import type { RunReport } from "./report.ts";
  */
 
 const escapeHtml = (value: unknown): string =>
-  String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  String(value ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 
 /** Relative paths from report.json go into href/src: encode each segment, keep the slashes. */
 const hrefOf = (path: string): string => path.split("/").map(encodeURIComponent).join("/");
@@ -59,9 +62,15 @@ function ideasSection(report: RunReport, facts: StreamFacts): string {
   const decided = new Map(report.papers.map((p) => [p.idea, p]));
   const rows = report.ideas.map((idea) => {
     const line = facts.lineage.get(idea.id);
-    const parent = line?.parent ? (here.has(line.parent) ? `<a href="#${escapeHtml(line.parent)}">${escapeHtml(line.parent)}</a>` : `${escapeHtml(line.parent)} <span class="muted">(archive)</span>`) : '<span class="muted">baseline</span>';
+    const parent = line?.parent
+      ? here.has(line.parent)
+        ? `<a href="#${escapeHtml(line.parent)}">${escapeHtml(line.parent)}</a>`
+        : `${escapeHtml(line.parent)} <span class="muted">(archive)</span>`
+      : '<span class="muted">baseline</span>';
     const paper = decided.get(idea.id);
-    const params = Object.entries(idea.params).map(([k, v]) => `${escapeHtml(k)}=${escapeHtml(v)}`).join(", ");
+    const params = Object.entries(idea.params)
+      .map(([k, v]) => `${escapeHtml(k)}=${escapeHtml(v)}`)
+      .join(", ");
     return [
       `<span id="${escapeHtml(idea.id)}"><strong>${escapeHtml(idea.name)}</strong></span><br><span class="muted">${escapeHtml(idea.title)}</span>`,
       parent,
@@ -86,7 +95,10 @@ function reviewsTable(reviews: Array<{ seat: number | null; persona: string | nu
     `<span class="decision ${review.Decision}">${review.Decision}</span>`,
     `<details><summary>${escapeHtml(review.Summary.slice(0, 90))}…</summary><p><strong>Strengths</strong></p><ul>${review.Strengths.map((s) => `<li>${escapeHtml(s)}</li>`).join("")}</ul><p><strong>Weaknesses</strong></p><ul>${review.Weaknesses.map((s) => `<li>${escapeHtml(s)}</li>`).join("")}</ul></details>`,
   ]);
-  return table(["seat", "persona", "overall", "confidence", "orig/qual/clar/sig", "sound/pres/contrib", "decision", "review"], rows);
+  return table(
+    ["seat", "persona", "overall", "confidence", "orig/qual/clar/sig", "sound/pres/contrib", "decision", "review"],
+    rows,
+  );
 }
 
 /** Claims checked / supported / unsupported, linked to provenance.json, and why a paper was overruled. */
@@ -95,7 +107,9 @@ function provenanceLine(paper: RunReport["papers"][number]): string {
   const claims = p
     ? `claims: ${p.checked} checked, ${p.supported} supported, <strong>${p.unsupported} unsupported</strong>${p.artifact ? ` · <a href="${hrefOf(p.artifact)}">provenance.json</a>` : ""}`
     : '<span class="muted">claims not checked</span>';
-  const failed = paper.failedSeats.length ? ` · failed seats: ${paper.failedSeats.map((f) => `${escapeHtml(f.seat)} (${escapeHtml(f.reason)})`).join("; ")}` : "";
+  const failed = paper.failedSeats.length
+    ? ` · failed seats: ${paper.failedSeats.map((f) => `${escapeHtml(f.seat)} (${escapeHtml(f.reason)})`).join("; ")}`
+    : "";
   return `<p>${claims}${paper.overruled ? ` · <strong>overruled</strong>: ${escapeHtml(paper.overruled)}` : ""}${failed}</p>`;
 }
 
@@ -108,9 +122,13 @@ function pdfLink(paper: RunReport["papers"][number]): string {
 function papersSection(report: RunReport, facts: StreamFacts): string {
   const cards = report.papers.map((paper) => {
     const panel = facts.panels.get(paper.id);
-    const reviews = panel ? panel.map((r) => ({ seat: r.seat, persona: r.persona, review: r.review })) : paper.reviews.map((review) => ({ seat: null, persona: null, review }));
+    const reviews = panel
+      ? panel.map((r) => ({ seat: r.seat, persona: r.persona, review: r.review }))
+      : paper.reviews.map((review) => ({ seat: null, persona: null, review }));
     const plots = facts.plots.get(paper.idea) ?? [];
-    const scores = Object.entries(paper.scores).map(([k, v]) => `${escapeHtml(k)} ${escapeHtml(v)}`).join(" · ");
+    const scores = Object.entries(paper.scores)
+      .map(([k, v]) => `${escapeHtml(k)} ${escapeHtml(v)}`)
+      .join(" · ");
     return `<div class="paper" id="${escapeHtml(paper.id)}">
 <h3>${escapeHtml(facts.titles.get(paper.id) ?? paper.id)}</h3>
 <p><span class="decision ${paper.decision}">${paper.decision}</span> overall ${escapeHtml(paper.overall)} · idea <a href="#${escapeHtml(paper.idea)}">${escapeHtml(paper.idea)}</a> · <a href="${hrefOf(paper.path)}">${escapeHtml(paper.path)}</a> · ${pdfLink(paper)}</p>
@@ -127,21 +145,47 @@ ${plots.length ? `<div class="plots">${plots.map((p) => `<a href="${hrefOf(p)}">
 /** Model spend (llm runs only; a rules run makes no model call, so it has no `costs`). */
 function costsSection(report: RunReport): string {
   const parts: string[] = [];
-  if (report.budgetExhausted) parts.push(`<p><strong>budget exhausted</strong>: ${escapeHtml(report.budgetExhausted.reason)}</p>`);
+  if (report.budgetExhausted)
+    parts.push(`<p><strong>budget exhausted</strong>: ${escapeHtml(report.budgetExhausted.reason)}</p>`);
   if (report.costs) {
-    const line = (name: string, c: { calls: number; tokens: number; usd: number }) => [escapeHtml(name), escapeHtml(c.calls), escapeHtml(c.tokens), escapeHtml(`$${c.usd.toFixed(4)}`)];
-    const rows = [line("total", report.costs.total), ...Object.entries(report.costs.byRole).map(([k, v]) => line(`role ${k}`, v)), ...Object.entries(report.costs.byModel).map(([k, v]) => line(`model ${k}`, v))];
+    const line = (name: string, c: { calls: number; tokens: number; usd: number }) => [
+      escapeHtml(name),
+      escapeHtml(c.calls),
+      escapeHtml(c.tokens),
+      escapeHtml(`$${c.usd.toFixed(4)}`),
+    ];
+    const rows = [
+      line("total", report.costs.total),
+      ...Object.entries(report.costs.byRole).map(([k, v]) => line(`role ${k}`, v)),
+      ...Object.entries(report.costs.byModel).map(([k, v]) => line(`model ${k}`, v)),
+    ];
     parts.push(table(["", "calls", "tokens", "usd"], rows));
   }
   if (report.modelWarnings?.length) {
-    parts.push("<p><strong>Model warnings</strong></p>", table(["role", "model", "warning", "count"], report.modelWarnings.map((w) => [escapeHtml(w.role), escapeHtml(w.model), escapeHtml(w.warning), escapeHtml(w.count)])));
+    parts.push(
+      "<p><strong>Model warnings</strong></p>",
+      table(
+        ["role", "model", "warning", "count"],
+        report.modelWarnings.map((w) => [
+          escapeHtml(w.role),
+          escapeHtml(w.model),
+          escapeHtml(w.warning),
+          escapeHtml(w.count),
+        ]),
+      ),
+    );
   }
   return `<h2>Costs</h2>${parts.length ? parts.join("") : '<p class="muted">no model calls (rules policies)</p>'}`;
 }
 
 /** What the operator did to the run (scientist steer, the live page), in stream order. */
 function interventionsSection(report: RunReport): string {
-  const rows = (report.interventions ?? []).map((i) => [escapeHtml(i.at), escapeHtml(i.type.replace(/^control\./, "")), escapeHtml(JSON.stringify(i.payload)), escapeHtml(i.from)]);
+  const rows = (report.interventions ?? []).map((i) => [
+    escapeHtml(i.at),
+    escapeHtml(i.type.replace(/^control\./, "")),
+    escapeHtml(JSON.stringify(i.payload)),
+    escapeHtml(i.from),
+  ]);
   return `<h2>Interventions</h2>${rows.length ? table(["at", "what", "payload", "from"], rows) : '<p class="muted">none: nobody steered this run</p>'}`;
 }
 
@@ -149,8 +193,14 @@ function interventionsSection(report: RunReport): string {
 export function renderReportHtml(report: RunReport, stored: readonly StoredEnvelope[]): string {
   const facts = factsOf(stored);
   const accepted = report.papers.filter((p) => p.decision === "Accept").length;
-  const stages = Object.entries(report.stages).map(([name, s]) => [escapeHtml(name), escapeHtml(s.ideas), escapeHtml(s.meanSeconds.toFixed(1))]);
-  const counts = Object.entries(report.messageCounts).sort((a, b) => b[1] - a[1]).map(([type, n]) => [escapeHtml(type), escapeHtml(n)]);
+  const stages = Object.entries(report.stages).map(([name, s]) => [
+    escapeHtml(name),
+    escapeHtml(s.ideas),
+    escapeHtml(s.meanSeconds.toFixed(1)),
+  ]);
+  const counts = Object.entries(report.messageCounts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([type, n]) => [escapeHtml(type), escapeHtml(n)]);
   const dead = report.deadLetters.map((d) => [escapeHtml(d.subject), escapeHtml(d.reason)]);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>run ${escapeHtml(report.run)}</title><style>${STYLE}</style></head>

@@ -6,7 +6,17 @@ const run = "r-20260101-000000-abcd";
 let seq = 0;
 function stored(type: string, payload: unknown, correlation = "i1"): StoredEnvelope {
   seq++;
-  const envelope = { id: `m${seq}`, type, run, from: "x/h", causation: null, correlation, at: new Date(seq * 1000).toISOString(), v: 1, payload } as Envelope;
+  const envelope = {
+    id: `m${seq}`,
+    type,
+    run,
+    from: "x/h",
+    causation: null,
+    correlation,
+    at: new Date(seq * 1000).toISOString(),
+    v: 1,
+    payload,
+  } as Envelope;
   return { seq, subject: `sci.${run}.${type}`, envelope, error: null, traceparent: null };
 }
 const meta = { run, template: "t", policy: "rules", startedAt: "a", endedAt: "b" };

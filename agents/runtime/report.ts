@@ -34,8 +34,14 @@ function costLine(t: SpendTotals): CostLine {
 
 /** report.json's `costs`, from the run's ledger (llm runs only). */
 export function costsOf(ledger: LedgerJson): RunCosts {
-  const map = (m: Record<string, SpendTotals>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, costLine(v)]));
-  return { total: costLine(ledger.total), byRole: map(ledger.byRole), byModel: map(ledger.byModel), byIdea: map(ledger.byIdea) };
+  const map = (m: Record<string, SpendTotals>) =>
+    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, costLine(v)]));
+  return {
+    total: costLine(ledger.total),
+    byRole: map(ledger.byRole),
+    byModel: map(ledger.byModel),
+    byIdea: map(ledger.byIdea),
+  };
 }
 
 export interface RunReport {
@@ -47,7 +53,15 @@ export interface RunReport {
   messages: number;
   completed: boolean;
   reason: string;
-  ideas: { id: string; name: string; title: string; novel: boolean | null; status: string; reason: string | null; params: Record<string, unknown> }[];
+  ideas: {
+    id: string;
+    name: string;
+    title: string;
+    novel: boolean | null;
+    status: string;
+    reason: string | null;
+    params: Record<string, unknown>;
+  }[];
   /** The operator's interventions (control.* from `scientist steer` or the page), in stream order. */
   interventions?: { at: string; type: string; payload: unknown; from: string }[];
   papers: {
@@ -101,7 +115,16 @@ const STAGES: Array<[string, string, string]> = [
   ["total", "idea.proposed", "paper.decided"],
 ];
 
-const READ_TYPES = new Set(["idea.proposed", "idea.assessed", "idea.failed", "paper.drafted", "paper.decided", "run.completed", "budget.exhausted", "message.deadlettered"]);
+const READ_TYPES = new Set([
+  "idea.proposed",
+  "idea.assessed",
+  "idea.failed",
+  "paper.drafted",
+  "paper.decided",
+  "run.completed",
+  "budget.exhausted",
+  "message.deadlettered",
+]);
 
 /**
  * A message the report reads must match its payload schema (parsed, so defaults apply): a wrong payload ({foo:1}
@@ -118,7 +141,10 @@ function readable(e: Envelope): Envelope | null {
 export function buildReport(
   stored: StoredEnvelope[],
   meta: { run: string; template: string; policy: string; startedAt: string; endedAt: string },
-  /** Why an envelope's sender may not send it (sender-check.ts): such forged envelopes are left out (they are dead-lettered). */
+  /**
+   * Why an envelope's sender may not send it (sender-check.ts): such forged envelopes are left out (they are
+   * dead-lettered).
+   */
   forged: (e: Envelope) => string | null = () => null,
 ): RunReport {
   const envelopes = stored
@@ -160,11 +186,24 @@ export function buildReport(
     if (ideaId && stopped.has(ideaId)) continue;
     if (e.type === "idea.proposed") {
       const x = e.payload as Payload<"idea.proposed">;
-      ideas.set(x.ideaId, { id: x.ideaId, name: x.idea.Name, title: x.idea.Title, novel: null, status: "proposed", reason: null, params: x.params });
+      ideas.set(x.ideaId, {
+        id: x.ideaId,
+        name: x.idea.Name,
+        title: x.idea.Title,
+        novel: null,
+        status: "proposed",
+        reason: null,
+        params: x.params,
+      });
     } else if (e.type === "idea.assessed") {
       const x = e.payload as Payload<"idea.assessed">;
       const idea = ideas.get(x.ideaId);
-      if (idea) Object.assign(idea, { novel: x.novel, status: x.novel ? "running" : "not-novel", reason: x.novel ? null : x.reason });
+      if (idea)
+        Object.assign(idea, {
+          novel: x.novel,
+          status: x.novel ? "running" : "not-novel",
+          reason: x.novel ? null : x.reason,
+        });
     } else if (e.type === "idea.failed") {
       const x = e.payload as Payload<"idea.failed">;
       const idea = ideas.get(x.ideaId);
@@ -194,7 +233,12 @@ export function buildReport(
         scores: x.scores,
         metaReview: x.metaReview,
         reviews: x.reviews.map((r) => r.review),
-        provenance: checked && { checked: checked.checked, supported: checked.supported, unsupported: checked.unsupported, artifact: checked.artifact },
+        provenance: checked && {
+          checked: checked.checked,
+          supported: checked.supported,
+          unsupported: checked.unsupported,
+          artifact: checked.artifact,
+        },
         overruled: x.overruled ?? null,
         failedSeats: x.failedSeats ?? [],
       });
@@ -209,14 +253,21 @@ export function buildReport(
   }
   const stages: RunReport["stages"] = {};
   for (const [name, from, to] of STAGES) {
-    const spans = [...times.values()].filter((t) => t.has(from) && t.has(to)).map((t) => (t.get(to)! - t.get(from)!) / 1000);
-    stages[name] = { ideas: spans.length, meanSeconds: spans.length ? Number((spans.reduce((a, b) => a + b, 0) / spans.length).toFixed(3)) : 0 };
+    const spans = [...times.values()]
+      .filter((t) => t.has(from) && t.has(to))
+      .map((t) => (t.get(to)! - t.get(from)!) / 1000);
+    stages[name] = {
+      ideas: spans.length,
+      meanSeconds: spans.length ? Number((spans.reduce((a, b) => a + b, 0) / spans.length).toFixed(3)) : 0,
+    };
   }
   return {
     ...meta,
     messages: stored.length,
     completed: completion !== null,
-    reason: completion ? (completion as Payload<"run.completed">).reason : "the run ended before every idea was decided (deadline or interruption)",
+    reason: completion
+      ? (completion as Payload<"run.completed">).reason
+      : "the run ended before every idea was decided (deadline or interruption)",
     ideas: [...ideas.values()],
     interventions,
     papers,

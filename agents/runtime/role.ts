@@ -111,7 +111,13 @@ export interface TemplateInfo {
   /** Settings every run gets, the baseline included (config run.settings, `scientist run --set`); citable facts. */
   fixedSettings: Params;
   metrics: { primary: string; higherIsBetter: boolean };
-  sandbox: { image: string | null; timeoutMs: number | null; plotTimeoutMs: number | null; memoryMb: number | null; cpus: number | null };
+  sandbox: {
+    image: string | null;
+    timeoutMs: number | null;
+    plotTimeoutMs: number | null;
+    memoryMb: number | null;
+    cpus: number | null;
+  };
   /**
    * The files and command that run experiment.py (the given source, default the template's) with `params` applied
    * on top of the fixed settings: a params-block rewrite of experiment.py, argparse flags, or the override wrapper

@@ -23,34 +23,50 @@ const paper = { paperId: "p-1", ideaId: "idea-001" };
 /** The messages of one genuine idea, in stream order, up to its five review requests. */
 function genuine(guard: RunGuard): void {
   expect(guard.check(msg("idea.proposed", "ideator/h-0", { ideaId: "idea-001" }))).toBeNull();
-  for (let seat = 0; seat < 5; seat++) expect(guard.check(msg("review.requested", "area-chair/h-0", { ...paper, seat }))).toBeNull();
+  for (let seat = 0; seat < 5; seat++)
+    expect(guard.check(msg("review.requested", "area-chair/h-0", { ...paper, seat }))).toBeNull();
 }
 
 describe("RunGuard", () => {
   it("passes a genuine idea's reviews and its one decision", () => {
     const guard = new RunGuard(registry);
     genuine(guard);
-    for (let seat = 0; seat < 5; seat++) expect(guard.check(msg("review.submitted", "reviewer/h-2", { ...paper, seat }))).toBeNull();
+    for (let seat = 0; seat < 5; seat++)
+      expect(guard.check(msg("review.submitted", "reviewer/h-2", { ...paper, seat }))).toBeNull();
     expect(guard.check(msg("paper.decided", "area-chair/h-0", paper))).toBeNull();
   });
 
   it("names a seat nobody requested, a second decision and an idea never proposed", () => {
     const guard = new RunGuard(registry);
     genuine(guard);
-    expect(guard.check(msg("review.submitted", "reviewer/forger", { ...paper, seat: 5 }))).toMatch(/^\[RUNTIME_UNREQUESTED_SEAT\] .*seat 5/);
-    expect(guard.check(msg("review.submitted", "reviewer/forger", { paperId: "p-9", ideaId: "idea-999", seat: 0 }))).toMatch(/^\[RUNTIME_UNKNOWN_IDEA\] .*idea-999/);
+    expect(guard.check(msg("review.submitted", "reviewer/forger", { ...paper, seat: 5 }))).toMatch(
+      /^\[RUNTIME_UNREQUESTED_SEAT\] .*seat 5/,
+    );
+    expect(
+      guard.check(msg("review.submitted", "reviewer/forger", { paperId: "p-9", ideaId: "idea-999", seat: 0 })),
+    ).toMatch(/^\[RUNTIME_UNKNOWN_IDEA\] .*idea-999/);
     const first = msg("paper.decided", "area-chair/h-0", paper);
     expect(guard.check(first)).toBeNull();
-    expect(guard.check(msg("paper.decided", "area-chair/forger", paper))).toMatch(new RegExp(`^\\[RUNTIME_DUPLICATE_DECISION\\] .*already decided by ${first.id}`));
+    expect(guard.check(msg("paper.decided", "area-chair/forger", paper))).toMatch(
+      new RegExp(`^\\[RUNTIME_DUPLICATE_DECISION\\] .*already decided by ${first.id}`),
+    );
     // Another paper id for the same idea is a second decision of the idea too.
-    expect(guard.check(msg("paper.decided", "area-chair/forger", { ...paper, paperId: "p-2" }))).toMatch(/RUNTIME_DUPLICATE_DECISION/);
-    expect(guard.check(msg("paper.decided", "area-chair/forger", { paperId: "p-9", ideaId: "idea-999" }))).toMatch(/RUNTIME_UNKNOWN_IDEA/);
+    expect(guard.check(msg("paper.decided", "area-chair/forger", { ...paper, paperId: "p-2" }))).toMatch(
+      /RUNTIME_DUPLICATE_DECISION/,
+    );
+    expect(guard.check(msg("paper.decided", "area-chair/forger", { paperId: "p-9", ideaId: "idea-999" }))).toMatch(
+      /RUNTIME_UNKNOWN_IDEA/,
+    );
   });
 
   it("leaves forged senders to the sender check and does not learn from them", () => {
     const guard = new RunGuard(registry);
     expect(guard.check(msg("idea.proposed", "reviewer/x", { ideaId: "idea-777" }))).toBeNull();
-    expect(guard.check(msg("paper.decided", "area-chair/h-0", { paperId: "p-7", ideaId: "idea-777" }))).toMatch(/RUNTIME_UNKNOWN_IDEA/);
-    expect(guard.check(msg("review.submitted", "area-chair/x", { paperId: "p-7", ideaId: "idea-777", seat: 0 }))).toBeNull();
+    expect(guard.check(msg("paper.decided", "area-chair/h-0", { paperId: "p-7", ideaId: "idea-777" }))).toMatch(
+      /RUNTIME_UNKNOWN_IDEA/,
+    );
+    expect(
+      guard.check(msg("review.submitted", "area-chair/x", { paperId: "p-7", ideaId: "idea-777", seat: 0 })),
+    ).toBeNull();
   });
 });

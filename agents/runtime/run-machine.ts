@@ -42,13 +42,22 @@ export async function runMachineStep(
     actor.start();
     actor.send(event);
     const settled = await waitFor(actor, (s) => s.status !== "active" || Object.keys(s.children).length === 0);
-    if (signal.aborted) throw new RuntimeError("RUNTIME_MACHINE_FAILED", "aborted while handling a message", { retryable: true });
+    if (signal.aborted)
+      throw new RuntimeError("RUNTIME_MACHINE_FAILED", "aborted while handling a message", { retryable: true });
     if (settled.status === "error") {
       const cause = (settled as { error?: unknown }).error;
       // A coded error that says retrying cannot help (a fact of the input) keeps saying so: the handler terminates it.
-      throw new RuntimeError("RUNTIME_MACHINE_FAILED", `machine failed: ${String(cause)}`, { cause, retryable: retryableOf(cause) });
+      throw new RuntimeError("RUNTIME_MACHINE_FAILED", `machine failed: ${String(cause)}`, {
+        cause,
+        retryable: retryableOf(cause),
+      });
     }
-    return { snapshot: actor.getPersistedSnapshot() as Snapshot<unknown>, outbox, status: settled.status, transitions: recorder.transitions };
+    return {
+      snapshot: actor.getPersistedSnapshot() as Snapshot<unknown>,
+      outbox,
+      status: settled.status,
+      transitions: recorder.transitions,
+    };
   } catch (error) {
     if (error instanceof RuntimeError) throw error;
     throw new RuntimeError("RUNTIME_MACHINE_FAILED", `machine failed on ${event.type}: ${(error as Error).message}`, {

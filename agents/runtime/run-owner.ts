@@ -74,11 +74,20 @@ export async function writeOfflineReport(options: {
   registry: RegistryLike;
 }): Promise<{ report: RunReport; reportPath: string; runDir: string }> {
   const { config, run } = options;
-  const meta = { run, template: options.templateName, policy: config.run.policy, startedAt: options.startedAt, endedAt: new Date().toISOString() };
+  const meta = {
+    run,
+    template: options.templateName,
+    policy: config.run.policy,
+    startedAt: options.startedAt,
+    endedAt: new Date().toISOString(),
+  };
   const report = buildReport(options.seen, meta, (e) => senderProblem(e, options.registry));
   report.completed = false;
   report.reason = `[${options.error.code}] ${options.error.message}`;
-  report.warnings = [...(options.warnings ?? []), { code: options.error.code, message: options.error.message, at: meta.endedAt }];
+  report.warnings = [
+    ...(options.warnings ?? []),
+    { code: options.error.code, message: options.error.message, at: meta.endedAt },
+  ];
   const runDir = join(config.run.outDir, run);
   await mkdir(runDir, { recursive: true });
   const reportPath = join(runDir, "report.json");
@@ -87,9 +96,20 @@ export async function writeOfflineReport(options: {
   return { report, reportPath, runDir };
 }
 
-/** The supervisor gave up on the local server: writes the report of what this owner saw, then throws the coded error. */
-export async function stopOnNatsDown(options: Parameters<typeof writeOfflineReport>[0] & { logger: Logger }): Promise<never> {
+/**
+ * The supervisor gave up on the local server: writes the report of what this owner saw, then throws the coded error.
+ */
+export async function stopOnNatsDown(
+  options: Parameters<typeof writeOfflineReport>[0] & { logger: Logger },
+): Promise<never> {
   const written = await writeOfflineReport(options);
-  options.logger.error({ reportPath: written.reportPath, code: options.error.code }, "nats-server is down for good; the run stops");
-  throw new RuntimeError(options.error.code, `${options.error.message}; the report of what happened is in ${written.reportPath}`, { cause: options.error });
+  options.logger.error(
+    { reportPath: written.reportPath, code: options.error.code },
+    "nats-server is down for good; the run stops",
+  );
+  throw new RuntimeError(
+    options.error.code,
+    `${options.error.message}; the report of what happened is in ${written.reportPath}`,
+    { cause: options.error },
+  );
 }

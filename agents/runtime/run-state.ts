@@ -51,10 +51,24 @@ async function openRunsKv(bus: BusConnection): Promise<KV | null> {
  * Beats every `heartbeatMs` until stopped; a beat that fails (the bus is down for a moment) is skipped, not fatal:
  * the next one catches up. `stop()` deletes nothing: `runs` tells completed from interrupted by the stream.
  */
-export async function startHeartbeat(bus: BusConnection, run: string, owner: string, template: string): Promise<{ stop(): Promise<void> }> {
+export async function startHeartbeat(
+  bus: BusConnection,
+  run: string,
+  owner: string,
+  template: string,
+): Promise<{ stop(): Promise<void> }> {
   const kv = await runsKv(bus);
   const beat = () =>
-    kv.put(kvKey(run), JSON.stringify({ owner, pid: process.pid, host: hostname(), heartbeatAt: new Date().toISOString(), template } satisfies RunOwner));
+    kv.put(
+      kvKey(run),
+      JSON.stringify({
+        owner,
+        pid: process.pid,
+        host: hostname(),
+        heartbeatAt: new Date().toISOString(),
+        template,
+      } satisfies RunOwner),
+    );
   await beat();
   let pending: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {

@@ -4,7 +4,13 @@ import type { Logger } from "pino";
 import { ArtifactStore, EffectJournal, IdeaArchive, type BusConnection } from "../../bus/index.ts";
 import type { SwarmConfig } from "../../config/index.ts";
 import { createSandbox, type Sandbox } from "../../sandbox/index.ts";
-import { createLiteratureSource, miniCorpusPath, withCache, type LiteratureSource, type LiteratureSourceSpec } from "../literature/index.ts";
+import {
+  createLiteratureSource,
+  miniCorpusPath,
+  withCache,
+  type LiteratureSource,
+  type LiteratureSourceSpec,
+} from "../literature/index.ts";
 import type { KV } from "@nats-io/kv";
 import { kvKey } from "../../bus/index.ts";
 import type { ModelProvider } from "../llm/index.ts";
@@ -23,7 +29,8 @@ export function corpusPath(config: SwarmConfig, roles: readonly RoleDefinition[]
     // An invalid role config is reported by the boot (parseRoleConfig), not here.
     const parsed = role.corpus && role.configSchema.safeParse(config.roles[role.name]?.config ?? {});
     const configured = parsed && parsed.success ? role.corpus?.(parsed.data) : undefined;
-    if (configured && configured !== "auto") return isAbsolute(configured) ? configured : resolve(config.baseDir, configured);
+    if (configured && configured !== "auto")
+      return isAbsolute(configured) ? configured : resolve(config.baseDir, configured);
   }
   return config.data.literature && existsSync(config.data.literature) ? config.data.literature : miniCorpusPath();
 }
@@ -67,7 +74,10 @@ export function literatureFrom(
     return { kind: "arxiv", ...http };
   });
   const log = logger.child({ component: "literature" });
-  const source = specs.length === 1 ? createLiteratureSource(specs[0]!, { logger: log }) : createLiteratureSource(specs, { logger: log });
+  const source =
+    specs.length === 1
+      ? createLiteratureSource(specs[0]!, { logger: log })
+      : createLiteratureSource(specs, { logger: log });
   return config.literature.cache ? withCache(source, kvTextStore(bus.kv.literature), { logger: log }) : source;
 }
 
@@ -121,14 +131,25 @@ export async function createServices(options: {
     roles.flatMap((r) => (r.temperature === undefined ? [] : [[r.name, r.temperature] as const])),
   );
   const llm = options.needLlm
-    ? createLlmServices({ bus, run, config, logger, roleTemperatures, ...(options.baseProvider && { baseProvider: options.baseProvider }), ...(options.resumed && { journal: true }) })
+    ? createLlmServices({
+        bus,
+        run,
+        config,
+        logger,
+        roleTemperatures,
+        ...(options.baseProvider && { baseProvider: options.baseProvider }),
+        ...(options.resumed && { journal: true }),
+      })
     : null;
   // In llm runs every search is recorded with the run; a replay answers searches from the recording alone.
-  const literature: LiteratureSource | null = !llm || !corpus
-    ? corpus
-    : llm.replayOf
-      ? replayedLiterature(corpus.name, kvRecordingStore(bus.kv.recordings, llm.replayOf, "literature"), (error) => llm.noteMiss(error, "literature"))
-      : recordedLiterature(corpus, kvRecordingStore(bus.kv.recordings, run, "literature"));
+  const literature: LiteratureSource | null =
+    !llm || !corpus
+      ? corpus
+      : llm.replayOf
+        ? replayedLiterature(corpus.name, kvRecordingStore(bus.kv.recordings, llm.replayOf, "literature"), (error) =>
+            llm.noteMiss(error, "literature"),
+          )
+        : recordedLiterature(corpus, kvRecordingStore(bus.kv.recordings, run, "literature"));
   return {
     sandbox,
     artifacts: new ArtifactStore(bus.objm, run, config.run.outDir),

@@ -2,8 +2,22 @@ import { describe, expect, it } from "vitest";
 import type { Envelope } from "../../bus/index.ts";
 import { interventionsToReplay } from "./steering-replay.ts";
 
-const e = (id: string, type: string, correlation: string, from = "ideator/x-0", causation: string | null = null): Envelope => ({
-  id, type, run: "r-rec", from, causation, correlation, at: new Date(0).toISOString(), v: 1, payload: {},
+const e = (
+  id: string,
+  type: string,
+  correlation: string,
+  from = "ideator/x-0",
+  causation: string | null = null,
+): Envelope => ({
+  id,
+  type,
+  run: "r-rec",
+  from,
+  causation,
+  correlation,
+  at: new Date(0).toISOString(),
+  v: 1,
+  payload: {},
 });
 
 describe("interventionsToReplay", () => {

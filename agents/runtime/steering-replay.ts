@@ -41,7 +41,7 @@ export function interventionsToReplay(recorded: string, envelopes: readonly Enve
     if (unsteady(e.type)) continue;
     keys.set(e.id, keyOf(e));
     if (e.type.startsWith("control.") && e.from.startsWith("operator/")) {
-      out.push({ control: e, after: e.causation ? keys.get(e.causation) ?? null : null });
+      out.push({ control: e, after: e.causation ? (keys.get(e.causation) ?? null) : null });
     }
   }
   return out;
@@ -62,7 +62,10 @@ export async function replayInterventions(options: {
   const { bus, recorded, run, signal, logger } = options;
   if (!(await runExists(bus.jsm, recorded))) return 0;
   const stored = await readRun(bus.js, bus.jsm, recorded);
-  const pending = interventionsToReplay(recorded, stored.flatMap((s) => (s.envelope ? [s.envelope] : [])));
+  const pending = interventionsToReplay(
+    recorded,
+    stored.flatMap((s) => (s.envelope ? [s.envelope] : [])),
+  );
   if (pending.length === 0) return 0;
   let sent = 0;
   const publish = async (p: Pending, cause: Envelope | null) => {

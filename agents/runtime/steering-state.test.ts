@@ -4,7 +4,15 @@ import { ideaOf, SteeringState } from "./steering-state.ts";
 
 let n = 0;
 const control = (type: string, payload: unknown): Envelope => ({
-  id: `m${++n}`, type, run: "r-1", from: "operator/me", causation: null, correlation: "r-1", at: new Date(0).toISOString(), v: 1, payload,
+  id: `m${++n}`,
+  type,
+  run: "r-1",
+  from: "operator/me",
+  causation: null,
+  correlation: "r-1",
+  at: new Date(0).toISOString(),
+  v: 1,
+  payload,
 });
 
 describe("SteeringState", () => {
@@ -47,7 +55,11 @@ describe("SteeringState", () => {
     expect(s.stopReason("idea-1")).toBe("dull");
     expect(s.notesFor("idea-2")).toEqual(["only change the learning rate"]);
     expect(s.constraints()).toEqual(["no weight decay"]);
-    expect(s.interventions.map((i) => i.type)).toEqual(["control.idea-stopped", "control.noted", "control.constrained"]);
+    expect(s.interventions.map((i) => i.type)).toEqual([
+      "control.idea-stopped",
+      "control.noted",
+      "control.constrained",
+    ]);
     expect(ideaOf(control("x.y", { ideaId: "idea-9" }))).toBe("idea-9");
   });
 

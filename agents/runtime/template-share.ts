@@ -34,7 +34,8 @@ export async function packTemplate(dir: string): Promise<{ bytes: Uint8Array; fo
   for (const [rel, data] of Object.entries(workspace)) files[rel] = Buffer.from(data).toString("base64");
   const baseline = join(root, BASELINE_FILE);
   const info = await stat(baseline).catch(() => null);
-  if (info?.isFile() && info.size <= WORKSPACE_LIMITS.fileBytes) files[BASELINE_FILE] = (await readFile(baseline)).toString("base64");
+  if (info?.isFile() && info.size <= WORKSPACE_LIMITS.fileBytes)
+    files[BASELINE_FILE] = (await readFile(baseline)).toString("base64");
   const folder = basename(root);
   const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const bytes = new TextEncoder().encode(JSON.stringify({ format: FORMAT, folder, files: sorted }));
@@ -53,15 +54,23 @@ export async function shareTemplate(artifacts: ArtifactStore, dir: string): Prom
  * A joining host's side: downloads the bundle named in run.started, checks its digest (a mismatch or a malformed
  * bundle is refused, naming the artifact), and writes its files under `workRoot`. Returns the template folder.
  */
-export async function fetchTemplate(artifacts: ArtifactStore, ref: TemplateBundleRef, workRoot: string): Promise<string> {
+export async function fetchTemplate(
+  artifacts: ArtifactStore,
+  ref: TemplateBundleRef,
+  workRoot: string,
+): Promise<string> {
   let bytes: Uint8Array;
   try {
     bytes = await artifacts.get(ref.artifact);
   } catch (error) {
-    throw new RuntimeError("RUNTIME_TEMPLATE_BUNDLE", `the run's template bundle ${ref.artifact} cannot be read from the object store: ${(error as Error).message}`, {
-      cause: error,
-      retryable: true,
-    });
+    throw new RuntimeError(
+      "RUNTIME_TEMPLATE_BUNDLE",
+      `the run's template bundle ${ref.artifact} cannot be read from the object store: ${(error as Error).message}`,
+      {
+        cause: error,
+        retryable: true,
+      },
+    );
   }
   const digest = sha256(bytes);
   if (digest !== ref.digest) {
@@ -74,10 +83,18 @@ export async function fetchTemplate(artifacts: ArtifactStore, ref: TemplateBundl
   try {
     bundle = bundleSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
   } catch (error) {
-    throw new RuntimeError("RUNTIME_TEMPLATE_BUNDLE", `template bundle ${ref.artifact} is not a ${FORMAT} bundle: ${(error as Error).message}`, { cause: error });
+    throw new RuntimeError(
+      "RUNTIME_TEMPLATE_BUNDLE",
+      `template bundle ${ref.artifact} is not a ${FORMAT} bundle: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const folder = ArtifactStore.checkName(bundle.folder);
-  if (folder.includes("/")) throw new RuntimeError("RUNTIME_TEMPLATE_BUNDLE", `template bundle ${ref.artifact}: folder ${JSON.stringify(bundle.folder)} is not one name`);
+  if (folder.includes("/"))
+    throw new RuntimeError(
+      "RUNTIME_TEMPLATE_BUNDLE",
+      `template bundle ${ref.artifact}: folder ${JSON.stringify(bundle.folder)} is not one name`,
+    );
   const dir = resolve(workRoot, folder);
   // A fresh copy each time: files left from an earlier join must not leak into this run's template.
   await rm(dir, { recursive: true, force: true });

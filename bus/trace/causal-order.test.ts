@@ -80,7 +80,19 @@ describe("causalOrder", () => {
   it("handles a causal chain far deeper than the call stack", () => {
     const chain: TraceEntry[] = [];
     for (let i = 0; i < 20_000; i++) {
-      chain.push(entry({ type: "experiment.requested", from: "coder/0", cause: i === 0 ? null : `m${i - 1}`, correlation: "x", atMs: i }, i + 1, `m${i}`));
+      chain.push(
+        entry(
+          {
+            type: "experiment.requested",
+            from: "coder/0",
+            cause: i === 0 ? null : `m${i - 1}`,
+            correlation: "x",
+            atMs: i,
+          },
+          i + 1,
+          `m${i}`,
+        ),
+      );
     }
     const rows = causalOrder(chain);
     expect(rows).toHaveLength(20_000);

@@ -49,7 +49,8 @@ describe("toChromeTrace", () => {
     for (const slice of slices) byThread.set(slice.tid, [...(byThread.get(slice.tid) ?? []), slice]);
     for (const list of byThread.values()) {
       list.sort((a, b) => a.ts - b.ts);
-      for (let i = 1; i < list.length; i++) expect(list[i - 1]!.ts + list[i - 1]!.dur!).toBeLessThanOrEqual(list[i]!.ts);
+      for (let i = 1; i < list.length; i++)
+        expect(list[i - 1]!.ts + list[i - 1]!.dur!).toBeLessThanOrEqual(list[i]!.ts);
     }
   });
 
@@ -76,8 +77,16 @@ describe("toChromeTrace", () => {
   });
 
   it("draws an effect stamped before its cause (clock skew) just after it, so the arrow binds", () => {
-    const cause = entry({ type: "experiment.requested", from: "coder/0", cause: null, correlation: "x", atMs: 1_000 }, 1, "cause");
-    const effect = entry({ type: "experiment.finished", from: "experimenter/0", cause: "cause", correlation: "x", atMs: 400 }, 2, "effect");
+    const cause = entry(
+      { type: "experiment.requested", from: "coder/0", cause: null, correlation: "x", atMs: 1_000 },
+      1,
+      "cause",
+    );
+    const effect = entry(
+      { type: "experiment.finished", from: "experimenter/0", cause: "cause", correlation: "x", atMs: 400 },
+      2,
+      "effect",
+    );
     const skewed = toChromeTrace([effect, cause]).traceEvents;
     const [c, e] = ["cause", "effect"].map((id) => skewed.find((ev) => ev.ph === "X" && ev.args!.id === id)!);
     expect(e!.ts).toBeGreaterThan(c!.ts);

@@ -141,7 +141,12 @@ function layout(entries: readonly TraceEntry[], pid: number): { slices: Slice[];
   // first message is placed without waiting, which releases the rest of the loop.
   for (const entry of entries) {
     const cause = entry.envelope.causation;
-    const mustWait = cause !== null && cause !== entry.envelope.id && ids.has(cause) && !placed.has(cause) && !cyclic.has(entry.envelope.id);
+    const mustWait =
+      cause !== null &&
+      cause !== entry.envelope.id &&
+      ids.has(cause) &&
+      !placed.has(cause) &&
+      !cyclic.has(entry.envelope.id);
     if (!mustWait) {
       place(entry);
       continue;

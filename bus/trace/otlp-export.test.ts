@@ -23,7 +23,10 @@ describe("toOtlpTrace", () => {
 
   it("names the service on the resource and survives JSON", () => {
     expect(trace.resourceSpans).toHaveLength(1);
-    expect(trace.resourceSpans[0]!.resource.attributes).toContainEqual({ key: "service.name", value: { stringValue: "scientist-swarm" } });
+    expect(trace.resourceSpans[0]!.resource.attributes).toContainEqual({
+      key: "service.name",
+      value: { stringValue: "scientist-swarm" },
+    });
     expect(trace.resourceSpans[0]!.scopeSpans[0]!.scope.name).toBeTruthy();
     expect(JSON.parse(JSON.stringify(trace))).toEqual(trace);
   });
@@ -81,14 +84,22 @@ describe("toOtlpTrace", () => {
     const withoutStart = sampleRun().slice(1);
     const rootless = spansOf(toOtlpTrace(withoutStart));
     const root = expectOneRootAndNoDanglingParents(rootless);
-    expect(root).toMatchObject({ name: `run ${SAMPLE_RUN}`, spanId: runSpanIdFor(SAMPLE_RUN), kind: SPAN_KIND_INTERNAL });
+    expect(root).toMatchObject({
+      name: `run ${SAMPLE_RUN}`,
+      spanId: runSpanIdFor(SAMPLE_RUN),
+      kind: SPAN_KIND_INTERNAL,
+    });
     expect(rootless).toHaveLength(withoutStart.length + 1);
     const starts = rootless.map((s) => BigInt(s.startTimeUnixNano));
     const ends = rootless.map((s) => BigInt(s.endTimeUnixNano));
     expect(BigInt(root.startTimeUnixNano)).toBe(starts.reduce((a, b) => (a < b ? a : b)));
     expect(BigInt(root.endTimeUnixNano)).toBe(ends.reduce((a, b) => (a > b ? a : b)));
 
-    const second = entry({ type: "message.deadlettered", from: "bus/dlq", cause: null, correlation: "x", atMs: 50 }, 99, "dead");
+    const second = entry(
+      { type: "message.deadlettered", from: "bus/dlq", cause: null, correlation: "x", atMs: 50 },
+      99,
+      "dead",
+    );
     const twoRoots = spansOf(toOtlpTrace([...sampleRun(), second]));
     expect(expectOneRootAndNoDanglingParents(twoRoots).name).toBe(`run ${SAMPLE_RUN}`);
   });
@@ -100,7 +111,11 @@ describe("toOtlpTrace", () => {
   });
 
   it("gives each run its own resource, trace and root", () => {
-    const other = entry({ type: "run.started", from: "cli/main", cause: null, correlation: "r2", atMs: 0 }, 1, "other-start");
+    const other = entry(
+      { type: "run.started", from: "cli/main", cause: null, correlation: "r2", atMs: 0 },
+      1,
+      "other-start",
+    );
     const mixed = toOtlpTrace([...sampleRun(), { ...other, envelope: { ...other.envelope, run: "r2" } }]);
     expect(mixed.resourceSpans).toHaveLength(2);
     for (const resource of mixed.resourceSpans) expectOneRootAndNoDanglingParents(resource.scopeSpans[0]!.spans);

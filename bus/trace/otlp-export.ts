@@ -69,7 +69,9 @@ export function toOtlpTrace(entries: readonly TraceEntry[], options: OtlpOptions
   };
 }
 
-/** The synthetic root's id: derived from the run, salted so it cannot equal the span of a message named like the run. */
+/**
+ * The synthetic root's id: derived from the run, salted so it cannot equal the span of a message named like the run.
+ */
 export function runSpanIdFor(runId: string): string {
   return createHash("sha256").update(`run-span|${runId}`).digest("hex").slice(0, 16);
 }

@@ -48,7 +48,8 @@ function widest(entries: readonly TraceEntry[], text: (entry: TraceEntry) => str
 }
 
 function rootNote(paint: Paint, kind: RootKind | null, entry: TraceEntry): string {
-  if (kind === "orphan") return ` ${paint(ansi.yellow, `[orphan: cause ${shortId(entry.envelope.causation)} not in trace]`)}`;
+  if (kind === "orphan")
+    return ` ${paint(ansi.yellow, `[orphan: cause ${shortId(entry.envelope.causation)} not in trace]`)}`;
   if (kind === "cycle") return ` ${paint(ansi.red, "[causation loop cut here]")}`;
   return "";
 }
@@ -78,14 +79,19 @@ export function renderCausalTree(entries: readonly TraceEntry[], options: Render
   const lines: string[] = [];
   const describe = (node: CausalNode): string => {
     const { id, type, from, causation, correlation } = node.entry.envelope;
-    return [
-      paint(ansi.bold, shortId(id)),
-      paintType(paint, type, typeWidth),
-      from.padEnd(fromWidth),
-      paint(ansi.dim, `← ${shortId(causation).padEnd(8)}`),
-      formatOffset(timeOf(node.entry) - start).padStart(9),
-      paint(ansi.dim, `[${correlation}]`),
-    ].join(" ") + stateNote(node.entry) + rootNote(paint, node.rootKind, node.entry) + handledNote(node.entry);
+    return (
+      [
+        paint(ansi.bold, shortId(id)),
+        paintType(paint, type, typeWidth),
+        from.padEnd(fromWidth),
+        paint(ansi.dim, `← ${shortId(causation).padEnd(8)}`),
+        formatOffset(timeOf(node.entry) - start).padStart(9),
+        paint(ansi.dim, `[${correlation}]`),
+      ].join(" ") +
+      stateNote(node.entry) +
+      rootNote(paint, node.rootKind, node.entry) +
+      handledNote(node.entry)
+    );
   };
 
   // Iterative walk carrying the drawn prefix, so very deep chains do not overflow the stack.
@@ -150,7 +156,10 @@ export function renderTimeline(entries: readonly TraceEntry[], options: RenderOp
     agent,
     events: events.sort((a, b) => a.at - b.at || a.order - b.order),
   }));
-  sections.sort((a, b) => a.events[0]!.at - b.events[0]!.at || a.events[0]!.order - b.events[0]!.order || (a.agent < b.agent ? -1 : 1));
+  sections.sort(
+    (a, b) =>
+      a.events[0]!.at - b.events[0]!.at || a.events[0]!.order - b.events[0]!.order || (a.agent < b.agent ? -1 : 1),
+  );
 
   const lines: string[] = [];
   for (const { agent, events } of sections) {

@@ -40,7 +40,14 @@ export function parseTraceparent(header: string | null | undefined): Traceparent
   if (typeof header !== "string") return null;
   const match = HEADER.exec(header.trim());
   if (!match) return null;
-  const [, version, traceId, spanId, flags, rest] = match as unknown as [string, string, string, string, string, string | undefined];
+  const [, version, traceId, spanId, flags, rest] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
   if (version === "ff") return null;
   if (version === "00" && rest !== undefined) return null;
   if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return null;

@@ -38,16 +38,35 @@ async function templateImageCheck(config: SwarmConfig, docker: Dockerode | null)
   try {
     const template = await loadTemplate(dir);
     const choice = chooseImage(template, config.sandbox.image);
-    const built = docker ? await docker.getImage(imageTag(choice.image)).inspect().then(() => true, () => false) : false;
-    const how = template.hasParamsBlock ? "params block" : Object.keys(template.config.space).length ? "template.yaml space" : "space inferred at boot";
+    const built = docker
+      ? await docker
+          .getImage(imageTag(choice.image))
+          .inspect()
+          .then(
+            () => true,
+            () => false,
+          )
+      : false;
+    const how = template.hasParamsBlock
+      ? "params block"
+      : Object.keys(template.config.space).length
+        ? "template.yaml space"
+        : "space inferred at boot";
     let probed = "";
     if (built && docker) {
       const sandbox = createDockerSandbox({ docker, cacheDir: config.sandbox.cacheDir });
       try {
         const probe = await probeTemplate(template, sandbox, choice.image, limitsFromSettings(config.sandbox));
-        probed = template.hasParamsBlock ? ", imports all present" : `, imports all present, ${probe.knobs.length} knob(s) in experiment.py`;
+        probed = template.hasParamsBlock
+          ? ", imports all present"
+          : `, imports all present, ${probe.knobs.length} knob(s) in experiment.py`;
       } catch (error) {
-        return { name: `template ${template.name}`, ok: false, detail: `image ${choice.image} (${choice.reason}): ${(error as Error).message}`, fix: "give the template an image with what it imports (template.yaml sandbox.image)" };
+        return {
+          name: `template ${template.name}`,
+          ok: false,
+          detail: `image ${choice.image} (${choice.reason}): ${(error as Error).message}`,
+          fix: "give the template an image with what it imports (template.yaml sandbox.image)",
+        };
       } finally {
         await sandbox.close();
       }
@@ -56,17 +75,26 @@ async function templateImageCheck(config: SwarmConfig, docker: Dockerode | null)
       name: `template ${template.name}`,
       ok: built,
       detail: `image ${choice.image} (${choice.reason}), ${built ? "built" : "missing"}; ${how}${probed}`,
-      fix: built ? null : `node bin/scientist.mjs sandbox build ${choice.image}${choice.image === "python-torch" ? " (~12 min the first time)" : ""}`,
+      fix: built
+        ? null
+        : `node bin/scientist.mjs sandbox build ${choice.image}${choice.image === "python-torch" ? " (~12 min the first time)" : ""}`,
     };
   } catch (error) {
-    return { name: "template", ok: false, detail: `${dir}: ${(error as Error).message}`, fix: "fix the template, or pick another with --template / run.template" };
+    return {
+      name: "template",
+      ok: false,
+      detail: `${dir}: ${(error as Error).message}`,
+      fix: "fix the template, or pick another with --template / run.template",
+    };
   }
 }
 
 export function registerDoctor(program: Command): void {
   program
     .command("doctor")
-    .description("check what the swarm needs (Node, nats-server, Docker or bwrap, sandbox images, corpus) and say how to fix what is missing")
+    .description(
+      "check what the swarm needs (Node, nats-server, Docker or bwrap, sandbox images, corpus) and say how to fix what is missing",
+    )
     .option("-c, --config <file>", "swarm config YAML")
     .option("--template <name|path>", "the research template to check (which image it runs in, and why)")
     .action(async (opts: { config?: string; template?: string }) => {
@@ -74,35 +102,100 @@ export function registerDoctor(program: Command): void {
         const { config } = await boot({ config: opts.config, overrides: { template: opts.template } });
         const checks: Check[] = [];
         const major = Number(process.versions.node.split(".")[0]);
-        checks.push({ name: "node", ok: major >= 20, detail: process.version, fix: major >= 20 ? null : "install Node.js 20 or later" });
+        checks.push({
+          name: "node",
+          ok: major >= 20,
+          detail: process.version,
+          fix: major >= 20 ? null : "install Node.js 20 or later",
+        });
         const nats = await version("nats-server", ["--version"]);
-        checks.push({ name: "nats-server", ok: nats !== null || config.nats.url !== null, detail: nats ?? (config.nats.url ? `using ${redactUrl(config.nats.url)}` : "not found"), fix: nats ? null : "apt-get install -y nats-server" });
+        checks.push({
+          name: "nats-server",
+          ok: nats !== null || config.nats.url !== null,
+          detail: nats ?? (config.nats.url ? `using ${redactUrl(config.nats.url)}` : "not found"),
+          fix: nats ? null : "apt-get install -y nats-server",
+        });
         const docker = new Dockerode();
         const engine = await dockerEngineReachable(docker);
-        checks.push({ name: "docker engine", ok: engine.ok, detail: engine.ok ? "reachable" : engine.why, fix: engine.ok ? null : "apt-get install -y docker.io && (dockerd >/var/log/dockerd.log 2>&1 &)" });
+        checks.push({
+          name: "docker engine",
+          ok: engine.ok,
+          detail: engine.ok ? "reachable" : engine.why,
+          fix: engine.ok ? null : "apt-get install -y docker.io && (dockerd >/var/log/dockerd.log 2>&1 &)",
+        });
         const bwrap = await version("bwrap", ["--version"]);
-        checks.push({ name: "bwrap", ok: bwrap !== null, detail: bwrap ?? "not found", fix: bwrap ? null : "apt-get install -y bubblewrap" });
-        const image = engine.ok ? await docker.getImage(imageTag(config.sandbox.image)).inspect().then(() => true, () => false) : false;
-        checks.push({ name: `image ${imageTag(config.sandbox.image)}`, ok: image, detail: image ? "built" : "missing (built automatically on first use, ~2 min)", fix: image ? null : `node bin/scientist.mjs sandbox build ${config.sandbox.image}` });
+        checks.push({
+          name: "bwrap",
+          ok: bwrap !== null,
+          detail: bwrap ?? "not found",
+          fix: bwrap ? null : "apt-get install -y bubblewrap",
+        });
+        const image = engine.ok
+          ? await docker
+              .getImage(imageTag(config.sandbox.image))
+              .inspect()
+              .then(
+                () => true,
+                () => false,
+              )
+          : false;
+        checks.push({
+          name: `image ${imageTag(config.sandbox.image)}`,
+          ok: image,
+          detail: image ? "built" : "missing (built automatically on first use, ~2 min)",
+          fix: image ? null : `node bin/scientist.mjs sandbox build ${config.sandbox.image}`,
+        });
         checks.push(await templateImageCheck(config, engine.ok ? docker : null));
         const debootstrap = await version("debootstrap", ["--version"]);
-        checks.push({ name: "debootstrap", ok: debootstrap !== null, detail: debootstrap ?? "not found", fix: debootstrap ? null : "apt-get install -y debootstrap" });
-        const latex = engine.ok ? await docker.getImage(imageTag("latex")).inspect().then(() => true, () => false) : false;
-        checks.push({ name: `image ${imageTag("latex")}`, ok: latex, detail: latex ? "built (LaTeX compiles in the sandbox, never on the host)" : "missing (needed for PDF papers only)", fix: latex ? null : "node bin/scientist.mjs sandbox build latex" });
+        checks.push({
+          name: "debootstrap",
+          ok: debootstrap !== null,
+          detail: debootstrap ?? "not found",
+          fix: debootstrap ? null : "apt-get install -y debootstrap",
+        });
+        const latex = engine.ok
+          ? await docker
+              .getImage(imageTag("latex"))
+              .inspect()
+              .then(
+                () => true,
+                () => false,
+              )
+          : false;
+        checks.push({
+          name: `image ${imageTag("latex")}`,
+          ok: latex,
+          detail: latex
+            ? "built (LaTeX compiles in the sandbox, never on the host)"
+            : "missing (needed for PDF papers only)",
+          fix: latex ? null : "node bin/scientist.mjs sandbox build latex",
+        });
         const keyVariable = llmKeyVariable[config.llm.provider];
         const llmNeeded = config.run.policy === "llm" || Object.values(config.roles).some((r) => r.policy === "llm");
         checks.push({
           name: `model key (${config.llm.provider})`,
           ok: config.llm.apiKey !== null || !llmNeeded,
           // Never print the key itself, only whether it is set.
-          detail: config.llm.apiKey ? `${keyVariable} is set` : `${keyVariable} is not set${llmNeeded ? "" : " (only needed with --policy llm)"}`,
+          detail: config.llm.apiKey
+            ? `${keyVariable} is set`
+            : `${keyVariable} is not set${llmNeeded ? "" : " (only needed with --policy llm)"}`,
           fix: config.llm.apiKey || !llmNeeded ? null : `export ${keyVariable}=...`,
         });
         const corpus = corpusPath(config, builtinRoles);
-        checks.push({ name: "literature corpus", ok: existsSync(corpus), detail: corpus, fix: existsSync(corpus) ? null : "set roles.novelty.config.corpus to a JSONL file" });
-        for (const c of checks) process.stdout.write(`${c.ok ? "ok  " : "MISS"} ${c.name.padEnd(30)} ${c.detail}${c.fix ? `\n     fix: ${c.fix}` : ""}\n`);
+        checks.push({
+          name: "literature corpus",
+          ok: existsSync(corpus),
+          detail: corpus,
+          fix: existsSync(corpus) ? null : "set roles.novelty.config.corpus to a JSONL file",
+        });
+        for (const c of checks)
+          process.stdout.write(
+            `${c.ok ? "ok  " : "MISS"} ${c.name.padEnd(30)} ${c.detail}${c.fix ? `\n     fix: ${c.fix}` : ""}\n`,
+          );
         // bwrap and the LaTeX image are optional: the Docker engine covers the first, Markdown papers the second.
-        const missing = checks.filter((c) => !c.ok && c.name !== "bwrap" && !c.name.startsWith(`image ${imageTag("latex")}`));
+        const missing = checks.filter(
+          (c) => !c.ok && c.name !== "bwrap" && !c.name.startsWith(`image ${imageTag("latex")}`),
+        );
         process.exit(missing.length ? 1 : 0);
       } catch (error) {
         fail(error);

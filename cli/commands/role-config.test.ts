@@ -19,7 +19,11 @@ describe("scientist roles prints each role's config schema", () => {
       { key: "tags", type: "string[]", required: false, default: [] },
     ]);
     expect(jsonSchema).toMatchObject({ type: "object", additionalProperties: false });
-    expect(configLines(fields)).toEqual(["seats: integer (1..20) = 5", 'mode: "fast" | "slow" (required)  how hard to try', "tags: string[] = []"]);
+    expect(configLines(fields)).toEqual([
+      "seats: integer (1..20) = 5",
+      'mode: "fast" | "slow" (required)  how hard to try',
+      "tags: string[] = []",
+    ]);
   });
 
   it("every built-in role's config renders, the empty one as such", () => {

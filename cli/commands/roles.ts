@@ -5,7 +5,9 @@ import { configFields, configLines } from "./role-config.ts";
 export function registerRoles(program: Command): void {
   program
     .command("roles")
-    .description("list every registered role (built-in and plugged in): what it consumes, emits and needs, and its config")
+    .description(
+      "list every registered role (built-in and plugged in): what it consumes, emits and needs, and its config",
+    )
     .option("-c, --config <file>", "swarm config YAML (plugins are loaded from it)")
     .option("--json", "print JSON")
     .action(async (opts: { config?: string; json?: boolean }) => {
@@ -32,8 +34,14 @@ export function registerRoles(program: Command): void {
         for (const r of rows) {
           process.stdout.write(`${r.name}${r.plugin ? " (plugin)" : ""} — ${r.description}\n`);
           process.stdout.write(`  consumes: ${r.consumes.join(", ")}\n  emits:    ${r.emits.join(", ")}\n`);
-          process.stdout.write(`  policies: ${r.policies.join(", ")}\n  needs:    ${r.needs.join(", ") || "nothing"}\n`);
-          process.stdout.write(`  config (roles.${r.name}.config):\n${configLines(r.config).map((l) => `    ${l}\n`).join("")}`);
+          process.stdout.write(
+            `  policies: ${r.policies.join(", ")}\n  needs:    ${r.needs.join(", ") || "nothing"}\n`,
+          );
+          process.stdout.write(
+            `  config (roles.${r.name}.config):\n${configLines(r.config)
+              .map((l) => `    ${l}\n`)
+              .join("")}`,
+          );
         }
       } catch (error) {
         fail(error);

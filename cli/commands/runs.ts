@@ -9,16 +9,35 @@ export function formatRuns(states: RunState[]): string {
   const rows = [["RUN", "STATE", "TEMPLATE", "IDEAS", "PAPERS", "STARTED", "OWNER"]];
   for (const s of states) {
     const owner = s.owner ? `${s.owner.owner} pid ${s.owner.pid} (beat ${s.owner.heartbeatAt})` : "-";
-    rows.push([s.run, s.state, s.template ?? "-", String(s.ideas), String(s.papers), s.startedAt ?? "-", s.state === "running" ? owner : "-"]);
+    rows.push([
+      s.run,
+      s.state,
+      s.template ?? "-",
+      String(s.ideas),
+      String(s.papers),
+      s.startedAt ?? "-",
+      s.state === "running" ? owner : "-",
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n") + "\n";
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }
 
 export function registerRuns(program: Command): void {
   program
     .command("runs")
-    .description("list the runs on the NATS server with their state: running (owner's heartbeat live), interrupted (owner gone: 'scientist resume'), completed")
+    .description(
+      "list the runs on the NATS server with their state: running (owner's heartbeat live), interrupted (owner gone: 'scientist resume'), completed",
+    )
     .option("-c, --config <file>", "swarm config YAML (for the NATS store)")
     .option("--nats <url>", "NATS server URL (default: open the local store)")
     .option("--json", "print the states as JSON")

@@ -30,17 +30,33 @@ export function registerSandboxSelftest(sandbox: Command): void {
       try {
         const { config } = await boot({ config: opts.config });
         const backend = opts.backend ?? config.sandbox.backend;
-        if (backend !== "docker" && backend !== "bwrap" && backend !== "auto") throw new Error(`--backend must be docker, bwrap or auto, not ${backend}`);
+        if (backend !== "docker" && backend !== "bwrap" && backend !== "auto")
+          throw new Error(`--backend must be docker, bwrap or auto, not ${backend}`);
         const logger = createLogger({ level: "warn" });
-        const sandbox = await createSandbox({ backend, cacheDir: config.sandbox.cacheDir, mirror: config.sandbox.mirror, logger });
+        const sandbox = await createSandbox({
+          backend,
+          cacheDir: config.sandbox.cacheDir,
+          mirror: config.sandbox.mirror,
+          logger,
+        });
         await sandbox.ensureImage("python-ml");
         // The latex image takes minutes to build: a selftest uses it when built (in the engine, or as the bwrap
         // rootfs) and says so when it is not.
-        const latexSkip = await latexSkipReason({ backend: sandbox.backend, cacheDir: config.sandbox.cacheDir, docker: sandbox.backend === "docker" ? new Dockerode() : null });
-        process.stdout.write(`sandbox selftest on the ${sandbox.backend} backend (limits: ${selftestLimits.memoryBytes >> 20} MiB, ${selftestLimits.pids} pids, ${selftestLimits.diskBytes >> 20} MiB disk)\n`);
+        const latexSkip = await latexSkipReason({
+          backend: sandbox.backend,
+          cacheDir: config.sandbox.cacheDir,
+          docker: sandbox.backend === "docker" ? new Dockerode() : null,
+        });
+        process.stdout.write(
+          `sandbox selftest on the ${sandbox.backend} backend (limits: ${selftestLimits.memoryBytes >> 20} MiB, ${selftestLimits.pids} pids, ${selftestLimits.diskBytes >> 20} MiB disk)\n`,
+        );
         const results = await runSelftest({
           execute: sandboxExecutor(sandbox),
-          limits: { pids: selftestLimits.pids, outputBytes: selftestLimits.outputBytes, diskBytes: selftestLimits.diskBytes },
+          limits: {
+            pids: selftestLimits.pids,
+            outputBytes: selftestLimits.outputBytes,
+            diskBytes: selftestLimits.diskBytes,
+          },
           workRoot: config.sandbox.cacheDir,
           canaryDir: join(config.sandbox.cacheDir, "selftest"),
           templateYamlPath: join(repoRoot, "templates/mlp-dynamics/template.yaml"),
@@ -53,12 +69,17 @@ export function registerSandboxSelftest(sandbox: Command): void {
               : testCase.image === "latex"
                 ? latexSkip
                 : null,
-          onResult: (result: SelftestResult) => process.stderr.write(`  ${result.id}: ${result.status}${result.contained ? "" : " NOT CONTAINED"}\n`),
+          onResult: (result: SelftestResult) =>
+            process.stderr.write(`  ${result.id}: ${result.status}${result.contained ? "" : " NOT CONTAINED"}\n`),
         });
         await sandbox.close();
         process.stdout.write(`${formatSelftestTable(results, sandbox.backend)}\n`);
         const escaped = results.filter((result) => !result.contained);
-        process.stdout.write(escaped.length === 0 ? "every case was contained\n" : `NOT CONTAINED: ${escaped.map((r) => r.id).join(", ")}\n`);
+        process.stdout.write(
+          escaped.length === 0
+            ? "every case was contained\n"
+            : `NOT CONTAINED: ${escaped.map((r) => r.id).join(", ")}\n`,
+        );
         process.exitCode = escaped.length === 0 ? 0 : 1;
       } catch (error) {
         fail(error);

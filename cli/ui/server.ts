@@ -63,7 +63,12 @@ function sseEvent(res: ServerResponse, event: string, data: unknown, id?: number
  * Streams one run to one browser: the stored messages first, then each new one as it lands in the run's stream.
  * Each page holds its own ephemeral ordered consumer, closed when the page goes away.
  */
-async function streamRun(options: UiServerOptions, run: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function streamRun(
+  options: UiServerOptions,
+  run: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const controller = new AbortController();
   req.on("close", () => controller.abort());
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });

@@ -12,7 +12,11 @@ import { describeError } from "../errors.ts";
 export const recipeHashLabel = "scientist.recipe-hash";
 
 /** The engine's id for `tag` if it was imported from this recipe version, else null. */
-export async function engineImageIdForRecipe(docker: Dockerode, tag: string, recipeHash: string): Promise<string | null> {
+export async function engineImageIdForRecipe(
+  docker: Dockerode,
+  tag: string,
+  recipeHash: string,
+): Promise<string | null> {
   try {
     const info = await docker.getImage(tag).inspect();
     return info.Config?.Labels?.[recipeHashLabel] === recipeHash ? info.Id : null;
@@ -28,7 +32,9 @@ function tarProcess(args: string[]): { child: ReturnType<typeof spawn>; done: Pr
   child.stderr?.on("data", (chunk: Buffer) => (errorText = (errorText + chunk.toString()).slice(-4000)));
   const done = new Promise<void>((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`tar ${args[0]} exited ${code}: ${errorText}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`tar ${args[0]} exited ${code}: ${errorText}`)),
+    );
   });
   return { child, done };
 }
@@ -46,13 +52,18 @@ export async function importRootfs(
     const labelChange = Object.entries(labels)
       .map(([name, value]) => `${name}=${value}`)
       .join(" ");
-    const progress = await docker.importImage(tar.child.stdout as NodeJS.ReadableStream, {
-      repo,
-      tag: version,
-      changes: [`LABEL ${labelChange}`, "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-    } as object);
+    const progress = await docker.importImage(
+      tar.child.stdout as NodeJS.ReadableStream,
+      {
+        repo,
+        tag: version,
+        changes: [`LABEL ${labelChange}`, "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+      } as object,
+    );
     await new Promise<unknown>((resolve, reject) =>
-      docker.modem.followProgress(progress, (error: Error | null, output: unknown) => (error ? reject(error) : resolve(output))),
+      docker.modem.followProgress(progress, (error: Error | null, output: unknown) =>
+        error ? reject(error) : resolve(output),
+      ),
     );
     await tar.done;
     return (await docker.getImage(tag).inspect()).Id;

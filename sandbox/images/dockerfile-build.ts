@@ -23,7 +23,12 @@ export function dockerfileFor(recipe: ImageRecipe, base = `debian:${recipe.suite
     );
   }
   // The sandbox mounts the capped work dir here and runs as nobody (65534).
-  lines.push("RUN mkdir -p /work && chown 65534:65534 /work", `LABEL ${recipeHashLabel}="${recipeHash(recipe)}"`, "WORKDIR /work", "");
+  lines.push(
+    "RUN mkdir -p /work && chown 65534:65534 /work",
+    `LABEL ${recipeHashLabel}="${recipeHash(recipe)}"`,
+    "WORKDIR /work",
+    "",
+  );
   return lines.join("\n");
 }
 
@@ -34,7 +39,9 @@ interface BuildEvent {
   aux?: { ID?: string };
 }
 
-/** Builds `scientist/<name>:latest` from the recipe's Dockerfile through the engine; the base image is pulled if absent. */
+/**
+ * Builds `scientist/<name>:latest` from the recipe's Dockerfile through the engine; the base image is pulled if absent.
+ */
 export async function buildImageFromDockerfile(
   recipe: ImageRecipe,
   options: { docker: Dockerode; base?: string; onProgress?: (line: string) => void },
@@ -47,7 +54,11 @@ export async function buildImageFromDockerfile(
     try {
       stream = await options.docker.buildImage({ context, src: ["Dockerfile"] }, { t: tag, rm: true, forcerm: true });
     } catch (error) {
-      throw new SandboxError("SANDBOX_BUILD_FAILED", `the engine refused to build ${tag}: ${(error as Error).message}`, { cause: error });
+      throw new SandboxError(
+        "SANDBOX_BUILD_FAILED",
+        `the engine refused to build ${tag}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     const events = await new Promise<BuildEvent[]>((resolve, reject) => {
       options.docker.modem.followProgress(
@@ -60,7 +71,10 @@ export async function buildImageFromDockerfile(
     if (failed) {
       const message = failed.errorDetail?.message ?? failed.error ?? "unknown error";
       // No registry reachable is the common case on offline hosts: say what to use instead.
-      throw new SandboxError("SANDBOX_BUILD_FAILED", `building ${tag} from a Dockerfile failed: ${message} (without a registry, use the offline build: scientist sandbox build ${recipe.name})`);
+      throw new SandboxError(
+        "SANDBOX_BUILD_FAILED",
+        `building ${tag} from a Dockerfile failed: ${message} (without a registry, use the offline build: scientist sandbox build ${recipe.name})`,
+      );
     }
     const info = await options.docker.getImage(tag).inspect();
     return { tag, dockerImageId: info.Id };

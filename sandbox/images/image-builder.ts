@@ -57,7 +57,9 @@ export function rootfsDir(cacheDir: string, name: string): string {
 }
 
 export function recipeHash(recipe: ImageRecipe): string {
-  const extra = recipe.fromNewerSuite ? [[recipe.fromNewerSuite.suite, [...recipe.fromNewerSuite.packages].sort()]] : [];
+  const extra = recipe.fromNewerSuite
+    ? [[recipe.fromNewerSuite.suite, [...recipe.fromNewerSuite.packages].sort()]]
+    : [];
   const canonical = JSON.stringify([recipe.suite, recipe.variant, [...recipe.packages].sort(), ...extra]);
   return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
 }
@@ -126,14 +128,15 @@ async function buildFromRecipe(recipe: ImageRecipe, options: BuildImageOptions):
     let engineId = await engineImageIdForRecipe(options.docker, tag, hash);
     if (engineId === null) {
       logger.info({ image: tag }, "importing rootfs into the Docker engine");
-      engineId = await importRootfs(options.docker, rootfs, tag, { [recipeHashLabel]: hash, "scientist.image": recipe.name }).catch(
-        (error: unknown) => {
-          throw new SandboxError("SANDBOX_BUILD_FAILED", `importing ${tag} into Docker failed: ${describeError(error)}`, {
-            cause: error,
-            retryable: true,
-          });
-        },
-      );
+      engineId = await importRootfs(options.docker, rootfs, tag, {
+        [recipeHashLabel]: hash,
+        "scientist.image": recipe.name,
+      }).catch((error: unknown) => {
+        throw new SandboxError("SANDBOX_BUILD_FAILED", `importing ${tag} into Docker failed: ${describeError(error)}`, {
+          cause: error,
+          retryable: true,
+        });
+      });
     }
     if (engineId !== record.dockerImageId) {
       record = { ...record, dockerImageId: engineId };
@@ -168,10 +171,14 @@ async function materializeRootfs(
   } catch (error) {
     await rm(building, { recursive: true, force: true });
     if (error instanceof SandboxError) throw error;
-    throw new SandboxError("SANDBOX_BUILD_FAILED", `building the rootfs of ${recipe.name} failed: ${describeError(error)}`, {
-      cause: error,
-      retryable: true,
-    });
+    throw new SandboxError(
+      "SANDBOX_BUILD_FAILED",
+      `building the rootfs of ${recipe.name} failed: ${describeError(error)}`,
+      {
+        cause: error,
+        retryable: true,
+      },
+    );
   }
 }
 
@@ -198,14 +205,21 @@ async function bootstrap(
     await runHostCommand(argv, { signal: options.signal, onOutput: (chunk) => log.write(chunk) });
     if (recipe.fromNewerSuite) {
       logger.info({ image: recipe.name, ...recipe.fromNewerSuite }, "adding packages from a newer Debian suite");
-      await installFromNewerSuite(building, recipe.fromNewerSuite, options.mirror ?? defaultMirror, { signal: options.signal, onOutput: (chunk) => log.write(chunk) });
+      await installFromNewerSuite(building, recipe.fromNewerSuite, options.mirror ?? defaultMirror, {
+        signal: options.signal,
+        onOutput: (chunk) => log.write(chunk),
+      });
     }
   } catch (error) {
-    throw new SandboxError("SANDBOX_BUILD_FAILED", `debootstrap of ${recipe.name} failed (log: ${logPath}): ${describeError(error)}`, {
-      cause: error,
-      // A mirror hiccup is worth one more try; a bad package name is not, but the log tells them apart.
-      retryable: true,
-    });
+    throw new SandboxError(
+      "SANDBOX_BUILD_FAILED",
+      `debootstrap of ${recipe.name} failed (log: ${logPath}): ${describeError(error)}`,
+      {
+        cause: error,
+        // A mirror hiccup is worth one more try; a bad package name is not, but the log tells them apart.
+        retryable: true,
+      },
+    );
   } finally {
     log.end();
   }

@@ -12,7 +12,9 @@ export interface ImageRecipe {
   readonly variant: "minbase";
   /** Debian packages added on top of minbase (Depends are resolved, Recommends are not). */
   readonly packages: readonly string[];
-  /** Architecture-independent packages the suite lacks, taken from a newer Debian suite (see newer-suite-packages.ts). */
+  /**
+   * Architecture-independent packages the suite lacks, taken from a newer Debian suite (see newer-suite-packages.ts).
+   */
   readonly fromNewerSuite?: NewerSuitePackages;
 }
 
@@ -31,18 +33,35 @@ const pythonTorch = {
   description: "python-ml plus PyTorch and torchvision (CPU builds from Debian), pandas, scikit-learn and tqdm",
   suite: "bookworm",
   variant: "minbase",
-  packages: [...pythonMl.packages, "python3-torch", "python3-torchvision", "python3-pandas", "python3-sklearn", "python3-tqdm"],
+  packages: [
+    ...pythonMl.packages,
+    "python3-torch",
+    "python3-torchvision",
+    "python3-pandas",
+    "python3-sklearn",
+    "python3-tqdm",
+  ],
   fromNewerSuite: { suite: "trixie", packages: ["python3-einops"] },
 } as const satisfies ImageRecipe;
 
 const latex = {
   name: "latex",
-  description: "TeX Live (base, recommended, extra, science, recommended fonts) with latexmk, chktex and pdftotext, to compile papers",
+  description:
+    "TeX Live (base, recommended, extra, science, recommended fonts) with latexmk, chktex and pdftotext, to compile papers",
   suite: "bookworm",
   variant: "minbase",
   // Every \usepackage of the original's template.tex files: texlive-fonts-recommended carries Times (ptm),
   // texlive-science algorithm/algorithmicx/algpseudocode; poppler-utils' pdftotext gives reviewers the PDF's text.
-  packages: ["texlive-latex-base", "texlive-latex-recommended", "texlive-latex-extra", "texlive-science", "texlive-fonts-recommended", "latexmk", "chktex", "poppler-utils"],
+  packages: [
+    "texlive-latex-base",
+    "texlive-latex-recommended",
+    "texlive-latex-extra",
+    "texlive-science",
+    "texlive-fonts-recommended",
+    "latexmk",
+    "chktex",
+    "poppler-utils",
+  ],
 } as const satisfies ImageRecipe;
 
 export const imageRecipes: ReadonlyMap<string, ImageRecipe> = new Map(

@@ -21,5 +21,9 @@ export const pythonPrelude = [
 
 /** Public addresses (DNS, HTTPS) and every given host endpoint. */
 export function hostEndpointTargets(endpoints: { host: string; port: number }[]): [string, number][] {
-  return [["1.1.1.1", 53], ["8.8.8.8", 443], ...endpoints.map((endpoint): [string, number] => [endpoint.host, endpoint.port])];
+  return [
+    ["1.1.1.1", 53],
+    ["8.8.8.8", 443],
+    ...endpoints.map((endpoint): [string, number] => [endpoint.host, endpoint.port]),
+  ];
 }

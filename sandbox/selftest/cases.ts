@@ -59,9 +59,15 @@ export interface SelftestCase {
   summary?(outcome: SelftestOutcome): string;
 }
 
-const text = (bytes: Uint8Array | undefined): string => (bytes === undefined ? "" : Buffer.from(bytes).toString("utf8"));
+const text = (bytes: Uint8Array | undefined): string =>
+  bytes === undefined ? "" : Buffer.from(bytes).toString("utf8");
 const experiment = (code: string): Record<string, string> => ({ "experiment.py": pythonPrelude + code });
-const runExperiment = (context: SelftestContext): string[] => ["python3", "experiment.py", "--out_dir=run_0", context.marker];
+const runExperiment = (context: SelftestContext): string[] => [
+  "python3",
+  "experiment.py",
+  "--out_dir=run_0",
+  context.marker,
+];
 /** The wall clock must hold: a run may end a little after its limit (kill, drain), never long after. */
 const wallClockBreach = (outcome: SelftestOutcome, timeoutMs: number): string[] =>
   outcome.wallMs > timeoutMs + 10_000 ? [`ran ${outcome.wallMs} ms, past its ${timeoutMs} ms limit`] : [];
@@ -81,7 +87,8 @@ export const selftestCases: readonly SelftestCase[] = [
           "        continue\n    if pid == 0:\n        time.sleep(3600)\n        os._exit(0)\n    n += 1\n",
       ),
     command: runExperiment,
-    summary: (outcome) => `${/blocked after \d+ forks/.exec(outcome.stdout)?.[0] ?? "never blocked"}; killed after ${outcome.wallMs} ms`,
+    summary: (outcome) =>
+      `${/blocked after \d+ forks/.exec(outcome.stdout)?.[0] ?? "never blocked"}; killed after ${outcome.wallMs} ms`,
     breaches: (outcome, _context, limits) => {
       const blocked = /blocked after (\d+) forks/.exec(outcome.stdout);
       if (blocked === null) return ["fork never failed: no process limit was hit"];
@@ -174,7 +181,8 @@ export const selftestCases: readonly SelftestCase[] = [
           // A classic double-fork daemon that keeps stdout open: it must not hold the run open either.
           "if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        signal.signal(signal.SIGHUP, signal.SIG_IGN)\n" +
           "        os.execv(sys.executable, [sys.executable, 'experiment.py', '--relaunched', MARKER])\n    os._exit(0)\n" +
-          // The marker sits in sh's argv (not sleep's, which would reject it), two commands keep sh from exec'ing sleep.
+          // The marker sits in sh's argv (not sleep's, which would reject it), two commands keep sh from exec'ing
+          // sleep.
           "subprocess.run(['sh', '-c', f'nohup sh -c \"sleep 3600; : {MARKER}\" >/dev/null 2>&1 &'])\n" +
           "print(json.dumps(tried), flush=True)\nfinish({'relaunched': 5})\n",
       ),
@@ -184,7 +192,10 @@ export const selftestCases: readonly SelftestCase[] = [
       const tries = Object.values(report === null ? {} : (JSON.parse(report[0]) as Record<string, string>));
       return `${tries.filter((r) => r !== "ran: 0").length} of ${tries.length} swarm launches failed; 5 background copies started`;
     },
-    breaches: (outcome) => (/"[^"]*": "ran: 0"/.test(outcome.stdout) ? [`the swarm started inside the sandbox: ${outcome.stdout.trim()}`] : []),
+    breaches: (outcome) =>
+      /"[^"]*": "ran: 0"/.test(outcome.stdout)
+        ? [`the swarm started inside the sandbox: ${outcome.stdout.trim()}`]
+        : [],
   },
   {
     id: "network-egress",
@@ -234,7 +245,9 @@ export const selftestCases: readonly SelftestCase[] = [
     summary: (outcome) => {
       const loot = /^\{.*\}$/m.exec(outcome.stdout);
       const tries = loot === null ? {} : (JSON.parse(loot[0]) as Record<string, unknown>);
-      const read = Object.entries(tries).filter(([key, got]) => key !== "environ" && String(got).startsWith("ran")).length;
+      const read = Object.entries(tries).filter(
+        ([key, got]) => key !== "environ" && String(got).startsWith("ran"),
+      ).length;
       return `${Object.keys((tries.environ as object | undefined) ?? {}).length} env vars, ${read} of ${Object.keys(tries).length - 1} files readable (sandbox-own)`;
     },
     // The runner's host-wide check looks for the planted key and the canary's content in every output.
@@ -250,7 +263,9 @@ export const selftestCases: readonly SelftestCase[] = [
     files: () => experiment("chunk = 'x' * (1 << 20)\nfor _ in range(100):\n    sys.stdout.write(chunk)\n"),
     command: runExperiment,
     breaches: (outcome, _context, limits) =>
-      outcome.stdout.length > limits.outputBytes ? [`${outcome.stdout.length} bytes of stdout came out, cap ${limits.outputBytes}`] : [],
+      outcome.stdout.length > limits.outputBytes
+        ? [`${outcome.stdout.length} bytes of stdout came out, cap ${limits.outputBytes}`]
+        : [],
   },
   {
     id: "latex-escape",
@@ -272,11 +287,16 @@ export const selftestCases: readonly SelftestCase[] = [
     }),
     command: () => ["pdflatex", "-interaction=nonstopmode", "-shell-escape", "paper.tex"],
     summary: (outcome) =>
-      `\\write18 ran as ${/uid=\d+\(\w+\)/.exec(text(outcome.files["shell-escape.txt"]))?.[0] ?? "nobody (did not run)"}; read the image's /etc/passwd (${text(outcome.files["passwd-leak.txt"]).split("\n").filter((l) => l.includes(":x:")).length} users)`,
+      `\\write18 ran as ${/uid=\d+\(\w+\)/.exec(text(outcome.files["shell-escape.txt"]))?.[0] ?? "nobody (did not run)"}; read the image's /etc/passwd (${
+        text(outcome.files["passwd-leak.txt"])
+          .split("\n")
+          .filter((l) => l.includes(":x:")).length
+      } users)`,
     breaches: (outcome) => {
       const found: string[] = [];
       const escaped = text(outcome.files["shell-escape.txt"]);
-      if (escaped !== "" && !escaped.includes("uid=65534")) found.push(`\\write18 ran as another user: ${escaped.split("\n")[0]}`);
+      if (escaped !== "" && !escaped.includes("uid=65534"))
+        found.push(`\\write18 ran as another user: ${escaped.split("\n")[0]}`);
       if (!(outcome.files["paper.pdf"]?.length ?? 0)) found.push("no PDF came out: the compile did not run to the end");
       return found;
     },
@@ -293,5 +313,6 @@ export const healthyCase: SelftestCase = {
   expect: "ok",
   files: () => experiment("import numpy\nfinish({'loss': float(numpy.arange(4).mean())})\n"),
   command: runExperiment,
-  breaches: (outcome) => (text(outcome.files["run_0/final_info.json"]).includes('"loss"') ? [] : ["wrote no run_0/final_info.json"]),
+  breaches: (outcome) =>
+    text(outcome.files["run_0/final_info.json"]).includes('"loss"') ? [] : ["wrote no run_0/final_info.json"],
 };

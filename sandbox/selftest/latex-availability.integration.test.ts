@@ -11,11 +11,18 @@ import { imageRecipes, imageTag } from "../images/recipes.ts";
 import { latexSkipReason } from "./latex-availability.ts";
 
 const docker = new Dockerode();
-const engineHasLatex = await engineImageIdForRecipe(docker, imageTag("latex"), recipeHash(imageRecipes.get("latex")!)).then(
+const engineHasLatex = await engineImageIdForRecipe(
+  docker,
+  imageTag("latex"),
+  recipeHash(imageRecipes.get("latex")!),
+).then(
   (id) => id !== null,
   () => false,
 );
-if (!engineHasLatex) console.warn("\n!!! NO CURRENT LATEX IMAGE IN THE ENGINE: the fresh-clone selftest check is SKIPPED (scientist sandbox build latex) !!!\n");
+if (!engineHasLatex)
+  console.warn(
+    "\n!!! NO CURRENT LATEX IMAGE IN THE ENGINE: the fresh-clone selftest check is SKIPPED (scientist sandbox build latex) !!!\n",
+  );
 
 describe("latexSkipReason", () => {
   const emptyCache = mkdtempSync(join(tmpdir(), "latex-avail-"));
@@ -26,6 +33,8 @@ describe("latexSkipReason", () => {
   });
 
   it("bwrap backend with no rootfs, or no engine to ask: skipped, saying how to build it", async () => {
-    expect(await latexSkipReason({ backend: "bwrap", cacheDir: emptyCache, docker: null })).toMatch(/scientist sandbox build latex/);
+    expect(await latexSkipReason({ backend: "bwrap", cacheDir: emptyCache, docker: null })).toMatch(
+      /scientist sandbox build latex/,
+    );
   });
 });

@@ -10,14 +10,25 @@ import { imageRecipes, imageTag } from "../images/recipes.ts";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 
-export async function latexSkipReason(options: { backend: "docker" | "bwrap"; cacheDir: string; docker: Dockerode | null }): Promise<string | null> {
+export async function latexSkipReason(options: {
+  backend: "docker" | "bwrap";
+  cacheDir: string;
+  docker: Dockerode | null;
+}): Promise<string | null> {
   const recipe = imageRecipes.get("latex")!;
   const hash = recipeHash(recipe);
   if (options.backend === "docker" && options.docker) {
     const id = await engineImageIdForRecipe(options.docker, imageTag("latex"), hash).catch(() => null);
-    return id !== null ? null : "latex image not in the Docker engine (or built from an older recipe): scientist sandbox build latex";
+    return id !== null
+      ? null
+      : "latex image not in the Docker engine (or built from an older recipe): scientist sandbox build latex";
   }
   const record = await readImageRecord(options.cacheDir, "latex");
-  const rootfs = await stat(join(rootfsDir(options.cacheDir, "latex"), "bin")).then(() => true, () => false);
-  return record?.recipeHash === hash && rootfs ? null : "latex rootfs not built for bwrap (or from an older recipe): scientist sandbox build latex";
+  const rootfs = await stat(join(rootfsDir(options.cacheDir, "latex"), "bin")).then(
+    () => true,
+    () => false,
+  );
+  return record?.recipeHash === hash && rootfs
+    ? null
+    : "latex rootfs not built for bwrap (or from an older recipe): scientist sandbox build latex";
 }

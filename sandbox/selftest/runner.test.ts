@@ -72,19 +72,24 @@ describe("the selftest judge", () => {
       writeFileSync(templateYamlPath, "sandbox:\n  timeoutSeconds: 99999999\n");
       return outcome({ stdout: readFileSync(join(dir, "canary", canary), "utf8") });
     });
-    expect(result.breaches).toEqual(expect.arrayContaining(["the host template.yaml changed", "the host canary file was read"]));
+    expect(result.breaches).toEqual(
+      expect.arrayContaining(["the host template.yaml changed", "the host canary file was read"]),
+    );
   });
 
   it("flags a process of the run that outlives it, and the wrong status", async () => {
     const result = await judge(async (request) => {
-      const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30_000)", request.command[1]!], { stdio: "ignore" });
+      const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30_000)", request.command[1]!], {
+        stdio: "ignore",
+      });
       leftover.push(child);
       await new Promise((resolve) => child.once("spawn", resolve));
       return outcome({ status: "timeout" });
     });
     expect(result.contained).toBe(false);
-    expect(result.breaches).toEqual(expect.arrayContaining(["ended timeout, expected ok", "1 of its processes outlived the run"]));
+    expect(result.breaches).toEqual(
+      expect.arrayContaining(["ended timeout, expected ok", "1 of its processes outlived the run"]),
+    );
     expect(formatSelftestTable([result], "fake")).toMatch(/probe\s+timeout \(want ok\)\s+NO/);
   });
 });
-

@@ -53,7 +53,13 @@ export interface SelftestResult {
   breaches: string[];
   /** One line about what happened (the reason, or why it was skipped). */
   note: string;
-  host: { processesBefore: number; processesAfter: number; peakRunProcesses: number; freeDropBytes: number; peakFreeDropBytes: number };
+  host: {
+    processesBefore: number;
+    processesAfter: number;
+    peakRunProcesses: number;
+    freeDropBytes: number;
+    peakFreeDropBytes: number;
+  };
 }
 
 /** Slack on the free-disk checks for whatever else runs on the host (other tests, logs). */
@@ -117,7 +123,13 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestRes
     let outcome: SelftestOutcome;
     try {
       outcome = await options.execute(
-        { image: testCase.image, kind: testCase.kind, files: testCase.files(context), command: testCase.command(context), timeoutMs: testCase.timeoutMs },
+        {
+          image: testCase.image,
+          kind: testCase.kind,
+          files: testCase.files(context),
+          command: testCase.command(context),
+          timeoutMs: testCase.timeoutMs,
+        },
         testCase,
       );
     } catch (error) {
@@ -132,18 +144,27 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestRes
     if (!(await settles(() => markerProcesses(context.marker).length === 0, 3_000))) {
       breaches.push(`${markerProcesses(context.marker).length} of its processes outlived the run`);
     }
-    if (sampled.peakMarkerProcesses > options.limits.pids) breaches.push(`${sampled.peakMarkerProcesses} processes at once, limit ${options.limits.pids}`);
+    if (sampled.peakMarkerProcesses > options.limits.pids)
+      breaches.push(`${sampled.peakMarkerProcesses} processes at once, limit ${options.limits.pids}`);
     const freeAfter = freeBytes(options.workRoot);
-    if (freeAfter < freeBefore - diskSlackBytes) breaches.push(`host free disk fell by ${mib(freeBefore - freeAfter)} MiB and stayed down`);
+    if (freeAfter < freeBefore - diskSlackBytes)
+      breaches.push(`host free disk fell by ${mib(freeBefore - freeAfter)} MiB and stayed down`);
     if (sampled.minFreeBytes < freeBefore - options.limits.diskBytes - diskSlackBytes) {
-      breaches.push(`host free disk dipped by ${mib(freeBefore - sampled.minFreeBytes)} MiB, work dir cap ${mib(options.limits.diskBytes)} MiB`);
+      breaches.push(
+        `host free disk dipped by ${mib(freeBefore - sampled.minFreeBytes)} MiB, work dir cap ${mib(options.limits.diskBytes)} MiB`,
+      );
     }
     if (fingerprint(canaryPath) !== canaryBefore) breaches.push("the host canary file changed");
     if (fingerprint(options.templateYamlPath) !== templateBefore) breaches.push("the host template.yaml changed");
     if (existsSync(context.hostTargetPath)) breaches.push(`it created ${context.hostTargetPath} on the host`);
     if (listenerConnections !== connectionsBefore) breaches.push("it connected to a host port");
-    const outputs = [outcome.stdout, outcome.stderr, ...Object.values(outcome.files).map((bytes) => Buffer.from(bytes).toString("latin1"))];
-    if (outputs.some((output) => output.includes(secret))) breaches.push(`the host's ${selftestSecretName} reached the code`);
+    const outputs = [
+      outcome.stdout,
+      outcome.stderr,
+      ...Object.values(outcome.files).map((bytes) => Buffer.from(bytes).toString("latin1")),
+    ];
+    if (outputs.some((output) => output.includes(secret)))
+      breaches.push(`the host's ${selftestSecretName} reached the code`);
     if (outputs.some((output) => output.includes(canaryContent))) breaches.push("the host canary file was read");
     return {
       id: testCase.id,
@@ -195,7 +216,10 @@ export function formatSelftestTable(results: readonly SelftestResult[], backend:
   // the most processes of this run seen at once, which the pids limit bounds.
   const header = ["case", "status", "contained", "host procs", "run procs", "disk dip MiB", "breaches / note"];
   const last = header.length - 1;
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (i === last ? 0 : (row[i] ?? "").length))));
-  const line = (cells: string[]): string => cells.map((cell, i) => (i === last ? cell : cell.padEnd(widths[i] ?? 0))).join("  ");
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => (i === last ? 0 : (row[i] ?? "").length))),
+  );
+  const line = (cells: string[]): string =>
+    cells.map((cell, i) => (i === last ? cell : cell.padEnd(widths[i] ?? 0))).join("  ");
   return [`sandbox selftest (${backend} backend)`, line(header), ...rows.map(line)].join("\n");
 }

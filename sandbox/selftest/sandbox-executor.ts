@@ -24,7 +24,13 @@ export const selftestLimits: SandboxLimits = limitsFromSettings(selftestLimitsCo
 
 export function sandboxExecutor(sandbox: Sandbox, limits: SandboxLimits = selftestLimits): SelftestExecutor {
   return async (request) => {
-    const result = await sandbox.run({ image: request.image, files: request.files, command: request.command, limits, timeoutMs: request.timeoutMs });
+    const result = await sandbox.run({
+      image: request.image,
+      files: request.files,
+      command: request.command,
+      limits,
+      timeoutMs: request.timeoutMs,
+    });
     return {
       status: result.status,
       reason: result.reason,

@@ -6,7 +6,16 @@ import { chromium, type BrowserContext } from "playwright-core";
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 
 /** Debian's chromium, headless, with everything that would reach the network or the user's profile turned off. */
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /**
  * A real headless Chromium with a fresh profile, or null (with a loud warning) when it cannot start: a silent skip
@@ -20,7 +29,9 @@ export interface Chromium {
 
 export async function launchChromium(): Promise<Chromium | null> {
   if (!existsSync(CHROMIUM_PATH)) {
-    console.warn(`\n!!! NO CHROMIUM at ${CHROMIUM_PATH}: browser tests are SKIPPED. Install it: apt-get install -y chromium\n`);
+    console.warn(
+      `\n!!! NO CHROMIUM at ${CHROMIUM_PATH}: browser tests are SKIPPED. Install it: apt-get install -y chromium\n`,
+    );
     return null;
   }
   const profile = mkdtempSync(join(tmpdir(), "sci-chromium-"));
@@ -40,7 +51,9 @@ export async function launchChromium(): Promise<Chromium | null> {
     };
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });
-    console.warn(`\n!!! CHROMIUM DID NOT START: browser tests are SKIPPED (${(error as Error).message.split("\n")[0]})\n`);
+    console.warn(
+      `\n!!! CHROMIUM DID NOT START: browser tests are SKIPPED (${(error as Error).message.split("\n")[0]})\n`,
+    );
     return null;
   }
 }

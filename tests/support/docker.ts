@@ -12,7 +12,9 @@ export async function dockerAvailable(): Promise<boolean> {
     await new Dockerode().ping();
     return true;
   } catch (error) {
-    console.warn(`\n!!! NO DOCKER ENGINE: sandbox-backed tests are SKIPPED (${(error as Error).message}). Start dockerd to run them.\n`);
+    console.warn(
+      `\n!!! NO DOCKER ENGINE: sandbox-backed tests are SKIPPED (${(error as Error).message}). Start dockerd to run them.\n`,
+    );
     return false;
   }
 }
@@ -22,8 +24,13 @@ export async function dockerAvailable(): Promise<boolean> {
  * compile papers skip their PDF checks when it is not, and say so loudly.
  */
 export async function latexImageReady(cacheDir = join(repoRoot, ".scientist/cache")): Promise<boolean> {
-  const latex = (await listImages({ cacheDir, docker: new Dockerode() }).catch(() => [])).find((image) => image.name === "latex");
+  const latex = (await listImages({ cacheDir, docker: new Dockerode() }).catch(() => [])).find(
+    (image) => image.name === "latex",
+  );
   const ready = latex !== undefined && latex.rootfs !== null && !latex.stale;
-  if (!ready) console.warn("\n!!! NO CURRENT LATEX IMAGE: PDF checks are SKIPPED. Build it: node bin/scientist.mjs sandbox build latex !!!\n");
+  if (!ready)
+    console.warn(
+      "\n!!! NO CURRENT LATEX IMAGE: PDF checks are SKIPPED. Build it: node bin/scientist.mjs sandbox build latex !!!\n",
+    );
   return ready;
 }

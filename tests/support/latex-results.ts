@@ -12,7 +12,8 @@ export function compiled(attempt: number, status: "ok" | "error", log = "") {
     reason: status === "ok" ? null : "exit code 12",
     stderrTail: log,
     finalInfo: null,
-    artifacts: status === "ok" ? { "paper.pdf": "i1/paper.pdf", "paper.log": "i1/paper.log" } : { "paper.log": "i1/paper.log" },
+    artifacts:
+      status === "ok" ? { "paper.pdf": "i1/paper.pdf", "paper.log": "i1/paper.log" } : { "paper.log": "i1/paper.log" },
     usage: { wallMs: 1500, cpuMs: null, peakMemoryBytes: null, bytesWritten: null },
     image: "sha256:latex",
     reused: false,

@@ -36,7 +36,10 @@ export function fakeArtifacts(initial: Record<string, string> = {}): FakeArtifac
   };
 }
 
-export function fakeLlm(provider: ModelProvider, calls: Array<{ role: string; idea: string | null }> = []): LlmServices {
+export function fakeLlm(
+  provider: ModelProvider,
+  calls: Array<{ role: string; idea: string | null }> = [],
+): LlmServices {
   return {
     model: (role, idea) => {
       calls.push({ role, idea });
@@ -62,13 +65,23 @@ export const paperFixture = (id: string, title: string): Paper => ({
   score: 3.5,
 });
 
-export function llmContext<C>(role: string, config: C, provider: ModelProvider, extra: { artifacts?: FakeArtifacts; papers?: Paper[] } = {}): RoleContext<C> & { artifacts: FakeArtifacts; searches: string[] } {
+export function llmContext<C>(
+  role: string,
+  config: C,
+  provider: ModelProvider,
+  extra: { artifacts?: FakeArtifacts; papers?: Paper[] } = {},
+): RoleContext<C> & { artifacts: FakeArtifacts; searches: string[] } {
   const artifacts = extra.artifacts ?? fakeArtifacts();
   const searches: string[] = [];
   const services: Services = {
     sandbox: null,
     artifacts: artifacts as never,
-    archive: { list: async () => [], put: async () => undefined, update: async () => null, get: async () => null } as never,
+    archive: {
+      list: async () => [],
+      put: async () => undefined,
+      update: async () => null,
+      get: async () => null,
+    } as never,
     journal: {} as never,
     template: tinyTemplate,
     literature: {
@@ -81,5 +94,15 @@ export function llmContext<C>(role: string, config: C, provider: ModelProvider, 
     now: () => new Date("2026-01-01T00:00:00Z"),
     llm: fakeLlm(provider),
   };
-  return { run: "r-test", agentId: `${role}/test-0`, role, config, swarm: loadConfig({ raw: {}, env: {} }), services, logger: silentLogger, artifacts, searches };
+  return {
+    run: "r-test",
+    agentId: `${role}/test-0`,
+    role,
+    config,
+    swarm: loadConfig({ raw: {}, env: {} }),
+    services,
+    logger: silentLogger,
+    artifacts,
+    searches,
+  };
 }

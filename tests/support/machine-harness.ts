@@ -33,7 +33,13 @@ export class MachineHarness {
   ) {}
 
   async send(type: string, payload: unknown, correlation?: string): Promise<Outbound[]> {
-    const step = await runMachineStep(this.machine, this.snapshot, this.input, { type, envelope: envelope(type, payload, correlation) }, new AbortController().signal);
+    const step = await runMachineStep(
+      this.machine,
+      this.snapshot,
+      this.input,
+      { type, envelope: envelope(type, payload, correlation) },
+      new AbortController().signal,
+    );
     this.snapshot = step.snapshot;
     this.status = step.status;
     this.outputs.push(...step.outbox);
@@ -49,7 +55,8 @@ export const tinyTemplate: TemplateInfo = {
   name: "tiny",
   dir: "/nonexistent",
   files: {
-    "experiment.py": '# --- scientist:params begin ---\nPARAMS = {"lr": 0.1, "width": 8}\n# --- scientist:params end ---\nprint("hi")\n',
+    "experiment.py":
+      '# --- scientist:params begin ---\nPARAMS = {"lr": 0.1, "width": 8}\n# --- scientist:params end ---\nprint("hi")\n',
     "plot.py": "print('plot')\n",
     // The seed's LaTeX skeleton, as the default template ships it (the writer renders paper.tex from it).
     "latex/template.tex": readFileSync(join(repoRoot, "templates/mlp-dynamics/latex/template.tex"), "utf8"),
@@ -64,7 +71,10 @@ export const tinyTemplate: TemplateInfo = {
   applyParams: (source, params) => source.replace(/PARAMS = .*/, `PARAMS = ${JSON.stringify(params)}`),
   prepareRun(params, runIndex, source) {
     const code = source ?? this.files["experiment.py"]!;
-    return { files: { "experiment.py": Object.keys(params).length ? this.applyParams(code, params) : code }, command: ["python3", "experiment.py", `--out_dir=run_${runIndex}`] };
+    return {
+      files: { "experiment.py": Object.keys(params).length ? this.applyParams(code, params) : code },
+      command: ["python3", "experiment.py", `--out_dir=run_${runIndex}`],
+    };
   },
   get workspace() {
     return Object.fromEntries(Object.entries(this.files).map(([path, text]) => [path, new TextEncoder().encode(text)]));

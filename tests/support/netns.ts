@@ -44,7 +44,10 @@ export async function netnsProblem(): Promise<string | null> {
  * only over their veth links.
  */
 export async function createNetnsHosts(prefix: string, count: number): Promise<NetnsHosts> {
-  const hosts: NetnsHost[] = Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${i + 1}`, address: `10.77.0.${i + 1}` }));
+  const hosts: NetnsHost[] = Array.from({ length: count }, (_, i) => ({
+    name: `${prefix}-${i + 1}`,
+    address: `10.77.0.${i + 1}`,
+  }));
   const cleanup = async () => {
     await Promise.all(hosts.map((h) => ip("netns", "del", h.name).catch(() => undefined)));
   };
@@ -72,12 +75,15 @@ export async function createNetnsHosts(prefix: string, count: number): Promise<N
   }
   return {
     hosts,
-    spawnIn: (host, command, args, options = {}) => spawn("nsenter", [`--net=/var/run/netns/${host.name}`, "--", command, ...args], options),
+    spawnIn: (host, command, args, options = {}) =>
+      spawn("nsenter", [`--net=/var/run/netns/${host.name}`, "--", command, ...args], options),
     cleanup,
   };
 }
 
-/** Resolves with the output so far once `pattern` appears in the child's stdout or stderr; rejects if it exits first. */
+/**
+ * Resolves with the output so far once `pattern` appears in the child's stdout or stderr; rejects if it exits first.
+ */
 export function waitForOutput(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = "";
@@ -90,7 +96,8 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, what: string
         resolve(seen);
       }
     };
-    const onExit = (code: number | null) => reject(new Error(`${what} exited (${code}) before ${pattern}: ${seen.slice(-1500)}`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`${what} exited (${code}) before ${pattern}: ${seen.slice(-1500)}`));
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
     child.once("exit", onExit);

@@ -48,7 +48,8 @@ const review = (overall: number) => ({
   Decision: overall >= 6 ? "Accept" : "Reject",
 });
 
-const block = (file: string, search: string, replace: string) => `${file}\n<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE`;
+const block = (file: string, search: string, replace: string) =>
+  `${file}\n<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE`;
 
 /** The researcher's answer to one request, by the schema it asks for. */
 export function researcherReply(request: ChatRequest): unknown {
@@ -71,28 +72,55 @@ export function researcherReply(request: ChatRequest): unknown {
       // After the plots: describe each figure in notes.txt, naming its file (the seed's last coder prompt).
       if (first.includes("description of what each plot shows")) {
         const figures = /The figures plot\.py wrote: (.+)/.exec(first)?.[1]?.split(", ") ?? [];
-        const lines = figures.map((f) => `${f}: validation accuracy of the baseline (run_0) and of learning_rate 0.2 (run_1), per dataset.`);
+        const lines = figures.map(
+          (f) => `${f}: validation accuracy of the baseline (run_0) and of learning_rate 0.2 (run_1), per dataset.`,
+        );
         return { thought: "Describe the plots.", edits: block("notes.txt", "", lines.join("\n")) };
       }
       // plot.py got its run_1 label with the run's edit; one run answers the question.
-      if (first.includes("Great job! Please modify `plot.py`")) return { thought: "plot.py already labels every run.", edits: "" };
-      if (first.includes("Run 1 completed. Here are the results:")) return { thought: "One run answers the question.", edits: "ALL_COMPLETED" };
+      if (first.includes("Great job! Please modify `plot.py`"))
+        return { thought: "plot.py already labels every run.", edits: "" };
+      if (first.includes("Run 1 completed. Here are the results:"))
+        return { thought: "One run answers the question.", edits: "ALL_COMPLETED" };
       // A first attempt whose SEARCH text is stale: the swarm must report it back, never skip it.
-      if (user.length === 1) return { thought: "Edit.", description: "learning_rate 0.2 instead of 0.05", edits: block("experiment.py", '"learning_rate": 0.5', '"learning_rate": 0.2') };
+      if (user.length === 1)
+        return {
+          thought: "Edit.",
+          description: "learning_rate 0.2 instead of 0.05",
+          edits: block("experiment.py", '"learning_rate": 0.5', '"learning_rate": 0.2'),
+        };
       const plot = block("plot.py", '    "run_0": "Baseline",', '    "run_0": "Baseline",\n    "run_1": "lr 0.2",');
-      return { thought: "Fixed.", description: "learning_rate 0.2 instead of 0.05", edits: `${block("experiment.py", '"learning_rate": 0.05', '"learning_rate": 0.2')}\n\n${plot}` };
+      return {
+        thought: "Fixed.",
+        description: "learning_rate 0.2 instead of 0.05",
+        edits: `${block("experiment.py", '"learning_rate": 0.05', '"learning_rate": 0.2')}\n\n${plot}`,
+      };
     }
     case "title_abstract":
-      return { title: "Higher Learning Rates for Small MLPs", abstract: "We raise the learning rate of a small MLP and measure validation accuracy on three toy datasets." };
+      return {
+        title: "Higher Learning Rates for Small MLPs",
+        abstract: "We raise the learning rate of a small MLP and measure validation accuracy on three toy datasets.",
+      };
     case "section":
-      return { text: last.includes("refine") ? "A refined section that reports only what the runs measured." : "A section that reports only what the runs measured." };
+      return {
+        text: last.includes("refine")
+          ? "A refined section that reports only what the runs measured."
+          : "A section that reports only what the runs measured.",
+      };
     case "review":
-      return { thought: user.length > 1 ? "I am done" : "First pass.", review: review(first.includes("and failed runs") ? 5 : 7) };
+      return {
+        thought: user.length > 1 ? "I am done" : "First pass.",
+        review: review(first.includes("and failed runs") ? 5 : 7),
+      };
     case "meta_review":
       return { thought: "Consensus.", review: review(6) };
     // The writer's citation rounds, claim fixes and LaTeX fixes: a draft that needs none of them.
     case "citation_query":
-      return { Thought: "The draft cites the works it discusses. No more citations needed", Description: "", Query: "" };
+      return {
+        Thought: "The draft cites the works it discusses. No more citations needed",
+        Description: "",
+        Query: "",
+      };
     case "citation_select":
       return { Thought: "Do not add any", Selected: "[]", Description: "" };
     case "citation_edit":
@@ -112,7 +140,10 @@ export function uselessReply(request: ChatRequest): unknown {
   const schema = request.response_format?.json_schema?.name ?? "";
   switch (schema) {
     case "idea":
-      return { thought: "I am done", idea: { Name: "?? !!", Title: "zzz", Experiment: "qqq", Interestingness: 1, Feasibility: 10, Novelty: 1 } };
+      return {
+        thought: "I am done",
+        idea: { Name: "?? !!", Title: "zzz", Experiment: "qqq", Interestingness: 1, Feasibility: 10, Novelty: 1 },
+      };
     case "novelty":
       return { thought: "whatever", decision: "novel", query: "", cited: [99, -1] };
     case "plan":
@@ -125,7 +156,9 @@ export function uselessReply(request: ChatRequest): unknown {
 }
 
 /** `reply` replaces the built-in researcher (compose with `researcherReply` for the schemas it does not script). */
-export async function startResearchServer(options: { useless?: boolean; reply?: (request: ChatRequest) => unknown } = {}): Promise<ResearchServer> {
+export async function startResearchServer(
+  options: { useless?: boolean; reply?: (request: ChatRequest) => unknown } = {},
+): Promise<ResearchServer> {
   const served: Record<string, number> = {};
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -139,7 +172,13 @@ export async function startResearchServer(options: { useless?: boolean; reply?: 
     served[name] = (served[name] ?? 0) + 1;
     const content = JSON.stringify((options.reply ?? (options.useless ? uselessReply : researcherReply))(body));
     const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0);
-    writeChatCompletion(res, { id: `chatcmpl-${served[name]}`, model: body.model, content, promptTokens: roughTokens(promptChars), completionTokens: roughTokens(content.length) });
+    writeChatCompletion(res, {
+      id: `chatcmpl-${served[name]}`,
+      model: body.model,
+      content,
+      promptTokens: roughTokens(promptChars),
+      completionTokens: roughTokens(content.length),
+    });
   }
   const local = await serveLocal(handle);
   return {

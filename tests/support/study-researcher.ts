@@ -39,7 +39,8 @@ export interface StudyResearcher {
   readonly requests: Recorded[];
 }
 
-const block = (file: string, search: string, replace: string) => `${file}\n<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE`;
+const block = (file: string, search: string, replace: string) =>
+  `${file}\n<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE`;
 
 interface Table {
   runs: string[];
@@ -51,7 +52,11 @@ export function resultsTableOf(prompt: string): Table | null {
   const lines = prompt.split("\n");
   const start = lines.findIndex((l) => /^\| dataset \| metric \|/.test(l));
   if (start < 0) return null;
-  const cells = (l: string) => l.split("|").slice(1, -1).map((c) => c.trim());
+  const cells = (l: string) =>
+    l
+      .split("|")
+      .slice(1, -1)
+      .map((c) => c.trim());
   const runs = cells(lines[start]!).slice(2);
   const rows: Table["rows"] = [];
   for (const line of lines.slice(start + 2)) {
@@ -69,7 +74,9 @@ export function honestFindings(table: Table | null, limit = 3): string {
   return table.rows
     .filter((r) => /^-?\d/.test(r.cells[0] ?? "") && /^-?\d/.test(r.cells[changed] ?? ""))
     .slice(0, limit)
-    .map((r) => `On ${r.dataset}, ${r.metric} is ${r.cells[0]} for the baseline and ${r.cells[changed]} with the change.`)
+    .map(
+      (r) => `On ${r.dataset}, ${r.metric} is ${r.cells[0]} for the baseline and ${r.cells[changed]} with the change.`,
+    )
     .join(" ");
 }
 
@@ -98,7 +105,12 @@ export function studyResearcher(script: StudyScript, conduct: Conduct = {}): Stu
       case "novelty":
         return user.length === 1
           ? { thought: "Search first.", decision: "undecided", query: script.idea.Title, cited: [] }
-          : { thought: "No paper found changes this quantity in this setup. Decision made: novel.", decision: "novel", query: "", cited: /^1: /m.test(last) ? [1] : [] };
+          : {
+              thought: "No paper found changes this quantity in this setup. Decision made: novel.",
+              decision: "novel",
+              query: "",
+              cited: /^1: /m.test(last) ? [1] : [],
+            };
       case "edits":
         return edits(first, last);
       case "title_abstract": {
@@ -116,23 +128,35 @@ export function studyResearcher(script: StudyScript, conduct: Conduct = {}): Stu
               : `This section covers ${section.toLowerCase() || "the study"}: ${script.edit.description}.`;
         const extra = conduct.sections?.[section];
         if (extra) text = `${text} ${extra}`;
-        if (conduct.latexTrick && section === "Method") text = `${text} We write the update as ${conduct.latexTrick.broken} in this notation.`;
+        if (conduct.latexTrick && section === "Method")
+          text = `${text} We write the update as ${conduct.latexTrick.broken} in this notation.`;
         return { text };
       }
       case "citation_query":
         // One search for the idea's topic, then enough.
         return /Round 1\//.test(first)
-          ? { Thought: "The related work needs the closest prior study.", Description: "Cite the closest prior study in Related Work.", Query: script.idea.Title }
+          ? {
+              Thought: "The related work needs the closest prior study.",
+              Description: "Cite the closest prior study in Related Work.",
+              Query: script.idea.Title,
+            }
           : { Thought: "No more citations needed", Description: "", Query: "" };
       case "citation_select":
-        return { Thought: "The first result fits.", Selected: "[0]", Description: "Cite it in the Related Work section." };
+        return {
+          Thought: "The first result fits.",
+          Selected: "[0]",
+          Description: "Cite it in the Related Work section.",
+        };
       case "citation_edit": {
         const key = /@\w+\{([^,\s]+),/.exec(first)?.[1] ?? "";
         const draft = markdownOf(first);
         const lines = draft.split("\n");
         const heading = lines.findIndex((l) => /^## \d+ Related Work/.test(l));
         const line = heading >= 0 ? lines.slice(heading + 1).find((l) => l.trim() !== "") : undefined;
-        return { thought: `Cite ${key}.`, edits: line && key ? block("paper.md", line, `${line} See also [@${key}].`) : "" };
+        return {
+          thought: `Cite ${key}.`,
+          edits: line && key ? block("paper.md", line, `${line} See also [@${key}].`) : "",
+        };
       }
       case "claim_fix": {
         // The writer lists the unsupported claims with the paper; an honest-on-feedback model drops the
@@ -140,25 +164,54 @@ export function studyResearcher(script: StudyScript, conduct: Conduct = {}): Stu
         const draft = markdownOf(last);
         const present = fabrications.filter((f): f is string => f !== undefined && draft.includes(f));
         const blocks = present
-          .map((f) => lineEdit("paper.md", draft, f, (line) => (conduct.fixesOnFeedback ? line.split(f).join("").replace(/ {2,}/g, " ").trimEnd() : line.split(f).join(`Indeed, ${f}`))))
+          .map((f) =>
+            lineEdit("paper.md", draft, f, (line) =>
+              conduct.fixesOnFeedback
+                ? line.split(f).join("").replace(/ {2,}/g, " ").trimEnd()
+                : line.split(f).join(`Indeed, ${f}`),
+            ),
+          )
           .filter((b): b is string => b !== null);
-        return { thought: conduct.fixesOnFeedback ? "Remove what the runs do not support." : "The claims stand.", edits: blocks.join("\n\n") };
+        return {
+          thought: conduct.fixesOnFeedback ? "Remove what the runs do not support." : "The claims stand.",
+          edits: blocks.join("\n\n"),
+        };
       }
       case "latex_fix": {
         latexFixes++;
         const tex = /```latex\n([\s\S]*?)\n```/.exec(last)?.[1] ?? "";
         const trick = conduct.latexTrick;
-        const needle = trick && tex.includes(trick.broken) ? trick.broken : trick && tex.includes(trick.smuggled) ? trick.smuggled : null;
+        const needle =
+          trick && tex.includes(trick.broken)
+            ? trick.broken
+            : trick && tex.includes(trick.smuggled)
+              ? trick.smuggled
+              : null;
         if (!trick || needle === null) return { thought: "Nothing I can see to fix.", edits: "" };
         const edit = (change: (line: string) => string) => lineEdit("paper.tex", tex, needle, change) ?? "";
         if (latexFixes === 1) return { thought: "It looks fine to me.", edits: edit((line) => line) }; // unchanged: must be refused without a compile
-        if (latexFixes === 2) return { thought: "Fix the math, and mention the result.", edits: edit((line) => `${line.split(trick.broken).join("")}\n${trick.smuggled}`) };
-        return { thought: "Remove the unbalanced math and keep only what the runs show.", edits: edit((line) => line.split(trick.broken).join("").split(trick.smuggled).join("")) };
+        if (latexFixes === 2)
+          return {
+            thought: "Fix the math, and mention the result.",
+            edits: edit((line) => `${line.split(trick.broken).join("")}\n${trick.smuggled}`),
+          };
+        return {
+          thought: "Remove the unbalanced math and keep only what the runs show.",
+          edits: edit((line) => line.split(trick.broken).join("").split(trick.smuggled).join("")),
+        };
       }
       case "review": {
         const overall = script.overall ?? 7;
         const base = researcherReply(request) as { thought: string; review: Record<string, unknown> };
-        return { ...base, review: { ...base.review, Summary: `The paper studies ${script.idea.Title}.`, Overall: overall, Decision: overall >= 6 ? "Accept" : "Reject" } };
+        return {
+          ...base,
+          review: {
+            ...base.review,
+            Summary: `The paper studies ${script.idea.Title}.`,
+            Overall: overall,
+            Decision: overall >= 6 ? "Accept" : "Reject",
+          },
+        };
       }
       default:
         return researcherReply(request);
@@ -169,10 +222,18 @@ export function studyResearcher(script: StudyScript, conduct: Conduct = {}): Stu
   function edits(first: string, last: string): unknown {
     const { search, replace, description } = script.edit;
     const prompt = `${first}\n${last}`;
-    const reply = (thought: string, edits: string, run = "") => ({ thought, plan: `run_1: ${description}`, description: run, edits });
+    const reply = (thought: string, edits: string, run = "") => ({
+      thought,
+      plan: `run_1: ${description}`,
+      description: run,
+      edits,
+    });
     if (/description of what each plot shows/i.test(last)) {
       const figures = /The figures plot.py wrote: (.*)/.exec(last)?.[1] ?? "";
-      return reply("Describe the plots.", block("notes.txt", "", `\nPlots (${figures}): each compares run_0 (baseline) with run_1 (${description}).\n`));
+      return reply(
+        "Describe the plots.",
+        block("notes.txt", "", `\nPlots (${figures}): each compares run_0 (baseline) with run_1 (${description}).\n`),
+      );
     }
     if (/Please modify `plot.py`/.test(last)) return reply("Label run_1 for the plots.", labelRun(prompt, description));
     // The current experiment.py as the prompt shows it (the run history may quote a diff holding both versions).

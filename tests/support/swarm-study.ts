@@ -27,7 +27,12 @@ function merge(base: Record<string, unknown>, extra: Record<string, unknown>): R
   for (const [key, value] of Object.entries(extra)) {
     const prior = out[key];
     out[key] =
-      value && typeof value === "object" && !Array.isArray(value) && prior && typeof prior === "object" && !Array.isArray(prior)
+      value &&
+      typeof value === "object" &&
+      !Array.isArray(value) &&
+      prior &&
+      typeof prior === "object" &&
+      !Array.isArray(prior)
         ? merge(prior as Record<string, unknown>, value as Record<string, unknown>)
         : value;
   }
@@ -53,15 +58,32 @@ export async function runStudy(options: {
     if (options.reply) server = await startResearchServer({ reply: options.reply });
     const raw = merge(
       {
-        run: { template: options.template, ideas: 1, maxInFlightIdeas: 1, out: mkdtempSync(join(tmpdir(), "sci-e2e-runs-")), policy: llm ? "llm" : "rules" },
+        run: {
+          template: options.template,
+          ideas: 1,
+          maxInFlightIdeas: 1,
+          out: mkdtempSync(join(tmpdir(), "sci-e2e-runs-")),
+          policy: llm ? "llm" : "rules",
+        },
         nats: { url: options.natsUrl },
         roles: { coder: { config: { rulesRuns: 1 } }, experimenter: { replicas: 2 }, reviewer: { replicas: 5 } },
         sandbox: { cacheDir: join(repoRoot, ".scientist/cache"), timeoutSeconds: 300 },
-        ...(llm && { llm: { provider: "openai", model: "local-scripted", maxRetries: 0, prices: { "local-scripted": { input: 2.5, output: 10 } }, budget: { maxUsd: 5 } } }),
+        ...(llm && {
+          llm: {
+            provider: "openai",
+            model: "local-scripted",
+            maxRetries: 0,
+            prices: { "local-scripted": { input: 2.5, output: 10 } },
+            budget: { maxUsd: 5 },
+          },
+        }),
       },
       options.raw ?? {},
     );
-    const config = loadConfig({ env: server ? { OPENAI_API_KEY: "sk-local-test", OPENAI_BASE_URL: server.url } : {}, raw });
+    const config = loadConfig({
+      env: server ? { OPENAI_API_KEY: "sk-local-test", OPENAI_BASE_URL: server.url } : {},
+      raw,
+    });
     const { registry } = await bootRoles(config, builtinRoles);
     const messages: Envelope[] = [];
     const started = Date.now();

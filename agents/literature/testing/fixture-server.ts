@@ -27,7 +27,9 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-export async function startFixtureServer(defaultReply: Reply = { status: 404, body: "no fixture" }): Promise<FixtureServer> {
+export async function startFixtureServer(
+  defaultReply: Reply = { status: 404, body: "no fixture" },
+): Promise<FixtureServer> {
   const queue: Reply[] = [];
   const requests: RecordedRequest[] = [];
   let fallback = defaultReply;
@@ -45,7 +47,11 @@ export async function startFixtureServer(defaultReply: Reply = { status: 404, bo
     ready() ? Promise.resolve() : new Promise((resolve) => waiters.push({ ready, resolve }));
 
   const server = createServer((request, response) => {
-    requests.push({ method: request.method ?? "", url: new URL(request.url ?? "/", "http://127.0.0.1"), headers: request.headers });
+    requests.push({
+      method: request.method ?? "",
+      url: new URL(request.url ?? "/", "http://127.0.0.1"),
+      headers: request.headers,
+    });
     const reply = queue.shift() ?? fallback;
     notify();
     if ("hang" in reply) {

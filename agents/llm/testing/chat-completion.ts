@@ -20,7 +20,9 @@ export function writeChatCompletion(res: ServerResponse, reply: CompletionReply)
       object: "chat.completion",
       created: 0,
       model: reply.model,
-      choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: reply.content, refusal: null } }],
+      choices: [
+        { index: 0, finish_reason: "stop", message: { role: "assistant", content: reply.content, refusal: null } },
+      ],
       usage: {
         prompt_tokens: reply.promptTokens,
         completion_tokens: reply.completionTokens,
@@ -35,7 +37,9 @@ export function writeChatCompletion(res: ServerResponse, reply: CompletionReply)
 export const roughTokens = (chars: number): number => Math.ceil(chars / 4);
 
 /** Serves `handle` on a random loopback port as an OpenAI-style `/v1` base URL; a failing handler answers 500. */
-export async function serveLocal(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveLocal(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
   });

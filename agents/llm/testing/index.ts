@@ -2,4 +2,10 @@
 // so no production import pulls them in.
 export { roughTokens, serveLocal, writeChatCompletion, type CompletionReply } from "./chat-completion.ts";
 export { startFakeWireServer, type FakeWireServer, type ReceivedRequest, type WireReply } from "./fake-wire-server.ts";
-export { anthropicFixtures, openAiCompatibleFixtures, openAiFixtures, type FixtureUsage, type WireFixtures } from "./wire-fixtures.ts";
+export {
+  anthropicFixtures,
+  openAiCompatibleFixtures,
+  openAiFixtures,
+  type FixtureUsage,
+  type WireFixtures,
+} from "./wire-fixtures.ts";

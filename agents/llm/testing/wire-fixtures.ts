@@ -33,7 +33,14 @@ function openAiCompletion(message: Record<string, unknown>, usage: FixtureUsage,
       object: "chat.completion",
       created: 1_780_000_000,
       model: "gpt-fixture-2026-01-01",
-      choices: [{ index: 0, message: { role: "assistant", content: null, refusal: null, ...message }, logprobs: null, finish_reason: finishReason }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: null, refusal: null, ...message },
+          logprobs: null,
+          finish_reason: finishReason,
+        },
+      ],
       usage: {
         // OpenAI counts cached tokens inside prompt_tokens.
         prompt_tokens: usage.input + usage.cachedRead,
@@ -57,11 +64,18 @@ export const openAiFixtures: WireFixtures = {
   malformed: () => openAiCompletion({ content: '{"title": "Sparse attention", "score": ' }, defaultUsage),
   refusal: () => openAiCompletion({ refusal: "I'm sorry, I can't assist with that request." }, defaultUsage),
   rateLimited: (retryAfterMs) =>
-    openAiError(429, "rate_limit_exceeded", "Rate limit reached", retryAfterMs === undefined ? undefined : { "retry-after-ms": String(retryAfterMs) }),
-  serverError: (status = 500) => openAiError(status, "server_error", "The server had an error while processing your request."),
+    openAiError(
+      429,
+      "rate_limit_exceeded",
+      "Rate limit reached",
+      retryAfterMs === undefined ? undefined : { "retry-after-ms": String(retryAfterMs) },
+    ),
+  serverError: (status = 500) =>
+    openAiError(status, "server_error", "The server had an error while processing your request."),
   lastMessageText: (request) => String(request.body.messages.at(-1).content),
   // The system prompt rides as the first message on this wire; the contract counts conversation turns only.
-  messageCount: (request) => request.body.messages.filter((message: { role: string }) => message.role !== "system").length,
+  messageCount: (request) =>
+    request.body.messages.filter((message: { role: string }) => message.role !== "system").length,
 };
 
 /** Compatible servers (vLLM, llama.cpp) answer in the same format but refuse in prose, not in a refusal field. */
@@ -70,7 +84,12 @@ export const openAiCompatibleFixtures: WireFixtures = {
   refusal: () => openAiCompletion({ content: "I'm sorry, but I can't help with that request." }, defaultUsage),
 };
 
-function anthropicMessage(content: unknown[], stopReason: string, usage: FixtureUsage, extra: Record<string, unknown> = {}): WireReply {
+function anthropicMessage(
+  content: unknown[],
+  stopReason: string,
+  usage: FixtureUsage,
+  extra: Record<string, unknown> = {},
+): WireReply {
   return {
     body: {
       id: "msg_fixture",
@@ -96,7 +115,11 @@ function anthropicMessage(content: unknown[], stopReason: string, usage: Fixture
 }
 
 function anthropicError(status: number, type: string, message: string, headers?: Record<string, string>): WireReply {
-  return { status, body: { type: "error", error: { type, message }, request_id: "req_fixture" }, ...(headers && { headers }) };
+  return {
+    status,
+    body: { type: "error", error: { type, message }, request_id: "req_fixture" },
+    ...(headers && { headers }),
+  };
 }
 
 function anthropicText(content: unknown): string {
@@ -105,16 +128,39 @@ function anthropicText(content: unknown): string {
 }
 
 export const anthropicFixtures: WireFixtures = {
-  text: (text, usage) => anthropicMessage([{ type: "text", text, citations: null }], "end_turn", { ...defaultUsage, ...usage }),
+  text: (text, usage) =>
+    anthropicMessage([{ type: "text", text, citations: null }], "end_turn", { ...defaultUsage, ...usage }),
   structured: (value, schemaName) =>
-    anthropicMessage([{ type: "tool_use", id: "toolu_fixture", name: schemaName, input: value, caller: { type: "direct" } }], "tool_use", defaultUsage),
+    anthropicMessage(
+      [{ type: "tool_use", id: "toolu_fixture", name: schemaName, input: value, caller: { type: "direct" } }],
+      "tool_use",
+      defaultUsage,
+    ),
   // Tool input is always a JSON object on this wire, so "malformed" means the wrong shape.
   malformed: (schemaName) =>
-    anthropicMessage([{ type: "tool_use", id: "toolu_fixture", name: schemaName, input: { title: "Sparse attention", score: "high" } }], "tool_use", defaultUsage),
+    anthropicMessage(
+      [
+        {
+          type: "tool_use",
+          id: "toolu_fixture",
+          name: schemaName,
+          input: { title: "Sparse attention", score: "high" },
+        },
+      ],
+      "tool_use",
+      defaultUsage,
+    ),
   refusal: () =>
-    anthropicMessage([], "refusal", defaultUsage, { stop_details: { type: "refusal", category: null, explanation: null } }),
+    anthropicMessage([], "refusal", defaultUsage, {
+      stop_details: { type: "refusal", category: null, explanation: null },
+    }),
   rateLimited: (retryAfterMs) =>
-    anthropicError(429, "rate_limit_error", "Number of request tokens has exceeded your rate limit.", retryAfterMs === undefined ? undefined : { "retry-after-ms": String(retryAfterMs) }),
+    anthropicError(
+      429,
+      "rate_limit_error",
+      "Number of request tokens has exceeded your rate limit.",
+      retryAfterMs === undefined ? undefined : { "retry-after-ms": String(retryAfterMs) },
+    ),
   serverError: (status = 500) => anthropicError(status, "api_error", "Internal server error"),
   lastMessageText: (request) => anthropicText(request.body.messages.at(-1).content),
   messageCount: (request) => request.body.messages.length,

@@ -87,7 +87,13 @@ export async function startBenchWireServer(): Promise<BenchWireServer> {
     requests.push(served);
     const content = JSON.stringify(reply);
     const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0);
-    writeChatCompletion(res, { id: `chatcmpl-${requests.length}`, model: body.model, content, promptTokens: roughTokens(promptChars), completionTokens: roughTokens(content.length) });
+    writeChatCompletion(res, {
+      id: `chatcmpl-${requests.length}`,
+      model: body.model,
+      content,
+      promptTokens: roughTokens(promptChars),
+      completionTokens: roughTokens(content.length),
+    });
   }
   const local = await serveLocal(handle);
   return {

@@ -12,6 +12,9 @@ export const areaChairConfigSchema = z
     maxPaperChars: z.number().int().min(1000).default(120_000),
   })
   .strict()
-  .refine((c) => c.quorum === undefined || c.quorum <= c.seats, { message: "quorum must not exceed seats", path: ["quorum"] })
+  .refine((c) => c.quorum === undefined || c.quorum <= c.seats, {
+    message: "quorum must not exceed seats",
+    path: ["quorum"],
+  })
   .transform((c) => ({ ...c, quorum: c.quorum ?? Math.min(3, c.seats) }));
 export type AreaChairConfig = z.infer<typeof areaChairConfigSchema>;

@@ -24,8 +24,16 @@ Your job is to aggregate the reviews into a single meta-review in the same forma
 Be critical and cautious in your decision, find consensus, and respect the opinion of all the reviewers.`;
 }
 
-/** The seed's base prompt (the form, then "Review i/n" blocks), with the paper and its measured facts before the reviews. */
-export function metaReviewPrompt(paperText: string, facts: string | null, reviews: SeatReview[], failed: FailedSeat[]): string {
+/**
+ * The seed's base prompt (the form, then "Review i/n" blocks), with the paper and its measured facts before the
+ * reviews.
+ */
+export function metaReviewPrompt(
+  paperText: string,
+  facts: string | null,
+  reviews: SeatReview[],
+  failed: FailedSeat[],
+): string {
   let prompt = `${neuripsForm}
 Here is the paper the reviewers reviewed:
 \`\`\`
@@ -33,7 +41,8 @@ ${paperText}
 \`\`\`
 `;
   if (facts) prompt += factsPrompt(facts);
-  if (failed.length) prompt += `\n${failed.length} more reviewer seat(s) could not review this paper; the meta-review rests on the ${reviews.length} reviews below.\n`;
+  if (failed.length)
+    prompt += `\n${failed.length} more reviewer seat(s) could not review this paper; the meta-review rests on the ${reviews.length} reviews below.\n`;
   reviews.forEach((r, i) => {
     prompt += `
 Review ${i + 1}/${reviews.length}:
@@ -54,7 +63,9 @@ export function areaChairLlmPolicy(context: RoleContext<AreaChairConfig>) {
       const { value } = await ask(context, model, {
         step: "meta-review",
         system: metaReviewSystem(input.reviews.length),
-        messages: [{ role: "user", content: metaReviewPrompt(paper.text, paperFacts(input.paper), input.reviews, input.failed) }],
+        messages: [
+          { role: "user", content: metaReviewPrompt(paper.text, paperFacts(input.paper), input.reviews, input.failed) },
+        ],
         schema: metaReplySchema,
         schemaName: "meta_review",
         signal,
@@ -63,7 +74,9 @@ export function areaChairLlmPolicy(context: RoleContext<AreaChairConfig>) {
       const r = value.review;
       return [
         `Meta-review of "${input.paper.title}" by the area chair (model ${model.model}) over ${input.reviews.length} reviews.`,
-        ...(input.failed.length ? [`Seats that could not review: ${input.failed.map((f) => `seat ${f.seat} (${f.reason})`).join("; ")}.`] : []),
+        ...(input.failed.length
+          ? [`Seats that could not review: ${input.failed.map((f) => `seat ${f.seat} (${f.reason})`).join("; ")}.`]
+          : []),
         r.Summary,
         `Strengths: ${r.Strengths.join(" ")}`,
         `Weaknesses: ${r.Weaknesses.join(" ")}`,

@@ -38,7 +38,12 @@ const answered = (context: Ctx) => context.reviews.length + context.failed.lengt
  * `quorum` reviews it decides on them with a meta-review; below the quorum the idea fails, naming the failed seats.
  */
 export const areaChairMachine = setup({
-  types: {} as { context: Ctx; events: MessageEvent; input: { seats: number; personas: string[]; quorum?: number }; emitted: PublishEvent },
+  types: {} as {
+    context: Ctx;
+    events: MessageEvent;
+    input: { seats: number; personas: string[]; quorum?: number };
+    emitted: PublishEvent;
+  },
   actors: {
     // The policy's meta-review (llm); by default none, and `decide` writes the rules meta-review.
     metaReview: fromPromise<string | null, PanelInput>(async () => null),
@@ -48,7 +53,8 @@ export const areaChairMachine = setup({
     newSeat: ({ context, event }) => {
       const { seat, paperId } = payloadOf<{ seat: number; paperId: string }>(event);
       // Only the seats this area chair requested, for its paper, count: a forged extra seat (a 6th of 5) is ignored.
-      if (!Number.isInteger(seat) || seat < 0 || seat >= context.seats || paperId !== context.paper?.paperId) return false;
+      if (!Number.isInteger(seat) || seat < 0 || seat >= context.seats || paperId !== context.paper?.paperId)
+        return false;
       return !context.reviews.some((r) => r.seat === seat) && !context.failed.some((f) => f.seat === seat);
     },
     quorumReached: ({ context }) => answered(context) >= context.seats && context.reviews.length >= context.quorum,
@@ -75,7 +81,19 @@ export const areaChairMachine = setup({
             enqueueActions(({ context, enqueue }) => {
               for (let seat = 0; seat < context.seats; seat++) {
                 const persona = context.personas[seat % context.personas.length]!;
-                enqueue.emit(publish({ type: "review.requested", seat, payload: { paperId: context.paper!.paperId, ideaId: context.paper!.ideaId, seat, persona, paper: context.paper } }));
+                enqueue.emit(
+                  publish({
+                    type: "review.requested",
+                    seat,
+                    payload: {
+                      paperId: context.paper!.paperId,
+                      ideaId: context.paper!.ideaId,
+                      seat,
+                      persona,
+                      paper: context.paper,
+                    },
+                  }),
+                );
               }
             }),
           ],
@@ -95,7 +113,9 @@ export const areaChairMachine = setup({
               stage: "area-chair",
               reason:
                 `only ${context.reviews.length} of ${context.seats} seats reviewed, below the quorum of ${context.quorum}; failed seats: ` +
-                (context.failed as FailedSeatEntry[]).map((f) => `seat ${f.seat} (${f.persona}): ${f.reason}`).join("; "),
+                (context.failed as FailedSeatEntry[])
+                  .map((f) => `seat ${f.seat} (${f.persona}): ${f.reason}`)
+                  .join("; "),
             },
           })),
         },
@@ -108,7 +128,9 @@ export const areaChairMachine = setup({
           actions: assign({
             reviews: ({ context, event }) => {
               const p = payloadOf<Submitted>(event);
-              return [...context.reviews, { seat: p.seat, persona: p.persona, review: p.review }].sort((a, b) => a.seat - b.seat);
+              return [...context.reviews, { seat: p.seat, persona: p.persona, review: p.review }].sort(
+                (a, b) => a.seat - b.seat,
+              );
             },
           }),
         },
@@ -119,7 +141,9 @@ export const areaChairMachine = setup({
           actions: assign({
             failed: ({ context, event }) => {
               const p = payloadOf<Failed>(event);
-              return [...context.failed, { seat: p.seat, persona: p.persona, reason: p.reason }].sort((a, b) => a.seat - b.seat);
+              return [...context.failed, { seat: p.seat, persona: p.persona, reason: p.reason }].sort(
+                (a, b) => a.seat - b.seat,
+              );
             },
           }),
         },
@@ -134,7 +158,11 @@ export const areaChairMachine = setup({
           target: "decided",
           actions: emitMessage(({ context, event }) => ({
             type: "idea.failed",
-            payload: { ideaId: context.paper.ideaId, stage: "area-chair", reason: `the meta-review failed: ${errorText(event.error)}` },
+            payload: {
+              ideaId: context.paper.ideaId,
+              stage: "area-chair",
+              reason: `the meta-review failed: ${errorText(event.error)}`,
+            },
           })),
         },
       },
@@ -142,8 +170,16 @@ export const areaChairMachine = setup({
     deciding: {
       invoke: {
         src: "decide",
-        input: ({ context }) => ({ paper: context.paper!, reviews: context.reviews, failed: failedSeats(context), metaReview: context.metaReview ?? null }),
-        onDone: { target: "decided", actions: emitMessage(({ event }) => ({ type: "paper.decided", payload: event.output })) },
+        input: ({ context }) => ({
+          paper: context.paper!,
+          reviews: context.reviews,
+          failed: failedSeats(context),
+          metaReview: context.metaReview ?? null,
+        }),
+        onDone: {
+          target: "decided",
+          actions: emitMessage(({ event }) => ({ type: "paper.decided", payload: event.output })),
+        },
       },
     },
     decided: { type: "final" },

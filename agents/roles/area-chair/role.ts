@@ -13,12 +13,17 @@ type Decided = Payload<"paper.decided">;
 /** Chairs the review panel of each paper: K seats in parallel, a quorum, rounded-mean scores, threshold decision. */
 export const areaChair: RoleDefinition<AreaChairConfig> = {
   name: "area-chair",
-  description: "requests K parallel reviews per paper, decides on a quorum of them with the rounded mean and threshold (no Accept with unsupported claims), writes the meta-review",
+  description:
+    "requests K parallel reviews per paper, decides on a quorum of them with the rounded mean and threshold (no Accept with unsupported claims), writes the meta-review",
   consumes: ["paper.drafted", "review.submitted", "review.failed"],
   emits: ["review.requested", "paper.decided", "idea.failed"],
   configSchema: areaChairConfigSchema,
   machine: areaChairMachine,
-  input: (context) => ({ seats: context.config.seats, personas: personas.map((p) => p.name), quorum: context.config.quorum }),
+  input: (context) => ({
+    seats: context.config.seats,
+    personas: personas.map((p) => p.name),
+    quorum: context.config.quorum,
+  }),
   effects: (context) => ({
     decide: fromPromise<Decided, PanelInput & { metaReview?: string | null }>(async ({ input }) => {
       const { threshold } = context.config;

@@ -8,13 +8,17 @@ type Op = { kind: " " | "-" | "+"; line: string; oldNo: number };
 
 function lcsOps(a: string[], b: string[], offset: number): Op[] {
   if (a.length * b.length > LCS_CELLS) {
-    return [...a.map((line, i) => ({ kind: "-" as const, line, oldNo: offset + i })), ...b.map((line) => ({ kind: "+" as const, line, oldNo: offset + a.length }))];
+    return [
+      ...a.map((line, i) => ({ kind: "-" as const, line, oldNo: offset + i })),
+      ...b.map((line) => ({ kind: "+" as const, line, oldNo: offset + a.length })),
+    ];
   }
   const w = b.length + 1;
   const table = new Uint32Array((a.length + 1) * w);
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      table[i * w + j] = a[i] === b[j] ? table[(i + 1) * w + j + 1]! + 1 : Math.max(table[(i + 1) * w + j]!, table[i * w + j + 1]!);
+      table[i * w + j] =
+        a[i] === b[j] ? table[(i + 1) * w + j + 1]! + 1 : Math.max(table[(i + 1) * w + j]!, table[i * w + j + 1]!);
     }
   }
   const ops: Op[] = [];

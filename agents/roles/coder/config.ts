@@ -8,7 +8,10 @@ export const coderConfigSchema = z
     maxAttempts: z.number().int().min(1).max(10).default(4),
     /** How many runs the rules policy plans (a sweep around the idea's setting), at most maxRuns. */
     rulesRuns: z.number().int().min(1).max(20).default(2),
-    /** llm policy: rounds per call (a run, plot.py, notes.txt) in which edit blocks that did not apply are shown to the model again. */
+    /**
+     * llm policy: rounds per call (a run, plot.py, notes.txt) in which edit blocks that did not apply are shown to the
+     * model again.
+     */
     editRounds: z.number().int().min(1).max(10).default(3),
   })
   .strict();

@@ -5,11 +5,28 @@ import type { RoleContext } from "../../runtime/index.ts";
 import { ask, modelFor } from "../shared/llm-kit.ts";
 import type { CoderConfig } from "./config.ts";
 import { applyEditBlocks, failureReport, parseEditBlocks } from "../shared/edit-blocks.ts";
-import { ALL_COMPLETED, coderSystem, EDITABLE, editReplySchema, noBlocksPrompt, notesPrompt, plotPrompt, runPrompt, type EditReply } from "./llm-prompts.ts";
+import {
+  ALL_COMPLETED,
+  coderSystem,
+  EDITABLE,
+  editReplySchema,
+  noBlocksPrompt,
+  notesPrompt,
+  plotPrompt,
+  runPrompt,
+  type EditReply,
+} from "./llm-prompts.ts";
 import { plotsSection } from "./notes-text.ts";
 import { runChanges } from "./run-files.ts";
 import { writeCodeRules } from "./rules-policy.ts";
-import type { DescribePlotsInput, FixPlotInput, FixPlotOutput, PlannedRun, WriteCodeInput, WriteCodeOutput } from "./types.ts";
+import type {
+  DescribePlotsInput,
+  FixPlotInput,
+  FixPlotOutput,
+  PlannedRun,
+  WriteCodeInput,
+  WriteCodeOutput,
+} from "./types.ts";
 
 /**
  * The coder's working copies live in the idea's folder, so a restored actor on any replica continues from them.
@@ -37,7 +54,10 @@ interface EditRound {
   signal: AbortSignal;
 }
 
-/** Asks for edit blocks until they all apply, showing the model each failure (≤ editRounds); null with the problem otherwise. */
+/**
+ * Asks for edit blocks until they all apply, showing the model each failure (≤ editRounds); null with the problem
+ * otherwise.
+ */
 async function editUntilApplied(
   context: RoleContext<CoderConfig>,
   model: ModelProvider,
@@ -47,14 +67,24 @@ async function editUntilApplied(
   let working = round.files;
   let problem = "";
   for (let i = 1; i <= context.config.editRounds; i++) {
-    const { value: reply, text } = await ask(context, model, { step: round.step, system: coderSystem, messages, schema: editReplySchema, schemaName: "edits", signal: round.signal });
+    const { value: reply, text } = await ask(context, model, {
+      step: round.step,
+      system: coderSystem,
+      messages,
+      schema: editReplySchema,
+      schemaName: "edits",
+      signal: round.signal,
+    });
     messages.push({ role: "assistant", content: text });
     let result;
     try {
       result = applyEditBlocks(working, parseEditBlocks(reply.edits), round.editable);
     } catch (error) {
       problem = (error as Error).message;
-      messages.push({ role: "user", content: `Your edit blocks could not be read: ${problem}\nReply again with well-formed blocks.` });
+      messages.push({
+        role: "user",
+        content: `Your edit blocks could not be read: ${problem}\nReply again with well-formed blocks.`,
+      });
       continue;
     }
     working = result.files;
@@ -80,7 +110,9 @@ export function coderLlmPolicy(context: RoleContext<CoderConfig>) {
   const timeoutSeconds = Math.round((template.sandbox.timeoutMs ?? context.swarm.sandbox.timeoutMs) / 1000);
   const plotTimeoutSeconds = Math.round((template.sandbox.plotTimeoutMs ?? context.swarm.sandbox.plotTimeoutMs) / 1000);
   const saveChanged = async (id: string, before: Record<string, string>, after: Record<string, string>) => {
-    for (const file of ["plot.py", "notes.txt"]) if (after[file] !== undefined && after[file] !== before[file]) await artifacts.put(workPath(id, file), after[file]!);
+    for (const file of ["plot.py", "notes.txt"])
+      if (after[file] !== undefined && after[file] !== before[file])
+        await artifacts.put(workPath(id, file), after[file]!);
   };
 
   return {
@@ -100,7 +132,18 @@ export function coderLlmPolicy(context: RoleContext<CoderConfig>) {
         "notes.txt": await readOr(context, workPath(id, "notes.txt"), initialNotes(input.idea)),
       };
       const plan = await readOr(context, workPath(id, "plan.txt"), "");
-      const prompt = runPrompt({ idea: input.idea, maxRuns, plan, files, baseline: input.baseline, runs: input.runs, runIndex: input.runIndex, attempt: input.attempt, lastFailure: input.lastFailure, timeoutSeconds });
+      const prompt = runPrompt({
+        idea: input.idea,
+        maxRuns,
+        plan,
+        files,
+        baseline: input.baseline,
+        runs: input.runs,
+        runIndex: input.runIndex,
+        attempt: input.attempt,
+        lastFailure: input.lastFailure,
+        timeoutSeconds,
+      });
       const out = await editUntilApplied(context, modelFor(context, id), {
         step: `writing run_${input.runIndex}`,
         prompt,
@@ -113,8 +156,10 @@ export function coderLlmPolicy(context: RoleContext<CoderConfig>) {
       const reply = out.value;
       await saveChanged(id, files, out.files);
       if (reply.plan.trim()) await artifacts.put(workPath(id, "plan.txt"), reply.plan);
-      const plot: Record<string, string> = out.files["plot.py"] !== (template.files["plot.py"] ?? "") ? { "plot.py": out.files["plot.py"]! } : {};
-      if (reply.edits.includes(ALL_COMPLETED)) return { giveUp: null, files: plot, command: [], cacheKey: null, allCompleted: true };
+      const plot: Record<string, string> =
+        out.files["plot.py"] !== (template.files["plot.py"] ?? "") ? { "plot.py": out.files["plot.py"]! } : {};
+      if (reply.edits.includes(ALL_COMPLETED))
+        return { giveUp: null, files: plot, command: [], cacheKey: null, allCompleted: true };
       const prepared = template.prepareRun({}, input.runIndex, out.files["experiment.py"]);
       return {
         giveUp: null,
@@ -135,7 +180,13 @@ export function coderLlmPolicy(context: RoleContext<CoderConfig>) {
       };
       const out = await editUntilApplied(context, modelFor(context, id), {
         step: input.lastFailure ? `fixing plot.py (attempt ${input.attempt})` : "preparing plot.py",
-        prompt: plotPrompt({ idea: input.idea, files, runs: input.runs, lastFailure: input.lastFailure, timeoutSeconds: plotTimeoutSeconds }),
+        prompt: plotPrompt({
+          idea: input.idea,
+          files,
+          runs: input.runs,
+          lastFailure: input.lastFailure,
+          timeoutSeconds: plotTimeoutSeconds,
+        }),
         files,
         editable: ["plot.py", "notes.txt"],
         // Before the first plot, plot.py may already be right; after a failure, rerunning it unchanged is pointless.
@@ -149,7 +200,10 @@ export function coderLlmPolicy(context: RoleContext<CoderConfig>) {
 
     describePlots: fromPromise<string, DescribePlotsInput>(async ({ input, signal }) => {
       const id = input.ideaId;
-      const files = { "plot.py": await readOr(context, workPath(id, "plot.py"), template.files["plot.py"] ?? ""), "notes.txt": await readOr(context, workPath(id, "notes.txt"), initialNotes(input.idea)) };
+      const files = {
+        "plot.py": await readOr(context, workPath(id, "plot.py"), template.files["plot.py"] ?? ""),
+        "notes.txt": await readOr(context, workPath(id, "notes.txt"), initialNotes(input.idea)),
+      };
       const figures = Object.keys(input.plots).sort();
       let modelNotes = files["notes.txt"];
       let problem = "";

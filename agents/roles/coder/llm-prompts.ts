@@ -12,9 +12,19 @@ import type { Failure } from "./types.ts";
 export const editReplySchema = z
   .object({
     thought: z.string(),
-    plan: z.string().default("").describe("your list of planned experiments for the remaining runs, revised when the results call for it"),
-    description: z.string().default("").describe("what the run you are implementing now changes, in one or two sentences (empty otherwise)"),
-    edits: z.string().describe("SEARCH/REPLACE blocks, each preceded by the file name; or ALL_COMPLETED when finished with experiments"),
+    plan: z
+      .string()
+      .default("")
+      .describe("your list of planned experiments for the remaining runs, revised when the results call for it"),
+    description: z
+      .string()
+      .default("")
+      .describe("what the run you are implementing now changes, in one or two sentences (empty otherwise)"),
+    edits: z
+      .string()
+      .describe(
+        "SEARCH/REPLACE blocks, each preceded by the file name; or ALL_COMPLETED when finished with experiments",
+      ),
   })
   .strict();
 export type EditReply = z.infer<typeof editReplySchema>;
@@ -65,7 +75,10 @@ function filesBlock(files: Record<string, string>, names: readonly string[] = ED
 function historyBlock(runs: RunResult[]): string {
   const lines = runs
     .filter((r) => r.runIndex > 0)
-    .map((r) => `- run_${r.runIndex} (${r.status}${r.status === "ok" ? "" : `: ${r.reason ?? "no reason"}`}): ${r.description || "(no description)"}${r.finalInfo ? `\n  results: ${meansOf(r.finalInfo)}` : ""}`);
+    .map(
+      (r) =>
+        `- run_${r.runIndex} (${r.status}${r.status === "ok" ? "" : `: ${r.reason ?? "no reason"}`}): ${r.description || "(no description)"}${r.finalInfo ? `\n  results: ${meansOf(r.finalInfo)}` : ""}`,
+    );
   return lines.length ? lines.join("\n") : "(none yet)";
 }
 
@@ -143,7 +156,10 @@ ${REPLY}`;
 
 function retry(s: RunState): string {
   const f = s.lastFailure!;
-  const what = f.status === "timeout" ? `Run timed out after ${s.timeoutSeconds} seconds` : `Run failed with the following error ${f.stderrTail || f.reason || f.status}`;
+  const what =
+    f.status === "timeout"
+      ? `Run timed out after ${s.timeoutSeconds} seconds`
+      : `Run failed with the following error ${f.stderrTail || f.reason || f.status}`;
   return `${recap(s)}
 
 ${what}
@@ -170,7 +186,10 @@ export function plotPrompt(s: PlotState): string {
   const head = `Your idea: ${s.idea.Title}.\n\nThe runs made (run_0 is the baseline):\n${historyBlock(s.runs)}\n\nThe current files:\n\n${filesBlock(s.files, ["experiment.py", "plot.py", "notes.txt"])}\n\nYou may edit plot.py and notes.txt.`;
   const f = s.lastFailure;
   if (f) {
-    const what = f.status === "timeout" ? `Plotting timed out after ${s.timeoutSeconds} seconds` : `Plotting failed with the following error ${f.stderrTail || f.reason || f.status}`;
+    const what =
+      f.status === "timeout"
+        ? `Plotting timed out after ${s.timeoutSeconds} seconds`
+        : `Plotting failed with the following error ${f.stderrTail || f.reason || f.status}`;
     return `${head}\n\n${what}\n\nFix \`plot.py\` so that \`python plot.py\` succeeds. ${FILE_REPLY}`;
   }
   return `${head}

@@ -5,7 +5,15 @@ import { isBudgetExhausted } from "../shared/llm-kit.ts";
 import { isTransientBusFault, rethrowError, withWarning } from "../shared/bus-faults.ts";
 import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "../shared/machine-kit.ts";
 import { failureOf, nothingToWriteUp, plotFailed, plotsOf, runResult } from "./study-results.ts";
-import type { CoderContext, DescribePlotsInput, FixPlotInput, FixPlotOutput, PlannedRun, WriteCodeInput, WriteCodeOutput } from "./types.ts";
+import type {
+  CoderContext,
+  DescribePlotsInput,
+  FixPlotInput,
+  FixPlotOutput,
+  PlannedRun,
+  WriteCodeInput,
+  WriteCodeOutput,
+} from "./types.ts";
 
 type Assessed = Payload<"idea.assessed">;
 type Finished = Payload<"experiment.finished">;
@@ -28,7 +36,9 @@ const isBaseline = (c: Ctx) => c.current?.runIndex === 0;
 export const coderMachine = setup({
   types: {} as { context: Ctx; events: MessageEvent; input: CoderInput; emitted: PublishEvent },
   actors: {
-    planStudy: injected<PlannedRun[], { ideaId: string; idea: Assessed["idea"]; params: Assessed["params"] }>("planStudy"),
+    planStudy: injected<PlannedRun[], { ideaId: string; idea: Assessed["idea"]; params: Assessed["params"] }>(
+      "planStudy",
+    ),
     writeCode: injected<WriteCodeOutput, WriteCodeInput>("writeCode"),
     recordRun: injected<string, { context: CoderContext; result: Finished; code: string | null }>("recordRun"),
     fixPlot: injected<FixPlotOutput, FixPlotInput>("fixPlot"),
@@ -38,7 +48,9 @@ export const coderMachine = setup({
     novel: ({ event }) => payloadOf<Assessed>(event).novel,
     isCurrent: ({ context, event }) => {
       const r = payloadOf<Finished>(event);
-      return r.kind === "experiment" && r.runIndex === context.current?.runIndex && r.attempt === context.current?.attempt;
+      return (
+        r.kind === "experiment" && r.runIndex === context.current?.runIndex && r.attempt === context.current?.attempt
+      );
     },
     isCurrentPlot: ({ context, event }) => {
       const r = payloadOf<Finished>(event);
@@ -92,10 +104,16 @@ export const coderMachine = setup({
       invoke: {
         src: "planStudy",
         input: ({ context }) => ({ ideaId: context.ideaId!, idea: context.idea!, params: context.params }),
-        onDone: { target: "coding", actions: assign({ plan: ({ event }) => event.output, current: { runIndex: 0, attempt: 1 } }) },
+        onDone: {
+          target: "coding",
+          actions: assign({ plan: ({ event }) => event.output, current: { runIndex: 0, attempt: 1 } }),
+        },
         onError: [
           { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
-          { target: "failing", actions: assign({ failure: ({ event }) => `planning failed: ${errorText(event.error)}` }) },
+          {
+            target: "failing",
+            actions: assign({ failure: ({ event }) => `planning failed: ${errorText(event.error)}` }),
+          },
         ],
       },
     },
@@ -126,7 +144,13 @@ export const coderMachine = setup({
           {
             guard: ({ event }) => event.output.giveUp !== null,
             target: "runFailed",
-            actions: assign({ lastFailure: ({ context, event }) => ({ status: context.lastFailure?.status ?? "error", reason: event.output.giveUp, stderrTail: context.lastFailure?.stderrTail ?? "" }) }),
+            actions: assign({
+              lastFailure: ({ context, event }) => ({
+                status: context.lastFailure?.status ?? "error",
+                reason: event.output.giveUp,
+                stderrTail: context.lastFailure?.stderrTail ?? "",
+              }),
+            }),
           },
           {
             target: "awaiting",
@@ -137,7 +161,10 @@ export const coderMachine = setup({
                   currentCode: event.output.files["experiment.py"] ?? null,
                   // A policy that edits plot.py (the llm coder fills its labels) has its version plotted.
                   plotScript: event.output.files["plot.py"] ?? context.plotScript,
-                  runDescriptions: { ...context.runDescriptions, [key]: event.output.description ?? context.runDescriptions[key] ?? "" },
+                  runDescriptions: {
+                    ...context.runDescriptions,
+                    [key]: event.output.description ?? context.runDescriptions[key] ?? "",
+                  },
                   runChanges: { ...context.runChanges, [key]: event.output.changes ?? "" },
                 };
               }),
@@ -162,13 +189,32 @@ export const coderMachine = setup({
           // A bus fault (object store down) is not a failed run: the delivery is retried with backoff.
           { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
           // No later run can be written once the budget is spent: end the idea now, with the reason.
-          { guard: ({ event }) => isBudgetExhausted(event.error), target: "failing", actions: assign({ failure: ({ event }) => `the coder failed: ${errorText(event.error)}` }) },
-          { target: "runFailed", actions: assign({ lastFailure: ({ event }) => ({ status: "error", reason: `the coder failed: ${errorText(event.error)}`, stderrTail: "" }) }) },
+          {
+            guard: ({ event }) => isBudgetExhausted(event.error),
+            target: "failing",
+            actions: assign({ failure: ({ event }) => `the coder failed: ${errorText(event.error)}` }),
+          },
+          {
+            target: "runFailed",
+            actions: assign({
+              lastFailure: ({ event }) => ({
+                status: "error",
+                reason: `the coder failed: ${errorText(event.error)}`,
+                stderrTail: "",
+              }),
+            }),
+          },
         ],
       },
     },
     awaiting: {
-      on: { "experiment.finished": { guard: "isCurrent", target: "recording", actions: assign({ lastResult: ({ event }) => payloadOf<Finished>(event) }) } },
+      on: {
+        "experiment.finished": {
+          guard: "isCurrent",
+          target: "recording",
+          actions: assign({ lastResult: ({ event }) => payloadOf<Finished>(event) }),
+        },
+      },
     },
     recording: {
       invoke: {
@@ -178,7 +224,13 @@ export const coderMachine = setup({
         onError: [
           { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
           // The run's record (notes, results) could not be written: the study goes on, and says so in its snapshot.
-          { target: "deciding", actions: assign({ warnings: ({ context, event }) => withWarning(context.warnings, `recording run results failed: ${errorText(event.error)}`) }) },
+          {
+            target: "deciding",
+            actions: assign({
+              warnings: ({ context, event }) =>
+                withWarning(context.warnings, `recording run results failed: ${errorText(event.error)}`),
+            }),
+          },
         ],
       },
     },
@@ -215,9 +267,18 @@ export const coderMachine = setup({
         {
           guard: "baselineFailed",
           target: "failing",
-          actions: assign({ failure: ({ context }) => `the baseline run_0 failed (${context.lastFailure?.status}): ${context.lastFailure?.reason ?? "no reason given"}` }),
+          actions: assign({
+            failure: ({ context }) =>
+              `the baseline run_0 failed (${context.lastFailure?.status}): ${context.lastFailure?.reason ?? "no reason given"}`,
+          }),
         },
-        { target: "nextRun", actions: assign({ runs: ({ context }) => [...context.runs, runResult(context, "failed")], lastFailure: null }) },
+        {
+          target: "nextRun",
+          actions: assign({
+            runs: ({ context }) => [...context.runs, runResult(context, "failed")],
+            lastFailure: null,
+          }),
+        },
       ],
     },
     nextRun: {
@@ -227,13 +288,19 @@ export const coderMachine = setup({
           target: "coding",
           actions: assign({
             current: ({ context }) => ({
-              runIndex: Math.min(...context.plan.filter((p) => p.runIndex > context.current!.runIndex).map((p) => p.runIndex)),
+              runIndex: Math.min(
+                ...context.plan.filter((p) => p.runIndex > context.current!.runIndex).map((p) => p.runIndex),
+              ),
               attempt: 1,
             }),
             lastResult: null,
           }),
         },
-        { guard: ({ context }) => !context.runs.some((r) => r.runIndex > 0 && r.status === "ok"), target: "failing", actions: assign({ failure: ({ context }) => nothingToWriteUp(context.runs) }) },
+        {
+          guard: ({ context }) => !context.runs.some((r) => r.runIndex > 0 && r.status === "ok"),
+          target: "failing",
+          actions: assign({ failure: ({ context }) => nothingToWriteUp(context.runs) }),
+        },
         { target: "fixingPlot" },
       ],
     },
@@ -241,18 +308,39 @@ export const coderMachine = setup({
     fixingPlot: {
       invoke: {
         src: "fixPlot",
-        input: ({ context }) => ({ ideaId: context.ideaId!, idea: context.idea!, attempt: context.plotAttempt, plotScript: context.plotScript, code: context.currentCode, lastFailure: context.plotFailure, runs: context.runs }),
+        input: ({ context }) => ({
+          ideaId: context.ideaId!,
+          idea: context.idea!,
+          attempt: context.plotAttempt,
+          plotScript: context.plotScript,
+          code: context.currentCode,
+          lastFailure: context.plotFailure,
+          runs: context.runs,
+        }),
         onDone: [
           {
             guard: ({ event }) => event.output.giveUp !== null,
             target: "describing",
-            actions: assign({ plotStatus: ({ context, event }) => plotFailed(context.plotFailure, context.plotAttempt - 1, `it was not repaired: ${event.output.giveUp}`) }),
+            actions: assign({
+              plotStatus: ({ context, event }) =>
+                plotFailed(context.plotFailure, context.plotAttempt - 1, `it was not repaired: ${event.output.giveUp}`),
+            }),
           },
           { target: "plotting", actions: assign({ plotScript: ({ event }) => event.output.plotScript }) },
         ],
         onError: [
           { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
-          { target: "describing", actions: assign({ plotStatus: ({ context, event }) => plotFailed(context.plotFailure, context.plotAttempt - 1, `writing plot.py failed: ${errorText(event.error)}`) }) },
+          {
+            target: "describing",
+            actions: assign({
+              plotStatus: ({ context, event }) =>
+                plotFailed(
+                  context.plotFailure,
+                  context.plotAttempt - 1,
+                  `writing plot.py failed: ${errorText(event.error)}`,
+                ),
+            }),
+          },
         ],
       },
     },
@@ -271,19 +359,39 @@ export const coderMachine = setup({
           cacheKey: null,
         },
       })),
-      on: { "experiment.finished": { guard: "isCurrentPlot", target: "plotted", actions: assign({ lastResult: ({ event }) => payloadOf<Finished>(event) }) } },
+      on: {
+        "experiment.finished": {
+          guard: "isCurrentPlot",
+          target: "plotted",
+          actions: assign({ lastResult: ({ event }) => payloadOf<Finished>(event) }),
+        },
+      },
     },
     plotted: {
       always: [
-        { guard: "lastOk", target: "describing", actions: assign({ plots: ({ context }) => plotsOf(context.lastResult!), plotFailure: null, plotStatus: "ok" }) },
+        {
+          guard: "lastOk",
+          target: "describing",
+          actions: assign({
+            plots: ({ context }) => plotsOf(context.lastResult!),
+            plotFailure: null,
+            plotStatus: "ok",
+          }),
+        },
         {
           guard: ({ context }) => context.plotAttempt < context.maxAttempts,
           target: "fixingPlot",
-          actions: assign(({ context }) => ({ plotAttempt: context.plotAttempt + 1, plotFailure: failureOf(context.lastResult!) })),
+          actions: assign(({ context }) => ({
+            plotAttempt: context.plotAttempt + 1,
+            plotFailure: failureOf(context.lastResult!),
+          })),
         },
         {
           target: "describing",
-          actions: assign(({ context }) => ({ plotFailure: failureOf(context.lastResult!), plotStatus: plotFailed(failureOf(context.lastResult!), context.plotAttempt, "no attempts left") })),
+          actions: assign(({ context }) => ({
+            plotFailure: failureOf(context.lastResult!),
+            plotStatus: plotFailed(failureOf(context.lastResult!), context.plotAttempt, "no attempts left"),
+          })),
         },
       ],
     },
@@ -291,11 +399,23 @@ export const coderMachine = setup({
     describing: {
       invoke: {
         src: "describePlots",
-        input: ({ context }) => ({ ideaId: context.ideaId!, idea: context.idea!, notes: context.notes, plots: context.plots, plotStatus: context.plotStatus }),
+        input: ({ context }) => ({
+          ideaId: context.ideaId!,
+          idea: context.idea!,
+          notes: context.notes,
+          plots: context.plots,
+          plotStatus: context.plotStatus,
+        }),
         onDone: { target: "completed", actions: assign({ notes: ({ event }) => event.output }) },
         onError: [
           { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
-          { target: "completed", actions: assign({ notes: ({ context, event }) => `${context.notes}\n\nThe plots could not be described in notes.txt: ${errorText(event.error)}\n` }) },
+          {
+            target: "completed",
+            actions: assign({
+              notes: ({ context, event }) =>
+                `${context.notes}\n\nThe plots could not be described in notes.txt: ${errorText(event.error)}\n`,
+            }),
+          },
         ],
       },
     },
@@ -317,7 +437,10 @@ export const coderMachine = setup({
       type: "final",
     },
     failing: {
-      entry: emitMessage(({ context }) => ({ type: "idea.failed", payload: { ideaId: context.ideaId, stage: "coder", reason: context.failure } })),
+      entry: emitMessage(({ context }) => ({
+        type: "idea.failed",
+        payload: { ideaId: context.ideaId, stage: "coder", reason: context.failure },
+      })),
       type: "final",
     },
   },

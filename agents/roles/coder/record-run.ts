@@ -12,7 +12,8 @@ export function recordRunActor(context: RoleContext<CoderConfig>) {
   return fromPromise<string, { context: CoderContext; result: Finished; code: string | null }>(async ({ input }) => {
     const { artifacts } = context.services;
     const id = input.context.ideaId!;
-    if (input.code !== null && input.result.status === "ok") await artifacts.put(`${id}/run_${input.result.runIndex}.py`, input.code);
+    if (input.code !== null && input.result.status === "ok")
+      await artifacts.put(`${id}/run_${input.result.runIndex}.py`, input.code);
     const notes = renderNotes(input.context, input.result);
     await artifacts.put(`${id}/notes.txt`, notes);
     return notes;

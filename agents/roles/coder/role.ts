@@ -8,7 +8,8 @@ import { coderRulesPolicy } from "./rules-policy.ts";
 /** Turns a novel idea into experiments: the baseline, up to maxRuns runs of maxAttempts each, then plots and notes. */
 export const coder: RoleDefinition<CoderConfig> = {
   name: "coder",
-  description: "runs a novel idea's baseline, then decides and writes each run (retrying failures with the stderr tail), requests plots (plot.py failures go back to the policy) and writes notes.txt",
+  description:
+    "runs a novel idea's baseline, then decides and writes each run (retrying failures with the stderr tail), requests plots (plot.py failures go back to the policy) and writes notes.txt",
   consumes: ["idea.assessed", "experiment.finished"],
   emits: ["experiment.requested", "study.completed", "idea.failed"],
   configSchema: coderConfigSchema,

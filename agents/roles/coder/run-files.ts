@@ -27,7 +27,12 @@ export function runFingerprint(template: TemplateInfo, files: Record<string, str
  * What a run changes against the template: the code's diff (an edit, a rewritten block), the override settings
  * the wrapper applies, and the command when it carries flags. The wrapper's own scripts are the same every run.
  */
-export function runChanges(template: TemplateInfo, files: Record<string, string>, command: string[], runIndex: number): string {
+export function runChanges(
+  template: TemplateInfo,
+  files: Record<string, string>,
+  command: string[],
+  runIndex: number,
+): string {
   const parts: string[] = [];
   for (const path of Object.keys(files).sort()) {
     if (path === "plot.py" || path === "notes.txt" || path === WRAPPER_FILE || path === INFER_FILE) continue; // not what the run varies
@@ -42,5 +47,7 @@ export function runChanges(template: TemplateInfo, files: Record<string, string>
 
 function capLines(text: string, max: number): string {
   const lines = text.replace(/\n$/, "").split("\n");
-  return lines.length <= max ? lines.join("\n") : `${lines.slice(0, max).join("\n")}\n... (${lines.length - max} more line(s))`;
+  return lines.length <= max
+    ? lines.join("\n")
+    : `${lines.slice(0, max).join("\n")}\n... (${lines.length - max} more line(s))`;
 }

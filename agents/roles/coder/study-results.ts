@@ -13,10 +13,13 @@ export function runResult(context: CoderContext, outcome: "ok" | "failed"): RunR
     runIndex: context.current!.runIndex,
     params: context.plan.find((p) => p.runIndex === context.current!.runIndex)?.params ?? {},
     status: r?.status ?? "error",
-    finalInfo: outcome === "ok" ? r?.finalInfo ?? null : null,
+    finalInfo: outcome === "ok" ? (r?.finalInfo ?? null) : null,
     attempts: context.current!.attempt,
-    reason: outcome === "ok" ? null : context.lastFailure?.reason ?? r?.reason ?? null,
-    description: context.runDescriptions[String(context.current!.runIndex)] || context.plan.find((p) => p.runIndex === context.current!.runIndex)?.note || (context.current!.runIndex === 0 ? "baseline" : ""),
+    reason: outcome === "ok" ? null : (context.lastFailure?.reason ?? r?.reason ?? null),
+    description:
+      context.runDescriptions[String(context.current!.runIndex)] ||
+      context.plan.find((p) => p.runIndex === context.current!.runIndex)?.note ||
+      (context.current!.runIndex === 0 ? "baseline" : ""),
   };
 }
 
@@ -34,6 +37,7 @@ export function plotsOf(result: Finished): Record<string, string> {
 
 /** Why a study with no successful run after the baseline ends the idea. */
 export function nothingToWriteUp(runs: RunResult[]): string {
-  if (!runs.some((r) => r.runIndex > 0)) return "the coder finished (ALL_COMPLETED) before any run after the baseline; nothing to write up";
+  if (!runs.some((r) => r.runIndex > 0))
+    return "the coder finished (ALL_COMPLETED) before any run after the baseline; nothing to write up";
   return `every planned run failed; nothing to write up (last: ${runs.at(-1)?.reason ?? "no reason given"})`;
 }

@@ -87,7 +87,10 @@ export interface CoderContext {
   plots: Record<string, string>;
   notes: string;
   failure: string | null;
-  /** Per run index (as a string key, snapshots are JSON): the policy's description and code changes of its latest attempt. */
+  /**
+   * Per run index (as a string key, snapshots are JSON): the policy's description and code changes of its latest
+   * attempt.
+   */
   runDescriptions: Record<string, string>;
   runChanges: Record<string, string>;
   /** The plot attempt in flight, the last plot failure, and how plotting ended ("ok" or the reason). */

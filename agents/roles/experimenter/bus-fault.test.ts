@@ -49,10 +49,15 @@ function machineFailingOnceWith(first: Error) {
 
 describe("the experimenter on a bus fault", () => {
   it("does not record an artifact-store outage as the experiment's result: the step fails retryably, then runs", async () => {
-    const outage = new BusError("BUS_ARTIFACT_FAILED", "artifact store: cannot read i1/code.py: TIMEOUT", { retryable: true });
+    const outage = new BusError("BUS_ARTIFACT_FAILED", "artifact store: cannot read i1/code.py: TIMEOUT", {
+      retryable: true,
+    });
     const { machine, calls } = machineFailingOnceWith(outage);
     const harness = new MachineHarness(machine);
-    await expect(harness.send("experiment.requested", request, "i1")).rejects.toMatchObject({ code: "RUNTIME_MACHINE_FAILED", retryable: true });
+    await expect(harness.send("experiment.requested", request, "i1")).rejects.toMatchObject({
+      code: "RUNTIME_MACHINE_FAILED",
+      retryable: true,
+    });
     expect(harness.outputs).toEqual([]);
     // The redelivery runs on the last settled snapshot (none saved by the failed step) and records the real result.
     const out = await harness.send("experiment.requested", request, "i1");

@@ -18,45 +18,88 @@ function experimenter(answer: Partial<SandboxRunResult>) {
     close: async () => undefined,
     run: async (request) => {
       seen.push(request);
-      return { status: "ok", exitCode: 0, stdout: "Latexmk: All targets are up-to-date", stderr: "", files: {}, usage: { wallMs: 900, cpuMs: null, peakMemoryBytes: null, bytesWritten: null }, reason: null, image: "sha256:latex", ...answer };
+      return {
+        status: "ok",
+        exitCode: 0,
+        stdout: "Latexmk: All targets are up-to-date",
+        stderr: "",
+        files: {},
+        usage: { wallMs: 900, cpuMs: null, peakMemoryBytes: null, bytesWritten: null },
+        reason: null,
+        image: "sha256:latex",
+        ...answer,
+      };
     },
   } as Sandbox;
   const artifacts = fakeArtifacts({ "i1/acc.png": "png-bytes" });
   const context = llmContext("experimenter", {}, scriptedProvider([]), { artifacts });
   context.services.sandbox = sandbox;
-  context.services.journal = { once: async (_key: string, work: () => Promise<unknown>) => ({ result: await work(), reused: false }) } as never;
+  context.services.journal = {
+    once: async (_key: string, work: () => Promise<unknown>) => ({ result: await work(), reused: false }),
+  } as never;
   const request = {
-    ideaId: "i1", kind: "latex" as const, runIndex: 0, attempt: 1, files: { "paper.tex": "\\documentclass{article}", "references.bib": "" },
-    inputs: { "i1/acc.png": "acc.png" }, command: ["latexmk", "-pdf", "-shell-escape", "paper.tex"], timeoutMs: 10_000_000, cacheKey: null,
+    ideaId: "i1",
+    kind: "latex" as const,
+    runIndex: 0,
+    attempt: 1,
+    files: { "paper.tex": "\\documentclass{article}", "references.bib": "" },
+    inputs: { "i1/acc.png": "acc.png" },
+    command: ["latexmk", "-pdf", "-shell-escape", "paper.tex"],
+    timeoutMs: 10_000_000,
+    cacheKey: null,
   };
-  const run = (overrides: Record<string, unknown> = {}) => toPromise(createActor(runExperimentActor(context), { input: { ...request, ...overrides } }).start());
+  const run = (overrides: Record<string, unknown> = {}) =>
+    toPromise(createActor(runExperimentActor(context), { input: { ...request, ...overrides } }).start());
   return { run, seen, artifacts, context };
 }
 
 describe("experimenter: compiling a paper (kind latex)", () => {
   it("runs the fixed script (chktex, latexmk without rc files or shell escape, pdftotext) in the latex image, and keeps the paper, its log, chktex's warnings and its text", async () => {
     const { run, seen, artifacts, context } = experimenter({
-      files: { "paper.pdf": bytes("%PDF-1.5"), "paper.log": bytes("ok"), "paper.aux": bytes("aux"), "chktex.log": bytes("Warning 8 in paper.tex line 3"), "paper.txt": bytes("Title") },
+      files: {
+        "paper.pdf": bytes("%PDF-1.5"),
+        "paper.log": bytes("ok"),
+        "paper.aux": bytes("aux"),
+        "chktex.log": bytes("Warning 8 in paper.tex line 3"),
+        "paper.txt": bytes("Title"),
+      },
     });
     const result = await run();
-    expect(seen[0]).toMatchObject({ image: "latex", command: [...LATEX_COMMAND], timeoutMs: context.swarm.sandbox.latexTimeoutMs });
+    expect(seen[0]).toMatchObject({
+      image: "latex",
+      command: [...LATEX_COMMAND],
+      timeoutMs: context.swarm.sandbox.latexTimeoutMs,
+    });
     expect(seen[0]!.command).toEqual(["sh", "-c", LATEX_SCRIPT]);
     expect(LATEX_SCRIPT).toContain("chktex -q -n2 -n24 -n13 -n1 paper.tex > chktex.log");
-    expect(LATEX_SCRIPT).toContain("latexmk -norc -pdf -no-shell-escape -interaction=nonstopmode -halt-on-error paper.tex");
+    expect(LATEX_SCRIPT).toContain(
+      "latexmk -norc -pdf -no-shell-escape -interaction=nonstopmode -halt-on-error paper.tex",
+    );
     expect(LATEX_SCRIPT).toContain("pdftotext -enc UTF-8 paper.pdf paper.txt");
     expect(LATEX_SCRIPT).not.toMatch(/(?<!no)-shell-escape|\$\(|`/);
     expect(Object.keys(seen[0]!.files).sort()).toEqual(["acc.png", "paper.tex", "references.bib"]);
     expect(result).toMatchObject({
       kind: "latex",
       status: "ok",
-      artifacts: { "paper.pdf": "i1/paper.pdf", "paper.log": "i1/paper.log", "chktex.log": "i1/chktex.log", "paper.txt": "i1/paper.txt" },
+      artifacts: {
+        "paper.pdf": "i1/paper.pdf",
+        "paper.log": "i1/paper.log",
+        "chktex.log": "i1/chktex.log",
+        "paper.txt": "i1/paper.txt",
+      },
     });
     expect(Object.keys(result.artifacts)).toHaveLength(4);
     expect(artifacts.files.get("i1/paper.pdf")).toBe("%PDF-1.5");
   });
 
   it("sends back the TeX error from paper.log, not latexmk's summary, when the compile fails", async () => {
-    const { run } = experimenter({ status: "error", exitCode: 12, reason: "exit code 12", stderr: "Latexmk: Errors, so I did not complete making targets", files: { "paper.log": bytes(LOG) } });
+    const { run } = experimenter({
+      status: "error",
+      exitCode: 12,
+      reason: "exit code 12",
+      stderr: "Latexmk: Errors, so I did not complete making targets",
+      files: { "paper.log": bytes(LOG) },
+    });
     const result = await run();
     expect(result.status).toBe("error");
     expect(result.stderrTail.startsWith("! Undefined control sequence.\nl.42 \\badmacro")).toBe(true);
@@ -64,26 +107,50 @@ describe("experimenter: compiling a paper (kind latex)", () => {
 
   it("calls a compile without a PDF a failure", async () => {
     const { run } = experimenter({ files: { "paper.log": bytes("no pages of output") } });
-    expect(await run()).toMatchObject({ status: "error", reason: "latexmk exited 0 but wrote no paper.pdf", stderrTail: "no pages of output" });
+    expect(await run()).toMatchObject({
+      status: "error",
+      reason: "latexmk exited 0 but wrote no paper.pdf",
+      stderrTail: "no pages of output",
+    });
   });
 
   it("refuses a request that would send a latexmkrc (it could switch shell escape on), and admits the template's .sty, .bst and .cls", async () => {
-    expect(latexRequestProblem({ "paper.tex": "x", ".latexmkrc": "$pdflatex = 'pdflatex -shell-escape %O %S';" }, {})).toMatch(/not \.latexmkrc/);
-    expect(latexRequestProblem({ "paper.tex": "x", "latexmkrc": "" }, {})).toMatch(/not latexmkrc/);
+    expect(
+      latexRequestProblem({ "paper.tex": "x", ".latexmkrc": "$pdflatex = 'pdflatex -shell-escape %O %S';" }, {}),
+    ).toMatch(/not \.latexmkrc/);
+    expect(latexRequestProblem({ "paper.tex": "x", latexmkrc: "" }, {})).toMatch(/not latexmkrc/);
     expect(latexRequestProblem({ "paper.tex": "x", "sub/natbib.sty": "" }, {})).toMatch(/not sub\/natbib\.sty/);
     expect(latexRequestProblem({ "paper.tex": "x", "run.sh": "" }, {})).toMatch(/not run\.sh/);
-    expect(latexRequestProblem({ "paper.tex": "x", "iclr2024_conference.sty": "", "iclr2024_conference.bst": "", "fancyhdr.sty": "", "natbib.sty": "", "llncs.cls": "" }, {})).toBeNull();
+    expect(
+      latexRequestProblem(
+        {
+          "paper.tex": "x",
+          "iclr2024_conference.sty": "",
+          "iclr2024_conference.bst": "",
+          "fancyhdr.sty": "",
+          "natbib.sty": "",
+          "llncs.cls": "",
+        },
+        {},
+      ),
+    ).toBeNull();
     expect(latexRequestProblem({ "paper.tex": "x" }, { a: "../../etc/x.png" })).toMatch(/not \.\.\/\.\.\/etc\/x\.png/);
     expect(latexRequestProblem({ "paper.tex": "x", "references.bib": "" }, { a: "val_acc.png" })).toBeNull();
     const { run, seen } = experimenter({});
-    await expect(run({ files: { "paper.tex": "x", latexmkrc: "" } })).rejects.toThrow(/only \.tex\/\.bib\/\.sty\/\.bst\/\.cls files/);
+    await expect(run({ files: { "paper.tex": "x", latexmkrc: "" } })).rejects.toThrow(
+      /only \.tex\/\.bib\/\.sty\/\.bst\/\.cls files/,
+    );
     expect(seen).toHaveLength(0);
   });
 
   it("names the first TeX error with the line that locates it, not latexmk's last line", () => {
     expect(firstTexError(LOG)).toBe("! Undefined control sequence. (l.42 \\badmacro)");
-    expect(firstTexError(`${LOG}! Emergency stop.\n<*> paper.tex\n`)).toBe("! Undefined control sequence. (l.42 \\badmacro)");
-    expect(firstTexError("! LaTeX Error: File `foo.sty' not found.\n\nType X to quit")).toBe("! LaTeX Error: File `foo.sty' not found.");
+    expect(firstTexError(`${LOG}! Emergency stop.\n<*> paper.tex\n`)).toBe(
+      "! Undefined control sequence. (l.42 \\badmacro)",
+    );
+    expect(firstTexError("! LaTeX Error: File `foo.sty' not found.\n\nType X to quit")).toBe(
+      "! LaTeX Error: File `foo.sty' not found.",
+    );
     expect(firstTexError("Latexmk: Errors, so I did not complete making targets")).toBeNull();
   });
 

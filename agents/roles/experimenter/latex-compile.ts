@@ -20,7 +20,10 @@ export const LATEX_SCRIPT = [
 /** The compile command; the experimenter runs exactly this for kind "latex", whatever the request says. */
 export const LATEX_COMMAND = ["sh", "-c", LATEX_SCRIPT] as const;
 
-/** The compile's outputs worth keeping: the paper, its log, chktex's warnings and the PDF's text (aux, bbl, fls ... are build litter). */
+/**
+ * The compile's outputs worth keeping: the paper, its log, chktex's warnings and the PDF's text (aux, bbl, fls ... are
+ * build litter).
+ */
 export const LATEX_OUTPUTS = new Set(["paper.pdf", "paper.log", "chktex.log", "paper.txt"]);
 
 // Sources a template's latex/ folder may ship beside template.tex (the seed's iclr2024_conference.sty/.bst,
@@ -39,7 +42,9 @@ export function latexRequestProblem(files: Record<string, string>, inputs: Recor
     ...Object.keys(files).filter((f) => !SENDABLE_FILE.test(f)),
     ...Object.values(inputs).filter((p) => !SENDABLE_INPUT.test(p)),
   ];
-  return bad.length ? `a latex request may send only .tex/.bib/.sty/.bst/.cls files and figures (png, jpg, pdf), not ${bad.join(", ")}` : null;
+  return bad.length
+    ? `a latex request may send only .tex/.bib/.sty/.bst/.cls files and figures (png, jpg, pdf), not ${bad.join(", ")}`
+    : null;
 }
 
 /**

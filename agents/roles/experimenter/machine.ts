@@ -12,7 +12,9 @@ interface Context {
   request: Requested | null;
 }
 
-/** A result for a request whose effect itself failed (engine down, artifact missing): the coder sees a failed attempt. */
+/**
+ * A result for a request whose effect itself failed (engine down, artifact missing): the coder sees a failed attempt.
+ */
 export function internalFailure(request: Requested, error: unknown): Finished {
   return {
     ideaId: request.ideaId,
@@ -31,7 +33,9 @@ export function internalFailure(request: Requested, error: unknown): Finished {
   };
 }
 
-/** Runs each requested experiment in the sandbox and reports how it ended; any failure becomes a result, not a crash. */
+/**
+ * Runs each requested experiment in the sandbox and reports how it ended; any failure becomes a result, not a crash.
+ */
 export const experimenterMachine = setup({
   types: {} as { context: Context; events: MessageEvent; emitted: PublishEvent },
   actors: { runExperiment: injected<Finished, Requested>("runExperiment") },
@@ -42,7 +46,10 @@ export const experimenterMachine = setup({
   states: {
     idle: {
       on: {
-        "experiment.requested": { target: "running", actions: assign({ request: ({ event }) => payloadOf<Requested>(event) }) },
+        "experiment.requested": {
+          target: "running",
+          actions: assign({ request: ({ event }) => payloadOf<Requested>(event) }),
+        },
       },
     },
     running: {
@@ -52,7 +59,10 @@ export const experimenterMachine = setup({
         onDone: {
           target: "idle",
           actions: [
-            emitMessage(({ event }) => ({ type: "experiment.finished", payload: (event as unknown as { output: Finished }).output })),
+            emitMessage(({ event }) => ({
+              type: "experiment.finished",
+              payload: (event as unknown as { output: Finished }).output,
+            })),
             assign({ handled: ({ context }) => context.handled + 1, request: null }),
           ],
         },
@@ -64,7 +74,10 @@ export const experimenterMachine = setup({
             actions: [
               emitMessage(({ context, event }) => ({
                 type: "experiment.finished",
-                payload: internalFailure((context as Context).request as Requested, (event as unknown as { error: unknown }).error),
+                payload: internalFailure(
+                  (context as Context).request as Requested,
+                  (event as unknown as { error: unknown }).error,
+                ),
               })),
               assign({ handled: ({ context }) => context.handled + 1, request: null }),
             ],

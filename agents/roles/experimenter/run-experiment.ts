@@ -17,15 +17,26 @@ export function limitsFor(context: RoleContext<ExperimenterConfig>): SandboxLimi
   const s = context.swarm.sandbox;
   const t = context.services.template.sandbox;
   // The template may ask for less than the operator allows, never more.
-  return limitsFromSettings({ ...s, memoryMb: Math.min(t.memoryMb ?? s.memoryMb, s.memoryMb), cpus: Math.min(t.cpus ?? s.cpus, s.cpus) });
+  return limitsFromSettings({
+    ...s,
+    memoryMb: Math.min(t.memoryMb ?? s.memoryMb, s.memoryMb),
+    cpus: Math.min(t.cpus ?? s.cpus, s.cpus),
+  });
 }
 
-function parseFinalInfo(result: SandboxRunResult, runIndex: number): { info: Finished["finalInfo"]; problem: string | null } {
+function parseFinalInfo(
+  result: SandboxRunResult,
+  runIndex: number,
+): { info: Finished["finalInfo"]; problem: string | null } {
   const bytes = result.files[`run_${runIndex}/final_info.json`];
   if (!bytes) return { info: null, problem: `the experiment exited 0 but wrote no run_${runIndex}/final_info.json` };
   try {
     const parsed = finalInfoSchema.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
-    if (!parsed.success) return { info: null, problem: `run_${runIndex}/final_info.json is not {dataset: {means: {metric: number}}}: ${parsed.error.issues[0]?.message}` };
+    if (!parsed.success)
+      return {
+        info: null,
+        problem: `run_${runIndex}/final_info.json is not {dataset: {means: {metric: number}}}: ${parsed.error.issues[0]?.message}`,
+      };
     return { info: parsed.data, problem: null };
   } catch (error) {
     return { info: null, problem: `run_${runIndex}/final_info.json is not JSON: ${(error as Error).message}` };
@@ -33,17 +44,29 @@ function parseFinalInfo(result: SandboxRunResult, runIndex: number): { info: Fin
 }
 
 /** Image, wall clock cap and command by kind: papers compile in the latex image with the fixed command. */
-function shapeOf(context: RoleContext<ExperimenterConfig>, request: Requested): { image: string; cap: number; command: string[] } {
+function shapeOf(
+  context: RoleContext<ExperimenterConfig>,
+  request: Requested,
+): { image: string; cap: number; command: string[] } {
   const { sandbox } = context.swarm;
   const template = context.services.template.sandbox;
-  if (request.kind === "latex") return { image: sandbox.latexImage, cap: sandbox.latexTimeoutMs, command: [...LATEX_COMMAND] };
+  if (request.kind === "latex")
+    return { image: sandbox.latexImage, cap: sandbox.latexTimeoutMs, command: [...LATEX_COMMAND] };
   const operatorCap = request.kind === "plot" ? sandbox.plotTimeoutMs : sandbox.timeoutMs;
   const templateCap = request.kind === "plot" ? template.plotTimeoutMs : template.timeoutMs;
-  return { image: template.image ?? sandbox.image, cap: Math.min(operatorCap, templateCap ?? operatorCap), command: request.command };
+  return {
+    image: template.image ?? sandbox.image,
+    cap: Math.min(operatorCap, templateCap ?? operatorCap),
+    command: request.command,
+  };
 }
 
 /** Executes one request in the sandbox, stores what it produced as artifacts, and describes the outcome. */
-async function execute(context: RoleContext<ExperimenterConfig>, request: Requested, signal: AbortSignal): Promise<Finished> {
+async function execute(
+  context: RoleContext<ExperimenterConfig>,
+  request: Requested,
+  signal: AbortSignal,
+): Promise<Finished> {
   const { sandbox, artifacts } = context.services;
   if (!sandbox) throw new RoleError("EXPERIMENTER_NO_SANDBOX", "no sandbox backend is configured on this host");
   if (request.kind === "latex") {
@@ -51,7 +74,12 @@ async function execute(context: RoleContext<ExperimenterConfig>, request: Reques
     if (problem) throw new RoleError("EXPERIMENTER_BAD_REQUEST", problem);
   }
   const limits = limitsFor(context);
-  const files = await workspaceFor(context.services.template, request, (name) => artifacts.get(name), limits.artifactBytes);
+  const files = await workspaceFor(
+    context.services.template,
+    request,
+    (name) => artifacts.get(name),
+    limits.artifactBytes,
+  );
   const { image, cap, command } = shapeOf(context, request);
   const prefix = request.kind === "experiment" ? `run_${request.runIndex}/` : "";
   const result = await sandbox.run({
@@ -76,7 +104,23 @@ async function execute(context: RoleContext<ExperimenterConfig>, request: Reques
   await artifacts.put(`${logBase}.stdout.txt`, result.stdout);
   await artifacts.put(`${logBase}.stderr.txt`, result.stderr);
   // What ran where, kept beside the logs: the image id (a content digest) pins the exact environment.
-  await artifacts.put(`${logBase}.sandbox.json`, JSON.stringify({ backend: sandbox.backend, image, imageId: result.image, status: result.status, exitCode: result.exitCode, reason: result.reason, usage: result.usage, warnings: result.warnings ?? [] }, null, 2));
+  await artifacts.put(
+    `${logBase}.sandbox.json`,
+    JSON.stringify(
+      {
+        backend: sandbox.backend,
+        image,
+        imageId: result.image,
+        status: result.status,
+        exitCode: result.exitCode,
+        reason: result.reason,
+        usage: result.usage,
+        warnings: result.warnings ?? [],
+      },
+      null,
+      2,
+    ),
+  );
   let status = result.status;
   let reason = result.reason;
   let finalInfo: Finished["finalInfo"] = null;
@@ -109,7 +153,10 @@ async function execute(context: RoleContext<ExperimenterConfig>, request: Reques
   };
 }
 
-/** What goes back with the result: stderr's tail; for a failed compile, the TeX error from paper.log (latexmk's own output says only "see paper.log"). */
+/**
+ * What goes back with the result: stderr's tail; for a failed compile, the TeX error from paper.log (latexmk's own
+ * output says only "see paper.log").
+ */
 function tailOf(request: Requested, result: SandboxRunResult, status: Finished["status"]): string {
   const log = result.files["paper.log"];
   if (request.kind !== "latex" || status === "ok" || !log) return result.stderr.slice(-STDERR_TAIL);
@@ -117,11 +164,18 @@ function tailOf(request: Requested, result: SandboxRunResult, status: Finished["
 }
 
 /** Copies a cached result's artifacts into this idea's folder, so every idea keeps the seed's layout. */
-async function adopt(context: RoleContext<ExperimenterConfig>, cached: Finished, request: Requested): Promise<Finished> {
+async function adopt(
+  context: RoleContext<ExperimenterConfig>,
+  cached: Finished,
+  request: Requested,
+): Promise<Finished> {
   if (cached.ideaId === request.ideaId) return { ...cached, reused: true };
   const stored: Record<string, string> = {};
   for (const [path, name] of Object.entries(cached.artifacts)) {
-    stored[path] = await context.services.artifacts.put(`${request.ideaId}/${path}`, await context.services.artifacts.get(name));
+    stored[path] = await context.services.artifacts.put(
+      `${request.ideaId}/${path}`,
+      await context.services.artifacts.get(name),
+    );
   }
   return { ...cached, ideaId: request.ideaId, attempt: request.attempt, artifacts: stored, reused: true };
 }
@@ -136,7 +190,11 @@ export function runExperimentActor(context: RoleContext<ExperimenterConfig>) {
       ? `cache.${context.run}.${input.cacheKey}`
       : `exp.${context.run}.${input.ideaId}.${input.kind}.${input.runIndex}.${input.attempt}`;
     // A run killed by our own shutdown is not a result: it must run again on redelivery.
-    const { result, reused } = await context.services.journal.once(key, () => execute(context, input, signal), (r) => r.status !== "killed" || !signal.aborted);
+    const { result, reused } = await context.services.journal.once(
+      key,
+      () => execute(context, input, signal),
+      (r) => r.status !== "killed" || !signal.aborted,
+    );
     if (signal.aborted) throw new RoleError("EXPERIMENTER_ABORTED", "aborted", { retryable: true });
     return reused ? adopt(context, result, input) : result;
   });

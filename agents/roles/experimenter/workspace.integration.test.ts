@@ -63,7 +63,10 @@ describe.skipIf(!hasDocker)("a template with a helper module and a binary data f
     writeFileSync(join(dir, "helpers.py"), HELPERS);
     writeFileSync(join(dir, "plot.py"), PLOT);
     writeFileSync(join(dir, "data/points.bin"), DATA);
-    writeFileSync(join(dir, "prompt.json"), JSON.stringify({ system: "s", task_description: "A toy template with a helper module." }));
+    writeFileSync(
+      join(dir, "prompt.json"),
+      JSON.stringify({ system: "s", task_description: "A toy template with a helper module." }),
+    );
     writeFileSync(join(dir, "seed_ideas.json"), "[]");
     writeFileSync(join(dir, "latex/template.tex"), "\\documentclass{article}\\begin{document}x\\end{document}\n");
     const { workspace } = await readWorkspace(dir);
@@ -80,18 +83,46 @@ describe.skipIf(!hasDocker)("a template with a helper module and a binary data f
     const context = llmContext("experimenter", {}, scriptedProvider([]), { artifacts });
     context.services.sandbox = sandbox;
     context.services.template = template;
-    context.services.journal = { once: async (_key: string, work: () => Promise<unknown>) => ({ result: await work(), reused: false }) } as never;
+    context.services.journal = {
+      once: async (_key: string, work: () => Promise<unknown>) => ({ result: await work(), reused: false }),
+    } as never;
     return (request: Record<string, unknown>) =>
-      toPromise(createActor(runExperimentActor(context), { input: { ideaId: "i1", attempt: 1, inputs: {}, timeoutMs: 120_000, cacheKey: null, ...request } as never }).start());
+      toPromise(
+        createActor(runExperimentActor(context), {
+          input: { ideaId: "i1", attempt: 1, inputs: {}, timeoutMs: 120_000, cacheKey: null, ...request } as never,
+        }).start(),
+      );
   }
 
   it("runs the baseline and a run with changed settings, each importing helpers.py and reading the data file", async () => {
-    expect(Object.keys(template.workspace).sort()).toEqual(["data/points.bin", "experiment.py", "helpers.py", "latex/template.tex", "plot.py", "prompt.json", "seed_ideas.json"]);
+    expect(Object.keys(template.workspace).sort()).toEqual([
+      "data/points.bin",
+      "experiment.py",
+      "helpers.py",
+      "latex/template.tex",
+      "plot.py",
+      "prompt.json",
+      "seed_ideas.json",
+    ]);
     const run = experimenter();
-    const coderInput = { ideaId: "i1", idea: {} as never, attempt: 1, lastFailure: null, previousCode: null, runs: [], baseline: null };
+    const coderInput = {
+      ideaId: "i1",
+      idea: {} as never,
+      attempt: 1,
+      lastFailure: null,
+      previousCode: null,
+      runs: [],
+      baseline: null,
+    };
     const baseline = writeCodeRules(template, { ...coderInput, runIndex: 0, params: {} });
     expect(baseline.cacheKey).toMatch(/^baseline-/);
-    const r0 = await run({ kind: "experiment", runIndex: 0, files: baseline.files, command: baseline.command, cacheKey: baseline.cacheKey });
+    const r0 = await run({
+      kind: "experiment",
+      runIndex: 0,
+      files: baseline.files,
+      command: baseline.command,
+      cacheKey: baseline.cacheKey,
+    });
     expect(r0.reason).toBeNull();
     expect(r0.status).toBe("ok");
     expect(r0.finalInfo!.toy!.means.score).toBeCloseTo(290 / 6, 6);
@@ -106,8 +137,18 @@ describe.skipIf(!hasDocker)("a template with a helper module and a binary data f
 
   it("runs plot.py with the helper module beside the runs' results and keeps only the figure", async () => {
     const run = experimenter();
-    const inputs = { "i1/run_0/final_info.json": "run_0/final_info.json", "i1/run_1/final_info.json": "run_1/final_info.json" };
-    const plot = await run({ kind: "plot", runIndex: 0, files: { "plot.py": template.files["plot.py"] }, inputs, command: ["python3", "plot.py"], timeoutMs: 120_000 });
+    const inputs = {
+      "i1/run_0/final_info.json": "run_0/final_info.json",
+      "i1/run_1/final_info.json": "run_1/final_info.json",
+    };
+    const plot = await run({
+      kind: "plot",
+      runIndex: 0,
+      files: { "plot.py": template.files["plot.py"] },
+      inputs,
+      command: ["python3", "plot.py"],
+      timeoutMs: 120_000,
+    });
     expect(plot.reason).toBeNull();
     expect(plot.status).toBe("ok");
     expect(plot.artifacts).toEqual({ "scores.png": "i1/scores.png" });

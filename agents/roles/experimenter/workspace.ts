@@ -41,9 +41,15 @@ export async function workspaceFor(
   let total = 0;
   for (const [path, content] of Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const size = typeof content === "string" ? Buffer.byteLength(content) : content.byteLength;
-    if (size > limitBytes) throw new WorkspaceError(`the work dir file ${path} is ${mib(size)}, over the artifact limit of ${mib(limitBytes)} (sandbox.artifactMb)`);
+    if (size > limitBytes)
+      throw new WorkspaceError(
+        `the work dir file ${path} is ${mib(size)}, over the artifact limit of ${mib(limitBytes)} (sandbox.artifactMb)`,
+      );
     total += size;
-    if (total > limitBytes) throw new WorkspaceError(`the work dir files pass the artifact limit of ${mib(limitBytes)} (sandbox.artifactMb) at ${path} (${mib(size)}; ${mib(total)} in all)`);
+    if (total > limitBytes)
+      throw new WorkspaceError(
+        `the work dir files pass the artifact limit of ${mib(limitBytes)} (sandbox.artifactMb) at ${path} (${mib(size)}; ${mib(total)} in all)`,
+      );
   }
   return files;
 }

@@ -37,7 +37,7 @@ export function archiveEffects(context: RoleContext<IdeatorConfig>) {
             ? { status: "failed", reason: o.reason }
             : o.kind === "stopped"
               ? { status: "stopped", reason: o.reason }
-            : { status: "decided", overall: o.overall, decision: o.decision };
+              : { status: "decided", overall: o.overall, decision: o.decision };
       // The operator stops ideas still in flight: one already decided, failed or judged keeps its outcome.
       if (o.kind === "stopped") {
         const entry = await archive.get(template.name, input.run, o.ideaId);

@@ -6,8 +6,18 @@ import { MachineHarness } from "../../../tests/support/machine-harness.ts";
 import { ideatorLlmPolicy } from "./llm-policy.ts";
 import { ideatorMachine } from "./machine.ts";
 
-const idea = (name: string) => ({ Name: name, Title: `Title of ${name}`, Experiment: "Change the optimizer.", Interestingness: 6, Feasibility: 8, Novelty: 5 });
-const reply = (name: string, thought = "Refining.") => ({ object: { thought, idea: idea(name) }, usage: { inputTokens: 100, outputTokens: 20 } });
+const idea = (name: string) => ({
+  Name: name,
+  Title: `Title of ${name}`,
+  Experiment: "Change the optimizer.",
+  Interestingness: 6,
+  Feasibility: 8,
+  Novelty: 5,
+});
+const reply = (name: string, thought = "Refining.") => ({
+  object: { thought, idea: idea(name) },
+  usage: { inputTokens: 100, outputTokens: 20 },
+});
 
 function harness(script: Parameters<typeof scriptedProvider>[0], maxRepairs = 0) {
   const provider = scriptedProvider(script, { maxRepairs });
@@ -30,7 +40,11 @@ describe("llm ideator policy", () => {
     const { h, provider } = harness([reply("Momentum Warmup"), reply("momentum_warmup", "Looks right. I am done")]);
     const out = await h.send("run.started", started);
     expect(out.map((o) => o.type)).toEqual(["idea.proposed"]);
-    expect(out[0]!.payload).toMatchObject({ ideaId: "idea-001-momentum_warmup", idea: { Name: "momentum_warmup" }, params: {} });
+    expect(out[0]!.payload).toMatchObject({
+      ideaId: "idea-001-momentum_warmup",
+      idea: { Name: "momentum_warmup" },
+      params: {},
+    });
     expect(provider.requests).toHaveLength(2);
     expect(provider.requests[0]!.messages[0]!.content).toContain("You will have 3 rounds to iterate on the idea");
     expect(provider.requests[1]!.messages.at(-1)!.content).toContain("Round 2/3");
@@ -38,7 +52,10 @@ describe("llm ideator policy", () => {
   });
 
   it("shows the model its invalid idea and accepts the repaired one", async () => {
-    const { h, provider } = harness([{ object: { thought: "x", idea: { ...idea("a"), Novelty: 11 } } }, reply("a", "I am done")], 1);
+    const { h, provider } = harness(
+      [{ object: { thought: "x", idea: { ...idea("a"), Novelty: 11 } } }, reply("a", "I am done")],
+      1,
+    );
     const out = await h.send("run.started", started);
     expect(out.map((o) => o.type)).toEqual(["idea.proposed"]);
     expect(provider.sent[1]!.messages.at(-1)!.content).toContain("did not match the required output schema");

@@ -7,7 +7,9 @@ import type { TemplateInfo } from "../../runtime/index.ts";
 
 export const ideaReplySchema = z
   .object({
-    thought: z.string().describe("THOUGHT: intuitions, plan, why it differs from existing ideas; 'I am done' when finished"),
+    thought: z
+      .string()
+      .describe("THOUGHT: intuitions, plan, why it differs from existing ideas; 'I am done' when finished"),
     idea: ideaSchema.describe("NEW IDEA JSON"),
   })
   .strict();
@@ -21,7 +23,12 @@ export function previousIdeas(template: TemplateInfo, archive: ArchiveEntry[], f
       .sort((a, b) => a.ideaId.localeCompare(b.ideaId))
       .map((e) => ({
         ...e.idea,
-        Outcome: e.status === "decided" ? `paper ${e.decision} with Overall ${e.overall}/10` : e.status === "not-novel" ? `not novel: ${e.reason ?? ""}` : e.status,
+        Outcome:
+          e.status === "decided"
+            ? `paper ${e.decision} with Overall ${e.overall}/10`
+            : e.status === "not-novel"
+              ? `not novel: ${e.reason ?? ""}`
+              : e.status,
       })),
     ...fresh,
   ];
@@ -82,8 +89,13 @@ export const DONE = "I am done";
 export function operatorDirections(constraints: readonly string[], promoted: Idea | null): string {
   const parts: string[] = [];
   if (constraints.length > 0) {
-    parts.push(`The researcher supervising this run requires every new idea to respect these constraints:\n${constraints.map((c) => `- ${c}`).join("\n")}`);
+    parts.push(
+      `The researcher supervising this run requires every new idea to respect these constraints:\n${constraints.map((c) => `- ${c}`).join("\n")}`,
+    );
   }
-  if (promoted) parts.push(`The researcher asks you to extend this earlier idea next (build directly on it):\n${JSON.stringify(promoted)}`);
+  if (promoted)
+    parts.push(
+      `The researcher asks you to extend this earlier idea next (build directly on it):\n${JSON.stringify(promoted)}`,
+    );
   return parts.length > 0 ? `\n\n${parts.join("\n\n")}` : "";
 }

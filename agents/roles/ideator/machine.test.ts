@@ -22,7 +22,12 @@ function harness(archive: ArchiveEntry[] = []) {
   return { h: new MachineHarness(machine, { run: "r-test" }), recorded };
 }
 
-const started = (ideas: number, maxInFlightIdeas: number) => ({ template: "tiny", policy: "rules", ideas, maxInFlightIdeas });
+const started = (ideas: number, maxInFlightIdeas: number) => ({
+  template: "tiny",
+  policy: "rules",
+  ideas,
+  maxInFlightIdeas,
+});
 
 describe("ideator machine", () => {
   it("proposes up to the in-flight limit, refills freed slots, and completes the run when all are done", async () => {
@@ -62,7 +67,12 @@ describe("ideator machine", () => {
 });
 
 describe("rules ideator policy", () => {
-  const entry = (ideaId: string, params: Record<string, number>, overall: number | null, status: ArchiveEntry["status"]): ArchiveEntry => ({
+  const entry = (
+    ideaId: string,
+    params: Record<string, number>,
+    overall: number | null,
+    status: ArchiveEntry["status"],
+  ): ArchiveEntry => ({
     ideaId,
     run: "r-old",
     template: "tiny",

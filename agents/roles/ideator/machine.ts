@@ -30,7 +30,8 @@ const wanted = (c: Ctx) => Math.max(0, Math.min(c.maxInFlight - c.inFlight.lengt
 
 function outcomeOf(event: MessageEvent): Outcome {
   const p = payloadOf<Record<string, unknown>>(event);
-  if (event.type === "idea.assessed") return { kind: "assessed", ideaId: String(p.ideaId), novel: Boolean(p.novel), reason: String(p.reason) };
+  if (event.type === "idea.assessed")
+    return { kind: "assessed", ideaId: String(p.ideaId), novel: Boolean(p.novel), reason: String(p.reason) };
   if (event.type === "idea.failed") return { kind: "failed", ideaId: String(p.ideaId), reason: String(p.reason) };
   const d = p as Payload<"paper.decided">;
   return { kind: "decided", ideaId: d.ideaId, overall: d.overall, decision: d.decision };
@@ -109,11 +110,21 @@ export const ideatorMachine = setup({
           }),
         },
         "control.constrained": {
-          actions: assign({ constraints: ({ context, event }) => [...context.constraints, payloadOf<Payload<"control.constrained">>(event).text] }),
+          actions: assign({
+            constraints: ({ context, event }) => [
+              ...context.constraints,
+              payloadOf<Payload<"control.constrained">>(event).text,
+            ],
+          }),
         },
         "control.promoted": {
           target: "routing",
-          actions: assign({ promoted: ({ context, event }) => [...context.promoted, payloadOf<Payload<"control.promoted">>(event).ideaId] }),
+          actions: assign({
+            promoted: ({ context, event }) => [
+              ...context.promoted,
+              payloadOf<Payload<"control.promoted">>(event).ideaId,
+            ],
+          }),
         },
       },
     },
@@ -133,7 +144,10 @@ export const ideatorMachine = setup({
         src: "recordOutcome",
         input: ({ context }) => ({ run: context.run, outcome: context.outcome! }),
         onDone: "routing",
-        onError: [{ guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError }, { target: "routing", actions: assign({ error: ({ event }) => errorText(event.error) }) }],
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          { target: "routing", actions: assign({ error: ({ event }) => errorText(event.error) }) },
+        ],
       },
     },
     routing: {
@@ -143,7 +157,10 @@ export const ideatorMachine = setup({
       invoke: {
         src: "loadArchive",
         onDone: { target: "proposing", actions: assign({ archive: ({ event }) => event.output }) },
-        onError: [{ guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError }, { target: "proposing", actions: assign({ archive: [], error: ({ event }) => errorText(event.error) }) }],
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          { target: "proposing", actions: assign({ archive: [], error: ({ event }) => errorText(event.error) }) },
+        ],
       },
     },
     proposing: {
@@ -158,12 +175,26 @@ export const ideatorMachine = setup({
           promoted: context.promoted[0] ?? null,
         }),
         // A promoted idea is extended by the first proposal made after the promotion, then leaves the queue.
-        onDone: { target: "recording", actions: assign({ pending: ({ event }) => event.output, archive: [], promoted: ({ context, event }) => (event.output.length > 0 ? context.promoted.slice(1) : context.promoted) }) },
+        onDone: {
+          target: "recording",
+          actions: assign({
+            pending: ({ event }) => event.output,
+            archive: [],
+            promoted: ({ context, event }) => (event.output.length > 0 ? context.promoted.slice(1) : context.promoted),
+          }),
+        },
         // The idea space may be exhausted or the model broken: stop proposing rather than loop. A bus fault is
         // neither: the delivery is retried.
         onError: [
           { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
-          { target: "checking", actions: assign(({ context, event }) => ({ budget: context.proposed, error: errorText(event.error), archive: [] })) },
+          {
+            target: "checking",
+            actions: assign(({ context, event }) => ({
+              budget: context.proposed,
+              error: errorText(event.error),
+              archive: [],
+            })),
+          },
         ],
       },
     },
@@ -175,14 +206,21 @@ export const ideatorMachine = setup({
         onError: [
           { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
           // The ideas are announced anyway (the archive is a record, not the run); the failure stays on record.
-          { target: "announcing", actions: assign({ warnings: ({ context, event }) => withWarning(context.warnings, `recording proposals failed: ${errorText(event.error)}`) }) },
+          {
+            target: "announcing",
+            actions: assign({
+              warnings: ({ context, event }) =>
+                withWarning(context.warnings, `recording proposals failed: ${errorText(event.error)}`),
+            }),
+          },
         ],
       },
     },
     announcing: {
       entry: [
         enqueueActions(({ context, enqueue }) => {
-          for (const p of context.pending) enqueue.emit(publish({ type: "idea.proposed", payload: p, correlation: p.ideaId, seat: p.ideaId }));
+          for (const p of context.pending)
+            enqueue.emit(publish({ type: "idea.proposed", payload: p, correlation: p.ideaId, seat: p.ideaId }));
         }),
         assign(({ context }) => ({
           proposed: context.proposed + context.pending.length,
@@ -212,7 +250,9 @@ export const ideatorMachine = setup({
             decided: context.decided,
             dropped: context.dropped,
             failed: context.failed,
-            reason: context.error ? `ideation stopped early: ${context.error}` : "every proposed idea was decided, dropped or failed",
+            reason: context.error
+              ? `ideation stopped early: ${context.error}`
+              : "every proposed idea was decided, dropped or failed",
           },
         }),
       ),
@@ -231,7 +271,13 @@ export const ideatorMachine = setup({
         onDone: "closed",
         onError: [
           { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
-          { target: "closed", actions: assign({ warnings: ({ context, event }) => withWarning(context.warnings, `recording a late outcome failed: ${errorText(event.error)}`) }) },
+          {
+            target: "closed",
+            actions: assign({
+              warnings: ({ context, event }) =>
+                withWarning(context.warnings, `recording a late outcome failed: ${errorText(event.error)}`),
+            }),
+          },
         ],
       },
     },

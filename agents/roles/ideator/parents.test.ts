@@ -3,7 +3,13 @@ import type { ArchiveEntry } from "../../../bus/index.ts";
 import { tinyTemplate } from "../../../tests/support/machine-harness.ts";
 import { parentsFrom, proposeRules } from "./rules-policy.ts";
 
-const entry = (ideaId: string, run: string, params: Record<string, number>, status: ArchiveEntry["status"], overall: number | null = null): ArchiveEntry => ({
+const entry = (
+  ideaId: string,
+  run: string,
+  params: Record<string, number>,
+  status: ArchiveEntry["status"],
+  overall: number | null = null,
+): ArchiveEntry => ({
   ideaId,
   run,
   template: "tiny",

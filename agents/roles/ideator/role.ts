@@ -8,8 +8,18 @@ import { ideatorRulesPolicy } from "./rules-policy.ts";
 /** Proposes ideas from the template and the archive, keeps the in-flight limit and the budget, ends the run. */
 export const ideator: RoleDefinition<IdeatorConfig> = {
   name: "ideator",
-  description: "proposes ideas conditioned on the archive and decided papers' scores; ends the run when the budget is spent",
-  consumes: ["run.started", "idea.assessed", "idea.failed", "paper.decided", "control.idea-stopped", "control.budget-changed", "control.constrained", "control.promoted"],
+  description:
+    "proposes ideas conditioned on the archive and decided papers' scores; ends the run when the budget is spent",
+  consumes: [
+    "run.started",
+    "idea.assessed",
+    "idea.failed",
+    "paper.decided",
+    "control.idea-stopped",
+    "control.budget-changed",
+    "control.constrained",
+    "control.promoted",
+  ],
   emits: ["idea.proposed", "run.completed"],
   configSchema: ideatorConfigSchema,
   machine: ideatorMachine,

@@ -20,11 +20,17 @@ export function seededRandom(seed: string): () => number {
 
 /** Params as a canonical string: two ideas with the same settings are the same experiment. */
 export function canonicalParams(params: Params): string {
-  return JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]));
+  return JSON.stringify(
+    Object.keys(params)
+      .sort()
+      .map((k) => [k, params[k]]),
+  );
 }
 
 function token(value: unknown): string {
-  return String(value).replace(/\./g, "p").replace(/[^a-zA-Z0-9_]/g, "_");
+  return String(value)
+    .replace(/\./g, "p")
+    .replace(/[^a-zA-Z0-9_]/g, "_");
 }
 
 interface Parent {
@@ -45,8 +51,18 @@ export function parentsFrom(archive: ArchiveEntry[], run?: string): Parent[] {
     .filter((e) => e.status === "decided" && e.overall !== null)
     .sort((a, b) => (b.overall ?? 0) - (a.overall ?? 0) || b.updatedAt.localeCompare(a.updatedAt));
   const novel = archive.filter((e) => e.status === "novel" && e.run === run);
-  const toParent = (e: ArchiveEntry): Parent => ({ id: e.ideaId, name: e.idea.Name, params: e.params, generation: e.generation, overall: e.overall });
-  return [...decided.map(toParent), ...novel.map(toParent), { id: null, name: null, params: {}, generation: 0, overall: null }];
+  const toParent = (e: ArchiveEntry): Parent => ({
+    id: e.ideaId,
+    name: e.idea.Name,
+    params: e.params,
+    generation: e.generation,
+    overall: e.overall,
+  });
+  return [
+    ...decided.map(toParent),
+    ...novel.map(toParent),
+    { id: null, name: null, params: {}, generation: 0, overall: null },
+  ];
 }
 
 /** A parent's params with `knob` set to `value`, `knob` first (the idea's own change leads). */
@@ -56,24 +72,41 @@ export function withKnobFirst(params: Params, knob: string, value: string | numb
 }
 
 /** Builds the seed-format idea text for a parameter change. */
-export function describeIdea(template: TemplateInfo, parent: Parent, knob: string, value: string | number | boolean, archive: ArchiveEntry[]): Proposal["idea"] {
+export function describeIdea(
+  template: TemplateInfo,
+  parent: Parent,
+  knob: string,
+  value: string | number | boolean,
+  archive: ArchiveEntry[],
+): Proposal["idea"] {
   const base = template.baselineParams[knob];
   const params = withKnobFirst(parent.params, knob, value);
-  const name = Object.keys(params).sort().map((k) => `${k}_${token(params[k])}`).join("__");
+  const name = Object.keys(params)
+    .sort()
+    .map((k) => `${k}_${token(params[k])}`)
+    .join("__");
   const metric = template.metrics.primary;
   // The parent's score stays out of the idea's text: the paper repeats the title, and a score is no fact of its runs
   // (the lineage with scores is in report.json and index.html).
   const onTop = parent.name ? ` on top of ${parent.name}` : "";
-  const ratio = typeof value === "number" && typeof base === "number" && value > 0 && base > 0 ? Math.abs(Math.log10(value / base)) : 0.5;
+  const ratio =
+    typeof value === "number" && typeof base === "number" && value > 0 && base > 0
+      ? Math.abs(Math.log10(value / base))
+      : 0.5;
   const sameKnob = archive.filter((e) => knob in e.params).length;
   return {
     Name: name,
     Title: `${knob.replace(/_/g, " ")} = ${String(value)} instead of ${String(base)}${onTop}: effect on ${metric}`,
     Experiment:
-      `Run ${template.name} with ${Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(", ")} ` +
+      `Run ${template.name} with ${Object.entries(params)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(", ")} ` +
       `(baseline ${knob}=${String(base)}); compare ${metric} with the baseline run_0 on every dataset and seed, ` +
       `and sweep ${knob} through neighbouring values to see the trend.`,
-    Interestingness: Math.max(1, Math.min(10, 4 + Math.round(ratio * 3) + (parent.overall !== null && parent.overall >= 6 ? 1 : 0))),
+    Interestingness: Math.max(
+      1,
+      Math.min(10, 4 + Math.round(ratio * 3) + (parent.overall !== null && parent.overall >= 6 ? 1 : 0)),
+    ),
     Feasibility: 9,
     Novelty: Math.max(1, Math.min(10, 8 - sameKnob)),
   };
@@ -94,7 +127,14 @@ export function proposeRules(template: TemplateInfo, input: ProposeInput): Propo
   const promoted = parents.findIndex((p) => p.id !== null && p.id === input.promoted);
   if (promoted > 0) parents.unshift(...parents.splice(promoted, 1));
   const entry = promoted < 0 ? input.archive.find((e) => e.ideaId === input.promoted) : undefined;
-  if (entry) parents.unshift({ id: entry.ideaId, name: entry.idea.Name, params: entry.params, generation: entry.generation, overall: entry.overall });
+  if (entry)
+    parents.unshift({
+      id: entry.ideaId,
+      name: entry.idea.Name,
+      params: entry.params,
+      generation: entry.generation,
+      overall: entry.overall,
+    });
   for (let slot = 0; slot < input.count; slot++) {
     let made: Proposal | null = null;
     for (const parent of parents) {
@@ -115,7 +155,13 @@ export function proposeRules(template: TemplateInfo, input: ProposeInput): Propo
       tried.add(canonicalParams(params));
       const idea = describeIdea(template, parent, knob, value, input.archive);
       const n = input.startIndex + out.length + 1;
-      made = { ideaId: `idea-${String(n).padStart(3, "0")}-${idea.Name}`.slice(0, 120), idea, params, parent: parent.id, generation: parent.generation + 1 };
+      made = {
+        ideaId: `idea-${String(n).padStart(3, "0")}-${idea.Name}`.slice(0, 120),
+        idea,
+        params,
+        parent: parent.id,
+        generation: parent.generation + 1,
+      };
       break;
     }
     if (!made) break; // the space is exhausted
@@ -126,6 +172,8 @@ export function proposeRules(template: TemplateInfo, input: ProposeInput): Propo
 
 export function ideatorRulesPolicy(context: RoleContext<IdeatorConfig>) {
   return {
-    proposeIdeas: fromPromise<Proposal[], ProposeInput>(async ({ input }) => proposeRules(context.services.template, input)),
+    proposeIdeas: fromPromise<Proposal[], ProposeInput>(async ({ input }) =>
+      proposeRules(context.services.template, input),
+    ),
   };
 }

@@ -24,7 +24,12 @@ function harness() {
   return { h: new MachineHarness(machine, { run: "r-steer" }), outcomes, inputs };
 }
 
-const started = (ideas: number, maxInFlightIdeas: number) => ({ template: "tiny", policy: "rules", ideas, maxInFlightIdeas });
+const started = (ideas: number, maxInFlightIdeas: number) => ({
+  template: "tiny",
+  policy: "rules",
+  ideas,
+  maxInFlightIdeas,
+});
 const idOf = (o: { payload: unknown }) => (o.payload as { ideaId: string }).ideaId;
 
 describe("ideator steering (control.*)", () => {

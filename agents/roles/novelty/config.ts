@@ -6,9 +6,13 @@ export const noveltyConfigSchema = z
     maxRounds: z.number().int().min(1).max(20).default(10),
     /** Results kept per query (the seed's 10). */
     topK: z.number().int().min(1).max(100).default(10),
-    /** Rules verdict: a paper whose title shares at least this fraction of the idea's title words makes it not novel. */
+    /**
+     * Rules verdict: a paper whose title shares at least this fraction of the idea's title words makes it not novel.
+     */
     titleOverlap: z.number().min(0).max(1).default(0.8),
-    /** Path of a JSONL corpus; "auto" uses ../shared/data/literature.jsonl when present, else the shipped mini corpus. */
+    /**
+     * Path of a JSONL corpus; "auto" uses ../shared/data/literature.jsonl when present, else the shipped mini corpus.
+     */
     corpus: z.string().default("auto"),
   })
   .strict();

@@ -22,20 +22,29 @@ function harness(script: Parameters<typeof scriptedProvider>[0], maxRepairs = 0,
   return { h: new MachineHarness(machine), provider, context };
 }
 
-const turn = (decision: string, query = "", cited: number[] = []) => ({ object: { thought: "t", decision, query, cited } });
+const turn = (decision: string, query = "", cited: number[] = []) => ({
+  object: { thought: "t", decision, query, cited },
+});
 
 describe("llm novelty policy", () => {
   it("searches, then decides with the cited paper first in the evidence", async () => {
     const { h, provider, context } = harness([turn("undecided", "momentum warmup"), turn("not novel", "", [1])]);
     const [out] = await h.send("idea.proposed", proposed, proposed.ideaId);
     expect(out!.type).toBe("idea.assessed");
-    const p = out!.payload as { novel: boolean; rounds: number; reason: string; evidence: Array<{ id: string; note: string }> };
+    const p = out!.payload as {
+      novel: boolean;
+      rounds: number;
+      reason: string;
+      evidence: Array<{ id: string; note: string }>;
+    };
     expect(p).toMatchObject({ novel: false, rounds: 2 });
     expect(p.reason).toContain('"Momentum warmup for SGD"');
     expect(p.evidence[0]).toMatchObject({ id: "p1", note: expect.stringContaining("cited") });
     expect(context.searches).toEqual(["momentum warmup"]);
     // The second round shows the first round's results, as the seed's prompt does.
-    expect(provider.requests[1]!.messages.at(-1)!.content).toContain("1: Momentum warmup for SGD. A. Author. NeurIPS, 2020.");
+    expect(provider.requests[1]!.messages.at(-1)!.content).toContain(
+      "1: Momentum warmup for SGD. A. Author. NeurIPS, 2020.",
+    );
   });
 
   it("shows the model its invalid verdict and accepts the repaired one", async () => {
@@ -48,7 +57,11 @@ describe("llm novelty policy", () => {
   it("treats an idea still undecided after the last round as not novel, like the seed", async () => {
     const { h } = harness([turn("undecided", "a"), turn("undecided", "b")], 0, 2);
     const [out] = await h.send("idea.proposed", proposed, proposed.ideaId);
-    expect(out!.payload).toMatchObject({ novel: false, rounds: 2, reason: expect.stringContaining("no decision after 2 rounds") });
+    expect(out!.payload).toMatchObject({
+      novel: false,
+      rounds: 2,
+      reason: expect.stringContaining("no decision after 2 rounds"),
+    });
   });
 
   it("fails the idea with the reason when the budget is exhausted", async () => {

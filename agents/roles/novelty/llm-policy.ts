@@ -11,7 +11,16 @@ type Proposed = Payload<"idea.proposed">;
 type Assessed = Payload<"idea.assessed">;
 
 function toEvidence(n: number, paper: Paper, note: string): Evidence {
-  return { source: paper.source, id: paper.id, title: paper.title, year: paper.year, venue: paper.venue, score: Number(paper.score.toFixed(4)), note, authors: paper.authors };
+  return {
+    source: paper.source,
+    id: paper.id,
+    title: paper.title,
+    year: paper.year,
+    venue: paper.venue,
+    score: Number(paper.score.toFixed(4)),
+    note,
+    authors: paper.authors,
+  };
 }
 
 /**
@@ -31,13 +40,25 @@ export function noveltyLlmPolicy(context: RoleContext<NoveltyConfig>) {
       const base = { ideaId: input.ideaId, idea: input.idea, params: input.params };
       for (let round = 1; round <= maxRounds; round++) {
         messages.push({ role: "user", content: roundPrompt(round, maxRounds, input.idea, lastResults) });
-        const { value: reply, text } = await ask(context, model, { step: `novelty round ${round}`, system, messages, schema: noveltyReplySchema, schemaName: "novelty", signal });
+        const { value: reply, text } = await ask(context, model, {
+          step: `novelty round ${round}`,
+          system,
+          messages,
+          schema: noveltyReplySchema,
+          schemaName: "novelty",
+          signal,
+        });
         messages.push({ role: "assistant", content: text });
         if (reply.decision !== "undecided") {
           const cited = new Set(reply.cited.filter((n) => seen.some((s) => s.n === n)));
           const evidence = [
-            ...seen.filter((s) => cited.has(s.n)).map((s) => toEvidence(s.n, s.paper, `cited by the model (query "${s.query}")`)),
-            ...seen.filter((s) => !cited.has(s.n)).slice(0, topK).map((s) => toEvidence(s.n, s.paper, `seen for query "${s.query}"`)),
+            ...seen
+              .filter((s) => cited.has(s.n))
+              .map((s) => toEvidence(s.n, s.paper, `cited by the model (query "${s.query}")`)),
+            ...seen
+              .filter((s) => !cited.has(s.n))
+              .slice(0, topK)
+              .map((s) => toEvidence(s.n, s.paper, `seen for query "${s.query}"`)),
           ];
           const novel = reply.decision === "novel";
           const citedTitles = seen.filter((s) => cited.has(s.n)).map((s) => `"${s.paper.title}"`);

@@ -39,7 +39,10 @@ ${template.files["experiment.py"] ?? ""}
 export function formatResults(papers: Array<{ n: number; paper: Paper }>): string {
   if (papers.length === 0) return "No papers found.";
   return papers
-    .map(({ n, paper }) => `${n}: ${paper.title}. ${paper.authors.join(", ")}. ${paper.venue ?? "unknown venue"}, ${paper.year ?? "n.d."}.\nNumber of citations: ${paper.citations ?? "unknown"}\nAbstract: ${paper.abstract}`)
+    .map(
+      ({ n, paper }) =>
+        `${n}: ${paper.title}. ${paper.authors.join(", ")}. ${paper.venue ?? "unknown venue"}, ${paper.year ?? "n.d."}.\nNumber of citations: ${paper.citations ?? "unknown"}\nAbstract: ${paper.abstract}`,
+    )
     .join("\n\n");
 }
 

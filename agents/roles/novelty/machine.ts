@@ -15,17 +15,31 @@ export const noveltyMachine = setup({
   initial: "idle",
   context: { request: null },
   states: {
-    idle: { on: { "idea.proposed": { target: "assessing", actions: assign({ request: ({ event }) => payloadOf<Proposed>(event) }) } } },
+    idle: {
+      on: {
+        "idea.proposed": {
+          target: "assessing",
+          actions: assign({ request: ({ event }) => payloadOf<Proposed>(event) }),
+        },
+      },
+    },
     assessing: {
       invoke: {
         src: "assess",
         input: ({ context }) => context.request!,
-        onDone: { target: "done", actions: emitMessage(({ event }) => ({ type: "idea.assessed", payload: event.output })) },
+        onDone: {
+          target: "done",
+          actions: emitMessage(({ event }) => ({ type: "idea.assessed", payload: event.output })),
+        },
         onError: {
           target: "done",
           actions: emitMessage(({ context, event }) => ({
             type: "idea.failed",
-            payload: { ideaId: context.request.ideaId, stage: "novelty", reason: `novelty check failed: ${errorText(event.error)}` },
+            payload: {
+              ideaId: context.request.ideaId,
+              stage: "novelty",
+              reason: `novelty check failed: ${errorText(event.error)}`,
+            },
           })),
         },
       },

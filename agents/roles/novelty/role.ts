@@ -7,7 +7,8 @@ import { noveltyRulesPolicy } from "./rules-policy.ts";
 /** Judges novelty against the archive and the literature, keeping the evidence. */
 export const novelty: RoleDefinition<NoveltyConfig> = {
   name: "novelty",
-  description: "checks each proposed idea against the archive and a literature source; verdict novel / not novel with evidence",
+  description:
+    "checks each proposed idea against the archive and a literature source; verdict novel / not novel with evidence",
   consumes: ["idea.proposed"],
   emits: ["idea.assessed", "idea.failed"],
   configSchema: noveltyConfigSchema,

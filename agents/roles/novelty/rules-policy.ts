@@ -8,7 +8,24 @@ import type { NoveltyConfig } from "./config.ts";
 type Proposed = Payload<"idea.proposed">;
 type Assessed = Payload<"idea.assessed">;
 
-const STOP = new Set(["the", "of", "a", "an", "in", "on", "for", "to", "and", "with", "instead", "effect", "by", "is", "at", "from"]);
+const STOP = new Set([
+  "the",
+  "of",
+  "a",
+  "an",
+  "in",
+  "on",
+  "for",
+  "to",
+  "and",
+  "with",
+  "instead",
+  "effect",
+  "by",
+  "is",
+  "at",
+  "from",
+]);
 
 export function words(text: string): string[] {
   return text
@@ -25,7 +42,8 @@ export function words(text: string): string[] {
 export function rulesQueries(proposal: Proposed, metric: string, maxRounds: number): string[] {
   const queries: string[] = [];
   const knobs = Object.keys(proposal.params).map((k) => k.replace(/_/g, " "));
-  for (const knob of knobs) queries.push(`${knob} neural network training`, `${knob} multilayer perceptron ${metric.replace(/_/g, " ")}`);
+  for (const knob of knobs)
+    queries.push(`${knob} neural network training`, `${knob} multilayer perceptron ${metric.replace(/_/g, " ")}`);
   if (knobs.length > 1) queries.push(`${knobs.join(" ")} neural network`);
   return [...new Set(queries)].slice(0, maxRounds);
 }
@@ -43,11 +61,22 @@ export function titleOverlap(ideaTitle: string, paperTitle: string): number {
  * Rules verdict: not novel when the archive already holds another idea with identical settings, or a paper's
  * title covers the idea's title; the evidence (top results of every query) is kept either way.
  */
-export function judgeRules(proposal: Proposed, archive: ArchiveEntry[], papers: Paper[], rounds: number, threshold: number): Assessed {
+export function judgeRules(
+  proposal: Proposed,
+  archive: ArchiveEntry[],
+  papers: Paper[],
+  rounds: number,
+  threshold: number,
+): Assessed {
   // Ideas without settings (from an llm ideator) are compared by the literature only: empty settings match each other.
   const hasParams = Object.keys(proposal.params).length > 0;
   const same = hasParams
-    ? archive.find((e) => e.ideaId !== proposal.ideaId && e.status !== "proposed" && canonicalParams(e.params) === canonicalParams(proposal.params))
+    ? archive.find(
+        (e) =>
+          e.ideaId !== proposal.ideaId &&
+          e.status !== "proposed" &&
+          canonicalParams(e.params) === canonicalParams(proposal.params),
+      )
     : undefined;
   const evidence: Evidence[] = papers.map((p) => ({
     source: p.source,
@@ -60,12 +89,33 @@ export function judgeRules(proposal: Proposed, archive: ArchiveEntry[], papers: 
     authors: p.authors,
   }));
   if (same) {
-    evidence.unshift({ source: "archive", id: same.ideaId, title: same.idea.Title, year: null, venue: `run ${same.run}`, score: 1, note: "identical settings" });
-    return { ...base(proposal, rounds, evidence), novel: false, reason: `the archive already holds ${same.ideaId} (run ${same.run}) with identical settings` };
+    evidence.unshift({
+      source: "archive",
+      id: same.ideaId,
+      title: same.idea.Title,
+      year: null,
+      venue: `run ${same.run}`,
+      score: 1,
+      note: "identical settings",
+    });
+    return {
+      ...base(proposal, rounds, evidence),
+      novel: false,
+      reason: `the archive already holds ${same.ideaId} (run ${same.run}) with identical settings`,
+    };
   }
   const close = papers.find((p) => titleOverlap(proposal.idea.Title, p.title) >= threshold);
-  if (close) return { ...base(proposal, rounds, evidence), novel: false, reason: `"${close.title}" (${close.venue ?? "?"} ${close.year ?? ""}) covers the idea's title` };
-  return { ...base(proposal, rounds, evidence), novel: true, reason: `no archived idea has these settings and no paper among ${papers.length} results covers its title` };
+  if (close)
+    return {
+      ...base(proposal, rounds, evidence),
+      novel: false,
+      reason: `"${close.title}" (${close.venue ?? "?"} ${close.year ?? ""}) covers the idea's title`,
+    };
+  return {
+    ...base(proposal, rounds, evidence),
+    novel: true,
+    reason: `no archived idea has these settings and no paper among ${papers.length} results covers its title`,
+  };
 }
 
 function base(proposal: Proposed, rounds: number, evidence: Evidence[]) {
@@ -85,7 +135,13 @@ export function noveltyRulesPolicy(context: RoleContext<NoveltyConfig>) {
         }
       }
       const papers = [...byId.values()].sort((a, b) => b.score - a.score).slice(0, context.config.topK);
-      return judgeRules(input, await archive.list(template.name), papers, literature ? queries.length : 0, context.config.titleOverlap);
+      return judgeRules(
+        input,
+        await archive.list(template.name),
+        papers,
+        literature ? queries.length : 0,
+        context.config.titleOverlap,
+      );
     }),
   };
 }

@@ -20,7 +20,10 @@ export interface FewShotExample {
 const where = "config data.iclr2022 (environment SCIENTIST_ICLR2022)";
 
 /** The files `count` examples need; throws a coded error naming the path and the key when any is missing. */
-export function fewShotFiles(iclr2022: string | null, count: number): Array<{ name: string; txt: string; json: string }> {
+export function fewShotFiles(
+  iclr2022: string | null,
+  count: number,
+): Array<{ name: string; txt: string; json: string }> {
   if (count <= 0) return [];
   if (!iclr2022) {
     throw new ReviewerError(
@@ -28,10 +31,17 @@ export function fewShotFiles(iclr2022: string | null, count: number): Array<{ na
       `reviewer.fewShot is ${count} but no ICLR 2022 data folder is configured: ${where} is null; point SCIENTIST_ICLR2022 at the folder holding fewshot/, or set roles.reviewer.config.fewShot: 0`,
     );
   }
-  const files = fewShotNames.slice(0, count).map((name) => ({ name, txt: join(iclr2022, "fewshot", `${name}.txt`), json: join(iclr2022, "fewshot", `${name}.json`) }));
+  const files = fewShotNames.slice(0, count).map((name) => ({
+    name,
+    txt: join(iclr2022, "fewshot", `${name}.txt`),
+    json: join(iclr2022, "fewshot", `${name}.json`),
+  }));
   for (const file of files.flatMap((f) => [f.txt, f.json])) {
     if (!existsSync(file)) {
-      throw new ReviewerError("REVIEWER_FEWSHOT_MISSING", `reviewer.fewShot is ${count} but ${file} does not exist (${where} = ${iclr2022}); or set roles.reviewer.config.fewShot: 0`);
+      throw new ReviewerError(
+        "REVIEWER_FEWSHOT_MISSING",
+        `reviewer.fewShot is ${count} but ${file} does not exist (${where} = ${iclr2022}); or set roles.reviewer.config.fewShot: 0`,
+      );
     }
   }
   return files;
@@ -46,10 +56,19 @@ export async function loadFewShot(iclr2022: string | null, count: number): Promi
     try {
       review = (JSON.parse(raw) as { review?: unknown }).review;
     } catch (error) {
-      throw new ReviewerError("REVIEWER_FEWSHOT_INVALID", `${file.json} is not valid JSON: ${(error as Error).message}`, { cause: error });
+      throw new ReviewerError(
+        "REVIEWER_FEWSHOT_INVALID",
+        `${file.json} is not valid JSON: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
-    if (review === undefined || review === null) throw new ReviewerError("REVIEWER_FEWSHOT_INVALID", `${file.json} has no "review" field`);
-    examples.push({ name: file.name, paper, review: typeof review === "string" ? review : JSON.stringify(review, null, 4) });
+    if (review === undefined || review === null)
+      throw new ReviewerError("REVIEWER_FEWSHOT_INVALID", `${file.json} has no "review" field`);
+    examples.push({
+      name: file.name,
+      paper,
+      review: typeof review === "string" ? review : JSON.stringify(review, null, 4),
+    });
   }
   return examples;
 }

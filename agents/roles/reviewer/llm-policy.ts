@@ -36,14 +36,30 @@ export function reviewerLlmPolicy(context: RoleContext<ReviewerConfig>) {
   };
   return {
     review: fromPromise<Review, Requested>(async ({ input, signal }) => {
-      const [paper, shots] = await Promise.all([readPaperText(context.services.artifacts, input.paper, maxPaperChars, context.logger), fewShotExamples()]);
+      const [paper, shots] = await Promise.all([
+        readPaperText(context.services.artifacts, input.paper, maxPaperChars, context.logger),
+        fewShotExamples(),
+      ]);
       const focus = personas.find((p) => p.name === input.persona)?.focus ?? null;
       const model = modelFor(context, input.ideaId);
-      const messages: ChatMessage[] = [{ role: "user", content: reviewPrompt(paper.text, { focus, fewShot: shots, facts: paperFacts(input.paper) }) }];
-      const call = (step: string) => ask(context, model, { step, system: reviewerSystemPromptNeg, messages, schema: reviewReplySchema, schemaName: "review", signal });
+      const messages: ChatMessage[] = [
+        { role: "user", content: reviewPrompt(paper.text, { focus, fewShot: shots, facts: paperFacts(input.paper) }) },
+      ];
+      const call = (step: string) =>
+        ask(context, model, {
+          step,
+          system: reviewerSystemPromptNeg,
+          messages,
+          schema: reviewReplySchema,
+          schemaName: "review",
+          signal,
+        });
       let reply = await call("reviewing");
       for (let round = 2; round <= reflections; round++) {
-        messages.push({ role: "assistant", content: reply.text }, { role: "user", content: reviewReflectionPrompt(round, reflections) });
+        messages.push(
+          { role: "assistant", content: reply.text },
+          { role: "user", content: reviewReflectionPrompt(round, reflections) },
+        );
         reply = await call(`review reflection ${round}`);
         if (reply.value.thought.includes("I am done")) break;
       }

@@ -14,7 +14,8 @@ export type ReviewReply = z.infer<typeof reviewReplySchema>;
 
 // The seed concatenates these Python strings without a space ("venue.Be critical"); the space is ours.
 export const reviewerSystemPromptBase =
-  "You are an AI researcher who is reviewing a paper that was submitted to a prestigious ML venue. " + "Be critical and cautious in your decision.";
+  "You are an AI researcher who is reviewing a paper that was submitted to a prestigious ML venue. " +
+  "Be critical and cautious in your decision.";
 
 /** The seed's default reviewer prompt (perform_review's reviewer_system_prompt = reviewer_system_prompt_neg). */
 export const reviewerSystemPromptNeg = `${reviewerSystemPromptBase} If a paper is bad or you are unsure, give it bad scores and reject it.`;
@@ -144,7 +145,10 @@ ${facts}
 }
 
 /** The seed's base prompt: form (+ instructions), few-shot reviews, then the paper; ours in between, marked. */
-export function reviewPrompt(paper: string, options: { focus: string | null; fewShot: FewShotExample[]; facts: string | null }): string {
+export function reviewPrompt(
+  paper: string,
+  options: { focus: string | null; fewShot: FewShotExample[]; facts: string | null },
+): string {
   let prompt = neuripsForm;
   if (options.fewShot.length > 0) prompt += fewShotPrompt(options.fewShot);
   if (options.focus) prompt += `\nAs this seat's reviewer, pay particular attention to ${options.focus}.\n`;

@@ -17,7 +17,14 @@ export const reviewerMachine = setup({
   initial: "idle",
   context: { request: null },
   states: {
-    idle: { on: { "review.requested": { target: "reviewing", actions: assign({ request: ({ event }) => payloadOf<Requested>(event) }) } } },
+    idle: {
+      on: {
+        "review.requested": {
+          target: "reviewing",
+          actions: assign({ request: ({ event }) => payloadOf<Requested>(event) }),
+        },
+      },
+    },
     reviewing: {
       invoke: {
         src: "review",
@@ -26,7 +33,13 @@ export const reviewerMachine = setup({
           target: "done",
           actions: emitMessage(({ context, event }) => ({
             type: "review.submitted",
-            payload: { paperId: context.request.paperId, ideaId: context.request.ideaId, seat: context.request.seat, persona: context.request.persona, review: event.output },
+            payload: {
+              paperId: context.request.paperId,
+              ideaId: context.request.ideaId,
+              seat: context.request.seat,
+              persona: context.request.persona,
+              review: event.output,
+            },
             seat: context.request.seat,
           })),
         },
@@ -35,7 +48,13 @@ export const reviewerMachine = setup({
           target: "done",
           actions: emitMessage(({ context, event }) => ({
             type: "review.failed",
-            payload: { paperId: context.request.paperId, ideaId: context.request.ideaId, seat: context.request.seat, persona: context.request.persona, reason: errorText(event.error) },
+            payload: {
+              paperId: context.request.paperId,
+              ideaId: context.request.ideaId,
+              seat: context.request.seat,
+              persona: context.request.persona,
+              reason: errorText(event.error),
+            },
             seat: context.request.seat,
           })),
         },

@@ -24,18 +24,34 @@ interface TextSource {
  * The paper as written: `textArtifact` (text extracted from the compiled PDF, or the LaTeX source), else the
  * Markdown paper with a warning. Kept whole, as the seed does, up to `maxChars`; a cut is said in the text itself.
  */
-export async function readPaperText(artifacts: TextSource, paper: Drafted, maxChars: number, logger: RoleContext["logger"]): Promise<PaperText> {
+export async function readPaperText(
+  artifacts: TextSource,
+  paper: Drafted,
+  maxChars: number,
+  logger: RoleContext["logger"],
+): Promise<PaperText> {
   const artifact = paper.textArtifact ?? paper.artifact;
   if (!paper.textArtifact) {
-    logger.warn({ paperId: paper.paperId, artifact }, "the paper has no textArtifact (no compiled PDF text or LaTeX source): reviewing its Markdown artifact instead");
+    logger.warn(
+      { paperId: paper.paperId, artifact },
+      "the paper has no textArtifact (no compiled PDF text or LaTeX source): reviewing its Markdown artifact instead",
+    );
   }
   let whole: string;
   try {
     whole = await artifacts.getText(artifact);
   } catch (error) {
-    throw new ReviewerError("REVIEWER_PAPER_UNREADABLE", `cannot read the text of paper ${paper.paperId} from artifact ${artifact}: ${(error as Error).message}`, { cause: error });
+    throw new ReviewerError(
+      "REVIEWER_PAPER_UNREADABLE",
+      `cannot read the text of paper ${paper.paperId} from artifact ${artifact}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
-  if (!whole.trim()) throw new ReviewerError("REVIEWER_PAPER_UNREADABLE", `the text of paper ${paper.paperId} (artifact ${artifact}) is empty`);
+  if (!whole.trim())
+    throw new ReviewerError(
+      "REVIEWER_PAPER_UNREADABLE",
+      `the text of paper ${paper.paperId} (artifact ${artifact}) is empty`,
+    );
   if (whole.length <= maxChars) return { text: whole, artifact, chars: whole.length, truncated: false };
   logger.warn({ paperId: paper.paperId, artifact, chars: whole.length, maxChars }, "paper text truncated for review");
   const text = `${whole.slice(0, maxChars)}\n\n[Truncated: the paper has ${whole.length} characters; only the first ${maxChars} are shown.]`;
@@ -48,7 +64,8 @@ const signed = (x: number) => (x > 0 ? `+${num(x)}` : num(x));
 type Effect = Drafted["evidence"]["effects"][number];
 
 /** Whether an effect has a seed spread that can carry significance: a single seed reports none, or seeds agree (0). */
-export const hasSpread = (e: Pick<Effect, "spread"> & { spreadKnown?: boolean }) => e.spreadKnown !== false && Number.isFinite(e.spread) && e.spread > 0;
+export const hasSpread = (e: Pick<Effect, "spread"> & { spreadKnown?: boolean }) =>
+  e.spreadKnown !== false && Number.isFinite(e.spread) && e.spread > 0;
 
 export function unsupportedClaims(paper: Drafted): number {
   return paper.provenance?.unsupported ?? 0;
@@ -72,7 +89,9 @@ export function paperFacts(paper: Drafted): string | null {
       `Provenance check of the paper's claims (made by the system that ran the experiments, not by the authors): of ${p.checked} checked claims, ${p.supported} were traced to a run artifact, a setting or the bibliography, and ${p.unsupported} could not be traced.`,
     ];
     if (p.unsupported > 0) {
-      lines.push("An unsupported claim is a soundness problem: the paper states something its own runs, settings and references do not back. The unsupported claims:");
+      lines.push(
+        "An unsupported claim is a soundness problem: the paper states something its own runs, settings and references do not back. The unsupported claims:",
+      );
       for (const c of p.claims) lines.push(`- "${c.claim}" (${c.location}): ${c.reason}`);
       if (p.claims.length < p.unsupported) lines.push(`- (${p.unsupported - p.claims.length} more not listed)`);
     } else {
@@ -83,16 +102,22 @@ export function paperFacts(paper: Drafted): string | null {
   const ev = paper.evidence;
   if (ev.effects.length > 0) {
     const direction = ev.higherIsBetter ? "higher is better" : "lower is better";
-    const lines = [`Measured effects of the idea's own run on ${ev.primaryMetric} (${direction}), read from the run artifacts:`];
+    const lines = [
+      `Measured effects of the idea's own run on ${ev.primaryMetric} (${direction}), read from the run artifacts:`,
+    ];
     for (const e of ev.effects) {
       const gain = (ev.higherIsBetter ? 1 : -1) * e.delta;
       const verdict = gain > 0 ? "an improvement" : gain < 0 ? "a deterioration" : "no change";
       const spread = hasSpread(e)
         ? `seed spread ${num(e.spread)}, so the change is ${num(Math.abs(e.delta) / e.spread)} spreads`
         : `${e.spreadKnown === false ? "no seed spread recorded" : "seed spread 0"}: a single-seed or zero-spread comparison cannot establish that the change is significant`;
-      lines.push(`- ${e.dataset}: baseline ${num(e.baseline)}, the idea's run (run_${e.runIndex}) ${num(e.best)}, change ${signed(e.delta)} (${verdict}); ${spread}.`);
+      lines.push(
+        `- ${e.dataset}: baseline ${num(e.baseline)}, the idea's run (run_${e.runIndex}) ${num(e.best)}, change ${signed(e.delta)} (${verdict}); ${spread}.`,
+      );
     }
-    lines.push(`Runs after the baseline: ${ev.runsAttempted} attempted, ${ev.runsFailed} of them failed. The novelty search found ${ev.noveltyHits} closely related papers.`);
+    lines.push(
+      `Runs after the baseline: ${ev.runsAttempted} attempted, ${ev.runsFailed} of them failed. The novelty search found ${ev.noveltyHits} closely related papers.`,
+    );
     parts.push(lines.join("\n"));
   }
   return parts.length ? parts.join("\n\n") : null;

@@ -7,7 +7,8 @@ import { reviewerRulesPolicy } from "./rules-policy.ts";
 /** Fills the NeurIPS review form for one seat; replicas compete, so seats are reviewed in parallel. */
 export const reviewer: RoleDefinition<ReviewerConfig> = {
   name: "reviewer",
-  description: "reviews a drafted paper, as written, on the NeurIPS form from one persona's point of view; a seat that cannot review says why (review.failed)",
+  description:
+    "reviews a drafted paper, as written, on the NeurIPS form from one persona's point of view; a seat that cannot review says why (review.failed)",
   consumes: ["review.requested"],
   emits: ["review.submitted", "review.failed"],
   configSchema: reviewerConfigSchema,

@@ -5,7 +5,11 @@ import { personas } from "./personas.ts";
 import { reviewRules, weakEvidenceCaps } from "./rules-review.ts";
 
 type Drafted = Payload<"paper.drafted">;
-const withEffects = (p: Drafted, map: (e: Drafted["evidence"]["effects"][number]) => Partial<Drafted["evidence"]["effects"][number]>, evidence: Partial<Drafted["evidence"]> = {}): Drafted => ({
+const withEffects = (
+  p: Drafted,
+  map: (e: Drafted["evidence"]["effects"][number]) => Partial<Drafted["evidence"]["effects"][number]>,
+  evidence: Partial<Drafted["evidence"]> = {},
+): Drafted => ({
   ...p,
   evidence: { ...p.evidence, ...evidence, effects: p.evidence.effects.map((e) => ({ ...e, ...map(e) })) },
 });
@@ -17,7 +21,8 @@ describe("rules reviewers", () => {
     const none = personas.map((p) => reviewRules(weak, p).Overall);
     expect(Math.min(...strong)).toBeGreaterThan(Math.max(...none));
     expect(new Set(strong).size + new Set(none).size).toBeGreaterThan(2);
-    for (const r of personas.map((p) => reviewRules(weak, p))) expect(r.Decision).toBe(r.Overall >= 6 ? "Accept" : "Reject");
+    for (const r of personas.map((p) => reviewRules(weak, p)))
+      expect(r.Decision).toBe(r.Overall >= 6 ? "Accept" : "Reject");
   });
 
   it("reject a clean paper whose change improved no dataset, and accept a consistent clear gain", () => {
@@ -30,23 +35,39 @@ describe("rules reviewers", () => {
   it("treat a single-seed comparison as weak evidence: no Accept, capped scores, and every persona says why", () => {
     // The same large gains as the fixture, but measured with one seed: before, a zero spread counted as 0.005 and
     // every persona gave Accept (up to 10).
-    for (const single of [withEffects(paper, () => ({ spread: 0, spreadKnown: false })), withEffects(paper, () => ({ spread: 0 }))]) {
+    for (const single of [
+      withEffects(paper, () => ({ spread: 0, spreadKnown: false })),
+      withEffects(paper, () => ({ spread: 0 })),
+    ]) {
       for (const persona of personas) {
         const r = reviewRules(single, persona);
         expect(r.Overall).toBeLessThanOrEqual(weakEvidenceCaps.Overall);
         expect(r.Decision).toBe("Reject");
         expect(r.Soundness).toBeLessThanOrEqual(weakEvidenceCaps.Soundness);
         expect(r.Significance).toBeLessThanOrEqual(weakEvidenceCaps.Significance);
-        expect(r.Weaknesses.join(" ")).toContain("single-seed (or zero-spread), which cannot establish that the change is significant");
+        expect(r.Weaknesses.join(" ")).toContain(
+          "single-seed (or zero-spread), which cannot establish that the change is significant",
+        );
       }
     }
     // A single-seed loss still reads as a loss, not as weak evidence of a gain.
-    const singleLoss = withEffects(paper, (e) => ({ best: e.baseline - 0.05, delta: -0.05, spread: 0, spreadKnown: false }));
+    const singleLoss = withEffects(paper, (e) => ({
+      best: e.baseline - 0.05,
+      delta: -0.05,
+      spread: 0,
+      spreadKnown: false,
+    }));
     for (const persona of personas) expect(reviewRules(singleLoss, persona).Overall).toBeLessThanOrEqual(4);
   });
 
   it("count only the datasets with a seed spread when some have none, and say which were left out", () => {
-    const mixed: Drafted = { ...paper, evidence: { ...paper.evidence, effects: paper.evidence.effects.map((e, i) => (i === 0 ? { ...e, spread: 0, spreadKnown: false } : e)) } };
+    const mixed: Drafted = {
+      ...paper,
+      evidence: {
+        ...paper.evidence,
+        effects: paper.evidence.effects.map((e, i) => (i === 0 ? { ...e, spread: 0, spreadKnown: false } : e)),
+      },
+    };
     const r = reviewRules(mixed, personas[0]!);
     expect(r.Weaknesses.join(" ")).toContain("1 of 3 datasets (a) report no seed spread");
     expect(r.Strengths.join(" ")).toContain("2 of 2 datasets improve");
@@ -58,19 +79,29 @@ describe("rules reviewers", () => {
     for (const persona of personas) {
       const r = reviewRules(lowerIsBetter, persona);
       expect(r.Decision).toBe("Reject");
-      expect(r.Weaknesses.join(" ")).toContain("3 of 3 datasets get worse (lower is better) by more than one seed spread in the idea's run");
+      expect(r.Weaknesses.join(" ")).toContain(
+        "3 of 3 datasets get worse (lower is better) by more than one seed spread in the idea's run",
+      );
     }
-    const fell = withEffects(paper, (e) => ({ best: e.baseline - e.delta, delta: -e.delta }), { higherIsBetter: false });
+    const fell = withEffects(paper, (e) => ({ best: e.baseline - e.delta, delta: -e.delta }), {
+      higherIsBetter: false,
+    });
     expect(personas.filter((p) => reviewRules(fell, p).Decision === "Accept").length).toBeGreaterThanOrEqual(4);
   });
 
   it("raise unsupported provenance claims as a soundness weakness in every persona", () => {
     const claimed: Drafted = {
       ...paper,
-      provenance: { checked: 10, supported: 8, unsupported: 2, artifact: "i1/provenance.json", claims: [
-        { claim: "a new state of the art on CIFAR-10", location: "abstract", reason: "no run used CIFAR-10" },
-        { claim: "97.8%", location: "section Results", reason: "no run artifact holds 97.8" },
-      ] },
+      provenance: {
+        checked: 10,
+        supported: 8,
+        unsupported: 2,
+        artifact: "i1/provenance.json",
+        claims: [
+          { claim: "a new state of the art on CIFAR-10", location: "abstract", reason: "no run used CIFAR-10" },
+          { claim: "97.8%", location: "section Results", reason: "no run artifact holds 97.8" },
+        ],
+      },
     };
     for (const persona of personas) {
       const r = reviewRules(claimed, persona);

@@ -24,7 +24,9 @@ export function features(paper: Drafted) {
   // Weak: there are effects but none of them has a spread, so nothing here can establish significance.
   const weak = ev.effects.length > 0 && measured.length === 0;
   // A floor keeps a tiny spread from inflating the effect.
-  const z = weak ? unmeasured.map((e) => Math.sign(sign * e.delta)) : measured.map((e) => (sign * e.delta) / Math.max(e.spread, 0.005));
+  const z = weak
+    ? unmeasured.map((e) => Math.sign(sign * e.delta))
+    : measured.map((e) => (sign * e.delta) / Math.max(e.spread, 0.005));
   const meanZ = z.length ? z.reduce((a, b) => a + b, 0) / z.length : -2;
   const better = z.filter((v) => v > 1).length;
   const worse = z.filter((v) => v < -1).length;
@@ -55,28 +57,47 @@ export function reviewRules(paper: Drafted, persona: Persona): Review {
   const f = features(paper);
   const w = persona.weights;
   const merit = w.effect + w.consistency;
-  const score = (w.effect * f.effect + w.consistency * f.consistency + w.reliability * f.reliability + w.novelty * f.novelty + w.rigor * f.rigor) / merit + persona.bias / 3;
+  const score =
+    (w.effect * f.effect +
+      w.consistency * f.consistency +
+      w.reliability * f.reliability +
+      w.novelty * f.novelty +
+      w.rigor * f.rigor) /
+      merit +
+    persona.bias / 3;
   const ev = paper.evidence;
   const direction = ev.higherIsBetter ? "higher is better" : "lower is better";
-  const cap = (key: keyof typeof weakEvidenceCaps, value: number) => (f.weak ? Math.min(value, weakEvidenceCaps[key]) : value);
+  const cap = (key: keyof typeof weakEvidenceCaps, value: number) =>
+    f.weak ? Math.min(value, weakEvidenceCaps[key]) : value;
   const overall = cap("Overall", clamp(Math.round(5.5 + 4.5 * score), 1, 10));
   const strengths: string[] = [];
   const weaknesses: string[] = [];
-  if (f.better > 0) strengths.push(`${f.better} of ${f.counted} datasets improve ${ev.primaryMetric} (${direction}) by more than one seed spread in the idea's run.`);
+  if (f.better > 0)
+    strengths.push(
+      `${f.better} of ${f.counted} datasets improve ${ev.primaryMetric} (${direction}) by more than one seed spread in the idea's run.`,
+    );
   if (ev.runsFailed === 0 && ev.runsAttempted > 0) strengths.push(`All ${ev.runsAttempted} runs completed.`);
-  if (ev.checkedNumbers > 0) strengths.push(`All ${ev.checkedNumbers} numbers of the results table match the run artifacts.`);
+  if (ev.checkedNumbers > 0)
+    strengths.push(`All ${ev.checkedNumbers} numbers of the results table match the run artifacts.`);
   const unsupported = describeUnsupported(paper);
   // Every persona raises these two: they decide what the evidence can support at all.
-  if (unsupported) weaknesses.push(`The provenance check found ${unsupported}. An unsupported claim is a soundness problem.`);
+  if (unsupported)
+    weaknesses.push(`The provenance check found ${unsupported}. An unsupported claim is a soundness problem.`);
   if (f.weak) {
     weaknesses.push(
       `No dataset reports a seed spread for ${ev.primaryMetric}: every comparison is single-seed (or zero-spread), which cannot establish that the change is significant, so this review caps Soundness at ${weakEvidenceCaps.Soundness} and Overall at ${weakEvidenceCaps.Overall}.`,
     );
   } else if (f.unmeasured.length > 0) {
-    weaknesses.push(`${f.unmeasured.length} of ${ev.effects.length} datasets (${f.unmeasured.join(", ")}) report no seed spread: those comparisons cannot establish significance and are not counted.`);
+    weaknesses.push(
+      `${f.unmeasured.length} of ${ev.effects.length} datasets (${f.unmeasured.join(", ")}) report no seed spread: those comparisons cannot establish significance and are not counted.`,
+    );
   }
-  if (f.worse > 0) weaknesses.push(`${f.worse} of ${f.counted} datasets get worse (${direction}) by more than one seed spread in the idea's run.`);
-  if (f.better === 0 && !f.weak) weaknesses.push(`No dataset improves beyond the seed spread (mean effect ${fmt(f.meanZ)} spreads).`);
+  if (f.worse > 0)
+    weaknesses.push(
+      `${f.worse} of ${f.counted} datasets get worse (${direction}) by more than one seed spread in the idea's run.`,
+    );
+  if (f.better === 0 && !f.weak)
+    weaknesses.push(`No dataset improves beyond the seed spread (mean effect ${fmt(f.meanZ)} spreads).`);
   if (ev.runsFailed > 0) weaknesses.push(`${ev.runsFailed} of ${ev.runsAttempted} runs failed.`);
   if (ev.noveltyHits > 0) weaknesses.push(`${ev.noveltyHits} closely related papers were found by the novelty search.`);
   if (ev.effects.length < 3) weaknesses.push(`Only ${ev.effects.length} datasets support the claim.`);
@@ -94,9 +115,15 @@ export function reviewRules(paper: Drafted, persona: Persona): Review {
     Clarity: toFour(0.5 + f.rigor),
     Significance: cap("Significance", toFour(f.effect)),
     Questions: questions.slice(0, 3),
-    Limitations: ["Results are limited to the template's datasets and seeds.", "The paper was written by rules, without a language model."],
+    Limitations: [
+      "Results are limited to the template's datasets and seeds.",
+      "The paper was written by rules, without a language model.",
+    ],
     "Ethical Concerns": false,
-    Soundness: cap("Soundness", unsupported ? Math.min(2, toFour(f.consistency + f.reliability)) : toFour(f.consistency + f.reliability)),
+    Soundness: cap(
+      "Soundness",
+      unsupported ? Math.min(2, toFour(f.consistency + f.reliability)) : toFour(f.consistency + f.reliability),
+    ),
     Presentation: toFour(0.5 + f.rigor),
     Contribution: cap("Contribution", toFour(f.effect + f.novelty)),
     Overall: overall,

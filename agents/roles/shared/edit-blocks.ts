@@ -1,4 +1,5 @@
-// Shared by the coder (experiment.py, plot.py, notes.txt) and the writer (paper.md claim fixes and citations, paper.tex LaTeX fixes).
+// Shared by the coder (experiment.py, plot.py, notes.txt) and the writer (paper.md claim fixes and citations, paper.tex
+// LaTeX fixes).
 // aider's SEARCH/REPLACE edit blocks, the format the seed's coder edits experiment.py, plot.py and notes.txt in:
 //
 //   experiment.py
@@ -42,14 +43,26 @@ export function parseEditBlocks(text: string): EditBlock[] {
       if (candidate && !FENCE.test(line.trim()) && /^[\w./-]+\.\w+$/.test(candidate)) lastName = candidate;
       continue;
     }
-    if (!lastName) throw new RoleError("ROLE_BAD_EDIT_BLOCK", `edit block at line ${i + 1} names no file: put the file name on the line before "<<<<<<< SEARCH"`);
+    if (!lastName)
+      throw new RoleError(
+        "ROLE_BAD_EDIT_BLOCK",
+        `edit block at line ${i + 1} names no file: put the file name on the line before "<<<<<<< SEARCH"`,
+      );
     const search: string[] = [];
     const replace: string[] = [];
     let j = i + 1;
     for (; j < lines.length && !DIVIDER.test(lines[j]!); j++) search.push(lines[j]!);
-    if (j >= lines.length) throw new RoleError("ROLE_BAD_EDIT_BLOCK", `edit block for ${lastName} at line ${i + 1} has no "=======" divider`);
+    if (j >= lines.length)
+      throw new RoleError(
+        "ROLE_BAD_EDIT_BLOCK",
+        `edit block for ${lastName} at line ${i + 1} has no "=======" divider`,
+      );
     for (j++; j < lines.length && !REPLACE.test(lines[j]!); j++) replace.push(lines[j]!);
-    if (j >= lines.length) throw new RoleError("ROLE_BAD_EDIT_BLOCK", `edit block for ${lastName} at line ${i + 1} has no ">>>>>>> REPLACE" end`);
+    if (j >= lines.length)
+      throw new RoleError(
+        "ROLE_BAD_EDIT_BLOCK",
+        `edit block for ${lastName} at line ${i + 1} has no ">>>>>>> REPLACE" end`,
+      );
     blocks.push({ file: lastName, search: search.join("\n"), replace: replace.join("\n") });
     i = j;
   }
@@ -57,7 +70,11 @@ export function parseEditBlocks(text: string): EditBlock[] {
 }
 
 /** Applies blocks in order to the editable files; an empty SEARCH on a file appends (aider's way to add text). */
-export function applyEditBlocks(files: Record<string, string>, blocks: EditBlock[], editable: readonly string[]): ApplyResult {
+export function applyEditBlocks(
+  files: Record<string, string>,
+  blocks: EditBlock[],
+  editable: readonly string[],
+): ApplyResult {
   const out = { ...files };
   const applied: EditBlock[] = [];
   const failed: ApplyResult["failed"] = [];
@@ -86,7 +103,8 @@ export function applyEditBlocks(files: Record<string, string>, blocks: EditBlock
 /** The report the model gets for blocks that failed, with the blocks themselves (as aider does). */
 export function failureReport(failed: ApplyResult["failed"], appliedCount: number): string {
   const parts = failed.map(
-    ({ block, reason }) => `## SearchReplaceNoExactMatch: ${reason}\n${block.file}\n<<<<<<< SEARCH\n${block.search}\n=======\n${block.replace}\n>>>>>>> REPLACE`,
+    ({ block, reason }) =>
+      `## SearchReplaceNoExactMatch: ${reason}\n${block.file}\n<<<<<<< SEARCH\n${block.search}\n=======\n${block.replace}\n>>>>>>> REPLACE`,
   );
   return (
     `# ${failed.length} SEARCH/REPLACE block(s) failed to apply (${appliedCount} other block(s) were applied):\n\n${parts.join("\n\n")}\n\n` +

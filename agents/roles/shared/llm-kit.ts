@@ -9,7 +9,11 @@ import { steeredModel } from "./steering-prompt.ts";
 /** The run's model for this role, on behalf of `idea`: every call is budget-checked, priced and recorded. */
 export function modelFor(context: RoleContext, idea: string | null): ModelProvider {
   const llm = context.services.llm;
-  if (!llm) throw new RoleError("ROLE_NO_MODEL", `role ${context.role} runs the llm policy but no model service was configured`);
+  if (!llm)
+    throw new RoleError(
+      "ROLE_NO_MODEL",
+      `role ${context.role} runs the llm policy but no model service was configured`,
+    );
   // The operator's notes and constraints (scientist steer) ride on every call, read when the call is made.
   return steeredModel(llm.model(context.role, idea), context.services.steering, context.role, idea);
 }
@@ -24,7 +28,11 @@ export interface Ask<T> {
 }
 
 /** One structured call. Invalid output was already retried with the error shown (the provider's repair rounds). */
-export async function ask<T>(context: RoleContext, model: ModelProvider, request: Ask<T>): Promise<{ value: T; text: string }> {
+export async function ask<T>(
+  context: RoleContext,
+  model: ModelProvider,
+  request: Ask<T>,
+): Promise<{ value: T; text: string }> {
   try {
     const result = await model.generate({
       system: request.system,
@@ -38,7 +46,11 @@ export async function ask<T>(context: RoleContext, model: ModelProvider, request
   } catch (error) {
     // Untagged: the message already names the model layer's code, the precise one; retryable follows it.
     const retryable = isLlmError(error) && error.retryable;
-    throw new RoleError("ROLE_MODEL_FAILED", `${request.step}: ${describeLlmError(error)}`, { cause: error, retryable, untagged: true });
+    throw new RoleError("ROLE_MODEL_FAILED", `${request.step}: ${describeLlmError(error)}`, {
+      cause: error,
+      retryable,
+      untagged: true,
+    });
   }
 }
 
@@ -50,7 +62,8 @@ export function describeLlmError(error: unknown): string {
 
 /** Whether an error (or its cause) is the run's budget running out: then no later step should try again. */
 export function isBudgetExhausted(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) if (isLlmError(e, "LLM_BUDGET_EXHAUSTED")) return true;
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause)
+    if (isLlmError(e, "LLM_BUDGET_EXHAUSTED")) return true;
   return false;
 }
 

@@ -16,7 +16,9 @@ export function steeringText(view: SteeringView, role: string, idea: string | nu
   const constraints = constraintReaders.has(role) ? view.constraints() : [];
   if (constraints.length > 0) {
     const list = constraints.map((c) => `- ${c}`).join("\n");
-    parts.push(`The researcher requires new ideas to respect these constraints (an idea that breaks one is not acceptable):\n${list}`);
+    parts.push(
+      `The researcher requires new ideas to respect these constraints (an idea that breaks one is not acceptable):\n${list}`,
+    );
   }
   return parts.join("\n\n");
 }

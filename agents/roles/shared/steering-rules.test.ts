@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { allows, filterSpace, knobRule } from "./steering-rules.ts";
 
 const knobs = ["learning_rate", "width", "depth", "weight_decay", "momentum"];
-const space = { learning_rate: [0.005, 0.05, 0.5], width: [8, 64], depth: [1, 2], weight_decay: [0, 0.01], momentum: [0.5, 0.9] };
+const space = {
+  learning_rate: [0.005, 0.05, 0.5],
+  width: [8, 64],
+  depth: [1, 2],
+  weight_decay: [0, 0.01],
+  momentum: [0.5, 0.9],
+};
 
 describe("rules steering: what a text says about knobs", () => {
   it("'only change the learning rate' keeps that knob alone", () => {
@@ -13,7 +19,12 @@ describe("rules steering: what a text says about knobs", () => {
 
   it("negations exclude knobs and bounds keep values in range", () => {
     const rule = knobRule(["no weight decay, width <= 32", "learning_rate < 0.5"], knobs);
-    expect(filterSpace(space, rule)).toEqual({ learning_rate: [0.005, 0.05], width: [8], depth: [1, 2], momentum: [0.5, 0.9] });
+    expect(filterSpace(space, rule)).toEqual({
+      learning_rate: [0.005, 0.05],
+      width: [8],
+      depth: [1, 2],
+      momentum: [0.5, 0.9],
+    });
     expect(allows(rule, "weight_decay", 0)).toBe(false);
   });
 

@@ -34,7 +34,11 @@ export function knobRule(texts: readonly string[], knobs: readonly string[]): Kn
       while ((m = re.exec(rest)) !== null) {
         named = true;
         const start = m.index + m[1]!.length;
-        const before = rest.slice(0, start).split(/[,;.]|\band\b|\bbut\b/i).pop() ?? "";
+        const before =
+          rest
+            .slice(0, start)
+            .split(/[,;.]|\band\b|\bbut\b/i)
+            .pop() ?? "";
         const after = rest.slice(start + m[2]!.length);
         const bound = /^\s*(<=|>=|<|>|=)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)/i.exec(after);
         if (bound) addBound(rule, knob, bound[1]!, Number(bound[2]));

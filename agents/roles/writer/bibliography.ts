@@ -37,7 +37,9 @@ const asPaper = (r: Reference): Paper => ({
 
 export function bibliographyOf(references: Reference[]): Bibliography {
   const { keys, bibtex } = toBibliography(references.map(asPaper));
-  const recorded = references.filter((r, i) => references.findIndex((o) => o.id === r.id) === i).map((r) => ({ key: keys.get(r.id)!, source: r.source ?? "literature", id: r.id }));
+  const recorded = references
+    .filter((r, i) => references.findIndex((o) => o.id === r.id) === i)
+    .map((r) => ({ key: keys.get(r.id)!, source: r.source ?? "literature", id: r.id }));
   return { keys, bibtex, recorded };
 }
 

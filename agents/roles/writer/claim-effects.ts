@@ -3,7 +3,12 @@
 // on or why it is unsupported; the LaTeX paper's check is added to it when paper.tex is rendered or fixed.
 import { fromPromise } from "xstate";
 import type { FinalInfo, Payload } from "../../../bus/index.ts";
-import { checkMarkdownPaper, feedbackFor, type ProvenanceReport, type ProvenanceSources } from "../../provenance/index.ts";
+import {
+  checkMarkdownPaper,
+  feedbackFor,
+  type ProvenanceReport,
+  type ProvenanceSources,
+} from "../../provenance/index.ts";
 import type { RoleContext } from "../../runtime/index.ts";
 import { bibliographyOf, type RecordedCitation } from "./bibliography.ts";
 import { claimSources, provenanceArtifact } from "./claim-sources.ts";
@@ -14,9 +19,14 @@ import type { Draft } from "./rules-paper.ts";
 
 type Study = Payload<"study.completed">;
 
-
 /** The sources of a paper's claims, given its bibliography. */
-export function sourcesFor(context: RoleContext<WriterConfig>, study: Study, finalInfos: Record<number, FinalInfo>, bib: string | null, recorded: RecordedCitation[]): ProvenanceSources {
+export function sourcesFor(
+  context: RoleContext<WriterConfig>,
+  study: Study,
+  finalInfos: Record<number, FinalInfo>,
+  bib: string | null,
+  recorded: RecordedCitation[],
+): ProvenanceSources {
   const s = context.swarm.sandbox;
   return claimSources({
     study,
@@ -29,9 +39,19 @@ export function sourcesFor(context: RoleContext<WriterConfig>, study: Study, fin
 }
 
 /** The Markdown paper's sources: its references' entries, each recorded from the literature answer it came from. */
-export async function markdownSources(context: RoleContext<WriterConfig>, study: Study, draft: Draft): Promise<ProvenanceSources> {
+export async function markdownSources(
+  context: RoleContext<WriterConfig>,
+  study: Study,
+  draft: Draft,
+): Promise<ProvenanceSources> {
   const bibliography = bibliographyOf(draft.references ?? []);
-  return sourcesFor(context, study, await loadFinalInfos(context.services.artifacts, study), bibliography.bibtex || null, bibliography.recorded);
+  return sourcesFor(
+    context,
+    study,
+    await loadFinalInfos(context.services.artifacts, study),
+    bibliography.bibtex || null,
+    bibliography.recorded,
+  );
 }
 
 export function checkClaimsActor(context: RoleContext<WriterConfig>) {
@@ -43,11 +63,21 @@ export function checkClaimsActor(context: RoleContext<WriterConfig>) {
 
 /** The LaTeX check's part of provenance.json: counts and the claims it could not trace. */
 export function latexPart(artifact: string, report: ProvenanceReport) {
-  return { artifact, checked: report.checked, supported: report.supported, unsupported: report.unsupported, claims: report.claims.filter((c) => c.verdict === "unsupported") };
+  return {
+    artifact,
+    checked: report.checked,
+    supported: report.supported,
+    unsupported: report.unsupported,
+    claims: report.claims.filter((c) => c.verdict === "unsupported"),
+  };
 }
 
 /** provenance.json with the LaTeX paper's check added (or replaced). */
-export async function recordLatexCheck(context: RoleContext<WriterConfig>, ideaId: string, part: ReturnType<typeof latexPart>): Promise<void> {
+export async function recordLatexCheck(
+  context: RoleContext<WriterConfig>,
+  ideaId: string,
+  part: ReturnType<typeof latexPart>,
+): Promise<void> {
   const { artifacts } = context.services;
   // The Markdown paper's record is written first; without it the LaTeX check stands alone. A bus fault propagates.
   const text = await artifacts.getTextOr(provenanceArtifact(ideaId), "{}");

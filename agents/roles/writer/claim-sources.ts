@@ -22,10 +22,18 @@ export interface ClaimSourceInput {
   limits?: { timeoutSeconds?: number; memoryMb?: number; cpus?: number };
 }
 
-export function claimSources({ study, template, finalInfos, bib, recordedCitations, limits }: ClaimSourceInput): ProvenanceSources {
+export function claimSources({
+  study,
+  template,
+  finalInfos,
+  bib,
+  recordedCitations,
+  limits,
+}: ClaimSourceInput): ProvenanceSources {
   const settings: Record<string, Setting> = {};
   for (const [knob, value] of Object.entries(template.baselineParams)) settings[`baseline.${knob}`] = value;
-  for (const [knob, values] of Object.entries(template.space)) values.forEach((v, i) => (settings[`space.${knob}[${i}]`] = v));
+  for (const [knob, values] of Object.entries(template.space))
+    values.forEach((v, i) => (settings[`space.${knob}[${i}]`] = v));
   // Settings every run got (fixed by config for reduced runs).
   for (const [knob, value] of Object.entries(template.fixedSettings ?? {})) settings[`fixed.${knob}`] = value;
   for (const [key, value] of Object.entries(study.params)) settings[`idea.${key}`] = value;
@@ -43,7 +51,12 @@ export function claimSources({ study, template, finalInfos, bib, recordedCitatio
   const infos = Object.values(finalInfos);
   return {
     finalInfos,
-    runs: study.runs.map((r) => ({ runIndex: r.runIndex, params: r.params, description: r.description ?? "", attempts: r.attempts })),
+    runs: study.runs.map((r) => ({
+      runIndex: r.runIndex,
+      params: r.params,
+      description: r.description ?? "",
+      attempts: r.attempts,
+    })),
     settings,
     bib,
     recordedCitations,

@@ -8,7 +8,10 @@ export const writerConfigSchema = z
     citationRounds: z.number().int().min(0).max(50).default(20),
     /** Rounds in which the llm policy fixes paper.tex after a failed compile (the seed's 5); rules cannot edit. */
     latexFixes: z.number().int().min(0).max(20).default(5),
-    /** Rounds in which the llm policy fixes the claims the provenance check could not trace; rules papers print only traceable ones. */
+    /**
+     * Rounds in which the llm policy fixes the claims the provenance check could not trace; rules papers print only
+     * traceable ones.
+     */
     claimFixes: z.number().int().min(0).max(10).default(3),
   })
   .strict();

@@ -11,10 +11,14 @@ type Effect = Drafted["evidence"]["effects"][number];
 /** Which way the primary metric is better, and where that comes from (a paper says which). */
 export interface MetricDirection {
   higherIsBetter: boolean;
-  source: "from template.yaml" | "inferred from the metric's name" | "assumed (template.yaml sets no direction and the name does not tell)";
+  source:
+    | "from template.yaml"
+    | "inferred from the metric's name"
+    | "assumed (template.yaml sets no direction and the name does not tell)";
 }
 
-const LOWER = /loss|err(or)?\b|error|mse|rmse|mae|nll|perplexity|ppl|regret|cost|time|latency|infected|peak|death|case|distance|divergence|\bkl\b|wer|cer/i;
+const LOWER =
+  /loss|err(or)?\b|error|mse|rmse|mae|nll|perplexity|ppl|regret|cost|time|latency|infected|peak|death|case|distance|divergence|\bkl\b|wer|cer/i;
 const HIGHER = /acc|f1|auc|score|reward|return|precision|recall|bleu|rouge|iou|\bmap\b|r2|success|likelihood/i;
 
 /**
@@ -22,9 +26,11 @@ const HIGHER = /acc|f1|auc|score|reward|return|precision|recall|bleu|rouge|iou|\
  * infected_peak ... lower; accuracy, score, reward ... higher); otherwise higher, and the paper says it was assumed.
  */
 export function metricDirection(template: Pick<TemplateInfo, "files" | "metrics">): MetricDirection {
-  if (/^\s*higherIsBetter\s*:/m.test(template.files["template.yaml"] ?? "")) return { higherIsBetter: template.metrics.higherIsBetter, source: "from template.yaml" };
+  if (/^\s*higherIsBetter\s*:/m.test(template.files["template.yaml"] ?? ""))
+    return { higherIsBetter: template.metrics.higherIsBetter, source: "from template.yaml" };
   const name = template.metrics.primary;
-  if (LOWER.test(name) && !HIGHER.test(name)) return { higherIsBetter: false, source: "inferred from the metric's name" };
+  if (LOWER.test(name) && !HIGHER.test(name))
+    return { higherIsBetter: false, source: "inferred from the metric's name" };
   if (HIGHER.test(name)) return { higherIsBetter: true, source: "inferred from the metric's name" };
   return { higherIsBetter: true, source: "assumed (template.yaml sets no direction and the name does not tell)" };
 }
@@ -49,7 +55,9 @@ export function spreadOf(run: Pick<RunResult, "finalInfo">, dataset: string, met
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
-/** The idea's run against the baseline, per dataset, on `metric` (the paper's effect lines and the reviewers' evidence). */
+/**
+ * The idea's run against the baseline, per dataset, on `metric` (the paper's effect lines and the reviewers' evidence).
+ */
 export function ideaEffects(study: Study, metric: string): Effect[] {
   const run = ideaRunOf(study);
   if (!run) return [];
@@ -59,7 +67,15 @@ export function ideaEffects(study: Study, metric: string): Effect[] {
     const value = run.finalInfo?.[dataset]?.means[metric];
     if (baseline === undefined || value === undefined) continue;
     const spread = spreadOf(run, dataset, metric);
-    effects.push({ dataset, baseline, best: value, delta: Number((value - baseline).toFixed(6)), spread: spread ?? 0, spreadKnown: spread !== null, runIndex: run.runIndex });
+    effects.push({
+      dataset,
+      baseline,
+      best: value,
+      delta: Number((value - baseline).toFixed(6)),
+      spread: spread ?? 0,
+      spreadKnown: spread !== null,
+      runIndex: run.runIndex,
+    });
   }
   return effects;
 }
@@ -69,9 +85,15 @@ export function ideaEffects(study: Study, metric: string): Effect[] {
  * run (not the best run of the sweep); `spread` is that run's recorded std, 0 when it recorded none (`spreadKnown`
  * false: the spread is unknown, not zero).
  */
-export function measureEvidence(study: Study, primary: string, higherIsBetter: boolean): Omit<Drafted["evidence"], "checkedNumbers"> {
+export function measureEvidence(
+  study: Study,
+  primary: string,
+  higherIsBetter: boolean,
+): Omit<Drafted["evidence"], "checkedNumbers"> {
   const attempted = study.runs.filter((r) => r.runIndex > 0);
-  const noveltyHits = study.evidence.filter((e) => e.source !== "archive" && /overlap (0\.[5-9]|1\.)/.test(e.note ?? "")).length;
+  const noveltyHits = study.evidence.filter(
+    (e) => e.source !== "archive" && /overlap (0\.[5-9]|1\.)/.test(e.note ?? ""),
+  ).length;
   return {
     primaryMetric: primary,
     higherIsBetter,

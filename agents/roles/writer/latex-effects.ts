@@ -15,19 +15,30 @@ import { RoleError } from "../errors.ts";
 type Study = Payload<"study.completed">;
 
 const claimKey = (c: Pick<Claim, "kind" | "text">) => `${c.kind}:${c.text}`;
-const unsupportedKeys = (report: ProvenanceReport) => report.claims.filter((c) => c.verdict === "unsupported").map(claimKey);
-const figuresOf = (tex: string) => [...tex.replace(/^%.*$/gm, "").matchAll(/\\includegraphics(?:\[[^\]]*\])?\{([^}]*)\}/g)].map((m) => m[1]!.trim());
+const unsupportedKeys = (report: ProvenanceReport) =>
+  report.claims.filter((c) => c.verdict === "unsupported").map(claimKey);
+const figuresOf = (tex: string) =>
+  [...tex.replace(/^%.*$/gm, "").matchAll(/\\includegraphics(?:\[[^\]]*\])?\{([^}]*)\}/g)].map((m) => m[1]!.trim());
 
 /**
  * The provenance check of a .tex: every claim against the run artifacts, the bibliography being the one the .tex
  * compiles with (its filecontents block, else references.bib), each entry recorded from a literature answer (the
  * works the Markdown paper cites) or from the template's own block.
  */
-async function checkTex(context: RoleContext<WriterConfig>, study: Study, draft: Pick<Draft, "references">, tex: string, bibFile: string | null): Promise<ProvenanceReport> {
+async function checkTex(
+  context: RoleContext<WriterConfig>,
+  study: Study,
+  draft: Pick<Draft, "references">,
+  tex: string,
+  bibFile: string | null,
+): Promise<ProvenanceReport> {
   const skeleton = context.services.template.files["latex/template.tex"] ?? "";
   const recorded = [...templateCitations(skeleton), ...bibliographyOf(draft.references ?? []).recorded];
   const bib = filecontentsBib(tex) ?? bibFile;
-  return checkLatexPaper(tex, sourcesFor(context, study, await loadFinalInfos(context.services.artifacts, study), bib, recorded));
+  return checkLatexPaper(
+    tex,
+    sourcesFor(context, study, await loadFinalInfos(context.services.artifacts, study), bib, recorded),
+  );
 }
 
 /**
@@ -40,8 +51,13 @@ export function renderLatexActor(context: RoleContext<WriterConfig>) {
   const { artifacts, template } = context.services;
   return fromPromise<LatexPaper, { study: Study; draft: Draft }>(async ({ input }) => {
     const skeleton = template.files["latex/template.tex"];
-    if (!skeleton) throw new RoleError("WRITER_NO_LATEX_TEMPLATE", `the template ${template.name} has no latex/template.tex`);
-    const paper = renderLatexPaper(skeleton, { ...input, tableMarkers: [TABLE_BEGIN, TABLE_END] }, templateSupportFiles(template.files));
+    if (!skeleton)
+      throw new RoleError("WRITER_NO_LATEX_TEMPLATE", `the template ${template.name} has no latex/template.tex`);
+    const paper = renderLatexPaper(
+      skeleton,
+      { ...input, tableMarkers: [TABLE_BEGIN, TABLE_END] },
+      templateSupportFiles(template.files),
+    );
     checkLatexTableNumbers(paper.tex, await loadFinalInfos(artifacts, input.study));
     const report = await checkTex(context, input.study, input.draft, paper.tex, paper.bib);
     const texArtifact = await artifacts.put(`${input.study.ideaId}/paper.tex`, paper.tex);
@@ -58,26 +74,38 @@ export function renderLatexActor(context: RoleContext<WriterConfig>) {
  */
 export function storeFixedLatexActor(context: RoleContext<WriterConfig>) {
   const { artifacts } = context.services;
-  return fromPromise<LatexPaper, { study: Study; paper: LatexPaper; tex: string; draft?: Pick<Draft, "references"> }>(async ({ input }) => {
-    checkLatexTableNumbers(input.tex, await loadFinalInfos(artifacts, input.study));
-    const kept = new Set(figuresOf(input.tex));
-    const dropped = [...new Set(figuresOf(input.paper.tex))].filter((f) => !kept.has(f));
-    if (dropped.length) throw new RoleError("WRITER_FIX_DROPS_FIGURES", `the fix drops figure(s) ${dropped.join(", ")} of the checked paper`);
-    const report = await checkTex(context, input.study, input.draft ?? {}, input.tex, input.paper.bib);
-    const allowed = new Map<string, number>();
-    for (const key of input.paper.unsupported) allowed.set(key, (allowed.get(key) ?? 0) + 1);
-    const added: Claim[] = [];
-    for (const claim of report.claims.filter((c) => c.verdict === "unsupported")) {
-      const left = allowed.get(claimKey(claim)) ?? 0;
-      if (left > 0) allowed.set(claimKey(claim), left - 1);
-      else added.push(claim);
-    }
-    if (added.length) {
-      const list = added.slice(0, 5).map((c) => `"${c.text}" in "${c.sentence.slice(0, 120)}" (${c.reason ?? "unsupported"})`).join("; ");
-      throw new RoleError("WRITER_FIX_UNSUPPORTED_CLAIMS", `the fix adds ${added.length} claim(s) the run artifacts do not support: ${list}`);
-    }
-    const texArtifact = await artifacts.put(`${input.study.ideaId}/paper.tex`, input.tex);
-    await recordLatexCheck(context, input.study.ideaId, latexPart(texArtifact, report));
-    return { ...input.paper, tex: input.tex, unsupported: unsupportedKeys(report) };
-  });
+  return fromPromise<LatexPaper, { study: Study; paper: LatexPaper; tex: string; draft?: Pick<Draft, "references"> }>(
+    async ({ input }) => {
+      checkLatexTableNumbers(input.tex, await loadFinalInfos(artifacts, input.study));
+      const kept = new Set(figuresOf(input.tex));
+      const dropped = [...new Set(figuresOf(input.paper.tex))].filter((f) => !kept.has(f));
+      if (dropped.length)
+        throw new RoleError(
+          "WRITER_FIX_DROPS_FIGURES",
+          `the fix drops figure(s) ${dropped.join(", ")} of the checked paper`,
+        );
+      const report = await checkTex(context, input.study, input.draft ?? {}, input.tex, input.paper.bib);
+      const allowed = new Map<string, number>();
+      for (const key of input.paper.unsupported) allowed.set(key, (allowed.get(key) ?? 0) + 1);
+      const added: Claim[] = [];
+      for (const claim of report.claims.filter((c) => c.verdict === "unsupported")) {
+        const left = allowed.get(claimKey(claim)) ?? 0;
+        if (left > 0) allowed.set(claimKey(claim), left - 1);
+        else added.push(claim);
+      }
+      if (added.length) {
+        const list = added
+          .slice(0, 5)
+          .map((c) => `"${c.text}" in "${c.sentence.slice(0, 120)}" (${c.reason ?? "unsupported"})`)
+          .join("; ");
+        throw new RoleError(
+          "WRITER_FIX_UNSUPPORTED_CLAIMS",
+          `the fix adds ${added.length} claim(s) the run artifacts do not support: ${list}`,
+        );
+      }
+      const texArtifact = await artifacts.put(`${input.study.ideaId}/paper.tex`, input.tex);
+      await recordLatexCheck(context, input.study.ideaId, latexPart(texArtifact, report));
+      return { ...input.paper, tex: input.tex, unsupported: unsupportedKeys(report) };
+    },
+  );
 }

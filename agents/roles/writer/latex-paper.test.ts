@@ -8,36 +8,89 @@ import { blockLatex, escapeLatex, inlineLatex, proseLatex } from "./latex-text.t
 import { TABLE_BEGIN, TABLE_END } from "./number-check.ts";
 import { RULES_DISCLAIMER, writeRulesPaper } from "./rules-paper.ts";
 
-const info = (acc: number, loss: number) => ({ moons: { means: { val_acc: acc, train_loss: loss } }, two_spirals: { means: { val_acc: acc - 0.25, train_loss: loss } } });
+const info = (acc: number, loss: number) => ({
+  moons: { means: { val_acc: acc, train_loss: loss } },
+  two_spirals: { means: { val_acc: acc - 0.25, train_loss: loss } },
+});
 const study: Payload<"study.completed"> = {
   ideaId: "i1",
-  idea: { Name: "lr_1", Title: "50% wider nets & a_b {x} $5 #1 ~ ^ \\ — better?", Experiment: "Use `width=64` for 100% of runs.", Interestingness: 5, Feasibility: 9, Novelty: 7 },
+  idea: {
+    Name: "lr_1",
+    Title: "50% wider nets & a_b {x} $5 #1 ~ ^ \\ — better?",
+    Experiment: "Use `width=64` for 100% of runs.",
+    Interestingness: 5,
+    Feasibility: 9,
+    Novelty: 7,
+  },
   params: { width: 64 },
   baseline: info(0.8123, 0.4),
   runs: [
     { runIndex: 0, params: {}, status: "ok", finalInfo: info(0.8123, 0.4), attempts: 1, reason: null, description: "" },
-    { runIndex: 1, params: { width: 64 }, status: "ok", finalInfo: info(0.90012345, 1e-7), attempts: 1, reason: null, description: "" },
-    { runIndex: 2, params: { width: 128 }, status: "error", finalInfo: null, attempts: 4, reason: "exit 1: loss_nan & 100%", description: "" },
+    {
+      runIndex: 1,
+      params: { width: 64 },
+      status: "ok",
+      finalInfo: info(0.90012345, 1e-7),
+      attempts: 1,
+      reason: null,
+      description: "",
+    },
+    {
+      runIndex: 2,
+      params: { width: 128 },
+      status: "error",
+      finalInfo: null,
+      attempts: 4,
+      reason: "exit 1: loss_nan & 100%",
+      description: "",
+    },
   ],
   plots: { "val_acc.png": "i1/val_acc.png", "curves.svg": "i1/curves.svg", "odd name.png": "i1/odd name.png" },
   notes: "",
   evidence: [
-    { source: "offline", id: "p1", title: "Warm_up & schedules", year: 2019, venue: "ICML", score: 2, authors: ["Ada Lovelace", "Alan Turing"] },
+    {
+      source: "offline",
+      id: "p1",
+      title: "Warm_up & schedules",
+      year: 2019,
+      venue: "ICML",
+      score: 2,
+      authors: ["Ada Lovelace", "Alan Turing"],
+    },
     { source: "archive", id: "idea-000", title: "An archived idea", year: null, venue: "run r1", score: 1 },
-    { source: "offline", id: "p2", title: "Adam: A Method for Stochastic Optimization", year: 2015, venue: null, score: 1, authors: ["Diederik P. Kingma"] },
+    {
+      source: "offline",
+      id: "p2",
+      title: "Adam: A Method for Stochastic Optimization",
+      year: 2015,
+      venue: null,
+      score: 1,
+      authors: ["Diederik P. Kingma"],
+    },
   ],
 };
 const truth = { 0: study.runs[0]!.finalInfo!, 1: study.runs[1]!.finalInfo! };
 const skeleton = tinyTemplate.files["latex/template.tex"]!;
-const render = (s = study) => renderLatexPaper(skeleton, { study: s, draft: writeRulesPaper(tinyTemplate, s, 6), tableMarkers: [TABLE_BEGIN, TABLE_END] });
+const render = (s = study) =>
+  renderLatexPaper(skeleton, {
+    study: s,
+    draft: writeRulesPaper(tinyTemplate, s, 6),
+    tableMarkers: [TABLE_BEGIN, TABLE_END],
+  });
 
 describe("LaTeX paper rendering", () => {
   it("escapes every LaTeX special in prose, so text cannot run a macro or open math mode", () => {
-    expect(escapeLatex("a_b & 50% $x$ #1 {y} ~ ^ \\input")).toBe("a\\_b \\& 50\\% \\$x\\$ \\#1 \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}input");
+    expect(escapeLatex("a_b & 50% $x$ #1 {y} ~ ^ \\input")).toBe(
+      "a\\_b \\& 50\\% \\$x\\$ \\#1 \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}input",
+    );
     expect(escapeLatex("a — b “c” α")).toBe("a --- b ``c'' $\\alpha$");
-    expect(inlineLatex("use `lr_1` and **bold_x**, see [2]", (n) => (n === 2 ? "kingma2015adam" : null))).toBe("use \\texttt{lr\\_1} and \\textbf{bold\\_x}, see \\cite{kingma2015adam}");
+    expect(inlineLatex("use `lr_1` and **bold_x**, see [2]", (n) => (n === 2 ? "kingma2015adam" : null))).toBe(
+      "use \\texttt{lr\\_1} and \\textbf{bold\\_x}, see \\cite{kingma2015adam}",
+    );
     const { tex } = render();
-    expect(tex).toContain("\\title{50\\% wider nets \\& a\\_b \\{x\\} \\$5 \\#1 \\textasciitilde{} \\textasciicircum{} \\textbackslash{} --- better?}");
+    expect(tex).toContain(
+      "\\title{50\\% wider nets \\& a\\_b \\{x\\} \\$5 \\#1 \\textasciitilde{} \\textasciicircum{} \\textbackslash{} --- better?}",
+    );
     expect(tex).toContain("exit 1: loss\\_nan \\& 100\\%");
     expect(tex).not.toMatch(/[^\\]\$5/);
   });
@@ -47,8 +100,13 @@ describe("LaTeX paper rendering", () => {
     expect(proseLatex("\\[ y = W x \\] and $$E = mc^2$$ 50%")).toBe("\\[ y = W x \\] and $$E = mc^2$$ 50\\%");
     // Not math: a lone dollar, prices, a dollar followed by a space.
     expect(proseLatex("costs $5 and $10, or $ 3 $")).toBe("costs \\$5 and \\$10, or \\$ 3 \\$");
-    expect(inlineLatex("**gain $\\Delta$** in `lr_x` [@kingma2015adam; @lu2024]", () => null)).toBe("\\textbf{gain $\\Delta$} in \\texttt{lr\\_x} \\cite{kingma2015adam,lu2024}");
-    const block = blockLatex("Loss is\n\\begin{equation}\n  L = \\sum_i (y_i - \\hat{y}_i)^2\n\\end{equation}\nwhere y_i is 100% known.", () => null);
+    expect(inlineLatex("**gain $\\Delta$** in `lr_x` [@kingma2015adam; @lu2024]", () => null)).toBe(
+      "\\textbf{gain $\\Delta$} in \\texttt{lr\\_x} \\cite{kingma2015adam,lu2024}",
+    );
+    const block = blockLatex(
+      "Loss is\n\\begin{equation}\n  L = \\sum_i (y_i - \\hat{y}_i)^2\n\\end{equation}\nwhere y_i is 100% known.",
+      () => null,
+    );
     expect(block).toContain("\\begin{equation}\n  L = \\sum_i (y_i - \\hat{y}_i)^2\n\\end{equation}");
     expect(block).toContain("where y\\_i is 100\\% known.");
     // An environment left open is text, not a lone \\begin that would break the compile.
@@ -56,8 +114,12 @@ describe("LaTeX paper rendering", () => {
   });
 
   it("maps common Unicode to LaTeX and keeps accented Latin letters for utf8 input", () => {
-    expect(escapeLatex("≤ ≥ ± × − – — “x” it’s … é ü ł")).toBe("$\\leq$ $\\geq$ $\\pm$ $\\times$ $-$ -- --- ``x'' it's \\ldots{} é ü ł");
-    expect(escapeLatex("α β γ Δ Σ ω μ ∞ ≈ → °")).toBe("$\\alpha$ $\\beta$ $\\gamma$ $\\Delta$ $\\Sigma$ $\\omega$ $\\mu$ $\\infty$ $\\approx$ $\\rightarrow$ \\textdegree{}");
+    expect(escapeLatex("≤ ≥ ± × − – — “x” it’s … é ü ł")).toBe(
+      "$\\leq$ $\\geq$ $\\pm$ $\\times$ $-$ -- --- ``x'' it's \\ldots{} é ü ł",
+    );
+    expect(escapeLatex("α β γ Δ Σ ω μ ∞ ≈ → °")).toBe(
+      "$\\alpha$ $\\beta$ $\\gamma$ $\\Delta$ $\\Sigma$ $\\omega$ $\\mu$ $\\infty$ $\\approx$ $\\rightarrow$ \\textdegree{}",
+    );
     expect(escapeLatex("Α Β ο")).toBe("A B o");
     // pdflatex has no glyph for these: a visible "?" instead of a failed compile.
     expect(escapeLatex("中文 😀")).toBe("?? ?");
@@ -65,7 +127,18 @@ describe("LaTeX paper rendering", () => {
 
   it("fills every placeholder of the seed's template with the seed's sections, disclaimer included", () => {
     const { tex } = render();
-    for (const marker of ["TITLE HERE", "ABSTRACT HERE", "INTRO HERE", "RELATED WORK HERE", "BACKGROUND HERE", "METHOD HERE", "EXPERIMENTAL SETUP HERE", "RESULTS HERE", "CONCLUSIONS HERE", "PLEASE FILL IN CAPTION"]) {
+    for (const marker of [
+      "TITLE HERE",
+      "ABSTRACT HERE",
+      "INTRO HERE",
+      "RELATED WORK HERE",
+      "BACKGROUND HERE",
+      "METHOD HERE",
+      "EXPERIMENTAL SETUP HERE",
+      "RESULTS HERE",
+      "CONCLUSIONS HERE",
+      "PLEASE FILL IN CAPTION",
+    ]) {
       expect(tex).not.toContain(marker);
     }
     expect(tex).toContain(escapeLatex(RULES_DISCLAIMER));
@@ -79,7 +152,9 @@ describe("LaTeX paper rendering", () => {
     expect(tex).toContain("moons & val\\_acc & 0.8123 & 0.90012345 \\\\");
     expect(tex).toContain("two\\_spirals & train\\_loss & 0.4 & 1e-7 \\\\");
     expect(checkLatexTableNumbers(tex, truth)).toBe(8);
-    expect(() => checkLatexTableNumbers(tex.replace("0.90012345", "0.9001"), truth)).toThrow(/moons\/val_acc\/run_1 = 0.9001 but run_1\/final_info.json has 0.90012345/);
+    expect(() => checkLatexTableNumbers(tex.replace("0.90012345", "0.9001"), truth)).toThrow(
+      /moons\/val_acc\/run_1 = 0.9001 but run_1\/final_info.json has 0.90012345/,
+    );
     expect(() => checkLatexTableNumbers(tex.replace("0.8123 & 0.9", "0.81230 & 0.9"), truth)).toThrow(/= 0.81230/);
   });
 
@@ -116,7 +191,11 @@ describe("LaTeX paper rendering", () => {
 
   it("sends references.bib beside paper.tex for a template without a filecontents block", () => {
     const plain = skeleton.replace(/\\begin\{filecontents\}[\s\S]*?\\end\{filecontents\}\n/, "");
-    const paper = renderLatexPaper(plain, { study, draft: writeRulesPaper(tinyTemplate, study, 6), tableMarkers: [TABLE_BEGIN, TABLE_END] });
+    const paper = renderLatexPaper(plain, {
+      study,
+      draft: writeRulesPaper(tinyTemplate, study, 6),
+      tableMarkers: [TABLE_BEGIN, TABLE_END],
+    });
     expect(paper.bib).toContain("@inproceedings{lovelace2019warm,");
     expect(paper.bibliography).toBe(paper.bib);
   });
@@ -130,10 +209,36 @@ describe("LaTeX paper rendering", () => {
       console.warn(`\n!!! ${dir} is absent: the seed-template fill test is SKIPPED !!!\n`);
       return;
     }
-    const files = templateSupportFiles({ "latex/template.tex": seed, "latex/iclr2024_conference.sty": "sty", "latex/iclr2024_conference.bst": "bst", "latex/fancyhdr.sty": "f", "latex/natbib.sty": "n", "latex/notes.txt": "x", "experiment.py": "" });
-    expect(Object.keys(files).sort()).toEqual(["fancyhdr.sty", "iclr2024_conference.bst", "iclr2024_conference.sty", "natbib.sty"]);
-    const { tex } = renderLatexPaper(seed, { study, draft: writeRulesPaper(tinyTemplate, study, 6), tableMarkers: [TABLE_BEGIN, TABLE_END] }, files);
-    for (const marker of ["TITLE HERE", "ABSTRACT HERE", "INTRO HERE", "RESULTS HERE", "CONCLUSIONS HERE", "PLEASE FILL IN CAPTION", "seir_plot_run_0.png"]) expect(tex).not.toContain(marker);
+    const files = templateSupportFiles({
+      "latex/template.tex": seed,
+      "latex/iclr2024_conference.sty": "sty",
+      "latex/iclr2024_conference.bst": "bst",
+      "latex/fancyhdr.sty": "f",
+      "latex/natbib.sty": "n",
+      "latex/notes.txt": "x",
+      "experiment.py": "",
+    });
+    expect(Object.keys(files).sort()).toEqual([
+      "fancyhdr.sty",
+      "iclr2024_conference.bst",
+      "iclr2024_conference.sty",
+      "natbib.sty",
+    ]);
+    const { tex } = renderLatexPaper(
+      seed,
+      { study, draft: writeRulesPaper(tinyTemplate, study, 6), tableMarkers: [TABLE_BEGIN, TABLE_END] },
+      files,
+    );
+    for (const marker of [
+      "TITLE HERE",
+      "ABSTRACT HERE",
+      "INTRO HERE",
+      "RESULTS HERE",
+      "CONCLUSIONS HERE",
+      "PLEASE FILL IN CAPTION",
+      "seir_plot_run_0.png",
+    ])
+      expect(tex).not.toContain(marker);
     expect(tex).toContain("\\usepackage{iclr2024_conference,times}");
     expect(tex).toContain("@article{lu2024aiscientist,");
     expect(tex).toMatch(/@inproceedings\{lovelace2019warm,[\s\S]*\\end\{filecontents\}/);

@@ -28,7 +28,10 @@ export const FIGURE_NAME = /^[A-Za-z0-9_.-]+\.(png|jpe?g|pdf)$/i;
 
 export interface LatexPaper {
   tex: string;
-  /** references.bib to send beside paper.tex, or null: the bib lives in paper.tex's filecontents block, or the paper cites nothing. */
+  /**
+   * references.bib to send beside paper.tex, or null: the bib lives in paper.tex's filecontents block, or the paper
+   * cites nothing.
+   */
   bib: string | null;
   /** The bibliography as compiled (template entries and the cited works'), "" when there is none. */
   bibliography: string;
@@ -61,7 +64,10 @@ function splitMarkdown(markdown: string): { preface: string; sections: Map<strin
     else if (current) current.push(line);
     else if (line.startsWith("> ")) preface.push(line);
   }
-  return { preface: preface.join("\n"), sections: new Map([...sections].map(([name, lines]) => [name, lines.join("\n")])) };
+  return {
+    preface: preface.join("\n"),
+    sections: new Map([...sections].map(([name, lines]) => [name, lines.join("\n")])),
+  };
 }
 
 /** Drops the Markdown results table (the tabular replaces it) from a section body. */
@@ -85,7 +91,8 @@ function figureBlock(name: string): string {
 
 /** Replaces `marker` once, as a function so that `$` in the LaTeX is never read as a replacement pattern. */
 function fill(tex: string, marker: string, text: string): string {
-  if (!tex.includes(marker)) throw new RoleError("WRITER_TEMPLATE_PLACEHOLDER", `latex/template.tex has no "${marker}" placeholder`);
+  if (!tex.includes(marker))
+    throw new RoleError("WRITER_TEMPLATE_PLACEHOLDER", `latex/template.tex has no "${marker}" placeholder`);
   return tex.replace(marker, () => text);
 }
 
@@ -98,19 +105,29 @@ export interface LatexInput {
 
 const FILECONTENTS_END = /\\end\{filecontents\*?\}/;
 
-export function renderLatexPaper(template: string, { study, draft, tableMarkers }: LatexInput, files: Record<string, string> = {}): LatexPaper {
+export function renderLatexPaper(
+  template: string,
+  { study, draft, tableMarkers }: LatexInput,
+  files: Record<string, string> = {},
+): LatexPaper {
   const references: Reference[] = draft.references ?? [];
   const { keys, bibtex } = bibliographyOf(references);
-  const cite = (n: number) => (references[n - 1] ? keys.get(references[n - 1]!.id) ?? null : null);
+  const cite = (n: number) => (references[n - 1] ? (keys.get(references[n - 1]!.id) ?? null) : null);
   const { preface, sections } = splitMarkdown(draft.markdown);
   const figures = Object.keys(study.plots).filter((f) => FIGURE_NAME.test(f) && f !== "paper.pdf");
   let tex = template;
   tex = fill(tex, "TITLE HERE", inlineLatex(draft.title, cite));
-  tex = fill(tex, "ABSTRACT HERE", [inlineLatex(draft.abstract, cite), blockLatex(preface, cite)].filter(Boolean).join("\n\n"));
+  tex = fill(
+    tex,
+    "ABSTRACT HERE",
+    [inlineLatex(draft.abstract, cite), blockLatex(preface, cite)].filter(Boolean).join("\n\n"),
+  );
   for (const [section, marker] of Object.entries(PLACEHOLDERS)) {
     let body = blockLatex(withoutTable(sections.get(section) ?? "", ...tableMarkers), cite);
     if (section === "Results") {
-      const figureText = figures.length ? figures.map(figureBlock).join("\n\n") : "No figures: the plot step produced none.";
+      const figureText = figures.length
+        ? figures.map(figureBlock).join("\n\n")
+        : "No figures: the plot step produced none.";
       body = [latexResultsTable(study), body, figureText].join("\n\n");
     }
     tex = fill(tex, marker, body || "No content.");
@@ -132,7 +149,8 @@ export function renderLatexPaper(template: string, { study, draft, tableMarkers 
     bib = bibtex;
   }
   // Nothing cited: no bibliography (bibtex stops on a paper without citations).
-  if (!/\\(no)?cite[a-z]*\*?(\[[^\]]*\])*\{/.test(tex.replace(/^%.*$/gm, ""))) tex = tex.replace(/^\\bibliographystyle\{[^}]*\}\n?|^\\bibliography\{[^}]*\}\n?/gm, "");
+  if (!/\\(no)?cite[a-z]*\*?(\[[^\]]*\])*\{/.test(tex.replace(/^%.*$/gm, "")))
+    tex = tex.replace(/^\\bibliographystyle\{[^}]*\}\n?|^\\bibliography\{[^}]*\}\n?/gm, "");
   return {
     tex,
     bib,

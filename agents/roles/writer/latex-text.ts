@@ -20,7 +20,10 @@ const SPECIALS: Record<string, string> = {
   "|": "\\textbar{}",
 };
 
-const GREEK = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho varsigma sigma tau upsilon phi chi psi omega".split(" ");
+const GREEK =
+  "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho varsigma sigma tau upsilon phi chi psi omega".split(
+    " ",
+  );
 
 // Characters a model or a rules sentence uses that need a LaTeX form: punctuation, math signs, Greek.
 const UNICODE: Record<string, string> = {
@@ -57,7 +60,7 @@ const UNICODE: Record<string, string> = {
   "∇": "$\\nabla$",
   "·": "$\\cdot$",
   "°": "\\textdegree{}",
-  "µ": "$\\mu$",
+  µ: "$\\mu$",
   "²": "\\textsuperscript{2}",
   "³": "\\textsuperscript{3}",
   "¹": "\\textsuperscript{1}",
@@ -73,7 +76,21 @@ const UNICODE: Record<string, string> = {
 GREEK.forEach((name, i) => {
   UNICODE[String.fromCodePoint(0x3b1 + i)] = name === "omicron" ? "o" : `$\\${name}$`;
   const capital = name[0]!.toUpperCase() + name.slice(1);
-  const latin: Record<string, string> = { Alpha: "A", Beta: "B", Epsilon: "E", Zeta: "Z", Eta: "H", Iota: "I", Kappa: "K", Mu: "M", Nu: "N", Omicron: "O", Rho: "P", Tau: "T", Chi: "X" };
+  const latin: Record<string, string> = {
+    Alpha: "A",
+    Beta: "B",
+    Epsilon: "E",
+    Zeta: "Z",
+    Eta: "H",
+    Iota: "I",
+    Kappa: "K",
+    Mu: "M",
+    Nu: "N",
+    Omicron: "O",
+    Rho: "P",
+    Tau: "T",
+    Chi: "X",
+  };
   if (name !== "varsigma") UNICODE[String.fromCodePoint(0x391 + i)] = latin[capital] ?? `$\\${capital}$`;
 });
 
@@ -95,7 +112,8 @@ export function escapeLatex(text: string): string {
 
 // Math spans, first match wins: $$…$$, \[…\], \(…\), then $…$ by pandoc's rule (no space inside either dollar, the
 // closing one not followed by a digit), so "costs $5 and $10" stays text.
-const MATH = /\$\$[\s\S]+?\$\$|\\\[[\s\S]+?\\\]|\\\([\s\S]+?\\\)|\$(?=[^\s$])(?:\\\$|[^$\n])*?[^\s\\$]\$(?!\d)|\$[^\s$\\]\$(?!\d)/g;
+const MATH =
+  /\$\$[\s\S]+?\$\$|\\\[[\s\S]+?\\\]|\\\([\s\S]+?\\\)|\$(?=[^\s$])(?:\\\$|[^$\n])*?[^\s\\$]\$(?!\d)|\$[^\s$\\]\$(?!\d)/g;
 
 /** Text that may hold math: math spans kept verbatim, everything else escaped. */
 export function proseLatex(text: string): string {
@@ -110,18 +128,27 @@ export function proseLatex(text: string): string {
 
 /** One line of Markdown prose: `code`, **bold**, math, and [n] / [@key] citations kept, everything else escaped. */
 export function inlineLatex(line: string, cite: (n: number) => string | null): string {
-  const parts = line.split(/(`[^`]+`|\*\*[^*]+\*\*|\[\d+(?:\s*,\s*\d+)*\]|\[@[A-Za-z0-9_:.-]+(?:\s*[;,]\s*@[A-Za-z0-9_:.-]+)*\])/);
+  const parts = line.split(
+    /(`[^`]+`|\*\*[^*]+\*\*|\[\d+(?:\s*,\s*\d+)*\]|\[@[A-Za-z0-9_:.-]+(?:\s*[;,]\s*@[A-Za-z0-9_:.-]+)*\])/,
+  );
   return parts
     .map((part, i) => {
       if (i % 2 === 0) return proseLatex(part);
       if (part.startsWith("`")) return `\\texttt{${escapeLatex(part.slice(1, -1))}}`;
       if (part.startsWith("**")) return `\\textbf{${proseLatex(part.slice(2, -2))}}`;
       if (part.startsWith("[@")) {
-        // A key the bibliography lacks is still written as a \cite: the provenance check names it, and LaTeX prints "?".
-        const named = part.slice(1, -1).split(/[;,]/).map((k) => k.trim().replace(/^@/, ""));
+        // A key the bibliography lacks is still written as a \cite: the provenance check names it, and LaTeX prints
+        // "?".
+        const named = part
+          .slice(1, -1)
+          .split(/[;,]/)
+          .map((k) => k.trim().replace(/^@/, ""));
         return `\\cite{${named.join(",")}}`;
       }
-      const found = part.slice(1, -1).split(",").map((n) => cite(Number(n.trim())));
+      const found = part
+        .slice(1, -1)
+        .split(",")
+        .map((n) => cite(Number(n.trim())));
       return found.every((k) => k !== null) ? `\\cite{${found.join(",")}}` : escapeLatex(part);
     })
     .join("");
@@ -129,7 +156,10 @@ export function inlineLatex(line: string, cite: (n: number) => string | null): s
 
 const MATH_ENV = /^\\begin\{(equation|align|gather|multline|eqnarray|displaymath|math)\*?\}/;
 
-/** A section body of Markdown as LaTeX: paragraphs, itemize lists, quotes and display math; images and tables are left out (code places them). */
+/**
+ * A section body of Markdown as LaTeX: paragraphs, itemize lists, quotes and display math; images and tables are left
+ * out (code places them).
+ */
 export function blockLatex(markdown: string, cite: (n: number) => string | null): string {
   const out: string[] = [];
   let list: string[] = [];
@@ -137,7 +167,10 @@ export function blockLatex(markdown: string, cite: (n: number) => string | null)
   let env: { name: string; lines: string[] } | null = null;
   const flush = () => {
     if (paragraph.length) out.push(paragraph.map((l) => inlineLatex(l, cite)).join("\n"));
-    if (list.length) out.push(["\\begin{itemize}", ...list.map((l) => `  \\item ${inlineLatex(l, cite)}`), "\\end{itemize}"].join("\n"));
+    if (list.length)
+      out.push(
+        ["\\begin{itemize}", ...list.map((l) => `  \\item ${inlineLatex(l, cite)}`), "\\end{itemize}"].join("\n"),
+      );
     paragraph = [];
     list = [];
   };

@@ -14,8 +14,16 @@ import type { WriterConfig } from "./config.ts";
 import { applyMarkdownEdits, EDIT_FORMAT } from "./markdown-edits.ts";
 import type { Draft, Reference } from "./rules-paper.ts";
 
-export const citationQuerySchema = z.object({ Thought: z.string(), Description: z.string(), Query: z.string() }).strict();
-export const citationSelectSchema = z.object({ Thought: z.string(), Selected: z.string().describe('indices of the selected papers, e.g. "[0, 1]", or "[]"'), Description: z.string() }).strict();
+export const citationQuerySchema = z
+  .object({ Thought: z.string(), Description: z.string(), Query: z.string() })
+  .strict();
+export const citationSelectSchema = z
+  .object({
+    Thought: z.string(),
+    Selected: z.string().describe('indices of the selected papers, e.g. "[0, 1]", or "[]"'),
+    Description: z.string(),
+  })
+  .strict();
 export const citationEditSchema = z.object({ thought: z.string(), edits: z.string() }).strict();
 
 export const NO_MORE = "No more citations needed";
@@ -72,7 +80,12 @@ The query will work best if you are able to recall the exact name of the paper y
 }
 
 export function paperList(papers: Paper[]): string {
-  return papers.map((p, i) => `${i}: ${p.title}. ${p.authors.join(", ")}. ${p.venue ?? ""}, ${p.year ?? ""}.\nAbstract: ${p.abstract}`).join("\n\n");
+  return papers
+    .map(
+      (p, i) =>
+        `${i}: ${p.title}. ${p.authors.join(", ")}. ${p.venue ?? ""}, ${p.year ?? ""}.\nAbstract: ${p.abstract}`,
+    )
+    .join("\n\n");
 }
 
 export function citationSecondPrompt(papers: Paper[]): string {
@@ -118,7 +131,10 @@ ${EDIT_FORMAT}`;
 
 /** The selected indices, or null when the string is not a list of valid indices ("[0, 2]", "[]"). */
 export function parseSelected(selected: string, count: number): number[] | null {
-  const body = selected.trim().replace(/^\[|\]$/g, "").trim();
+  const body = selected
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .trim();
   if (body === "") return [];
   const indices = body.split(",").map((s) => Number(s.trim()));
   return indices.every((i) => Number.isInteger(i) && i >= 0 && i < count) ? [...new Set(indices)] : null;
@@ -132,7 +148,17 @@ export interface CitationOutcome {
   log: string[];
 }
 
-const asReference = (p: Paper): Reference => ({ id: p.id, title: p.title, authors: p.authors, venue: p.venue, year: p.year, source: p.source, doi: p.doi ?? null, arxivId: p.arxivId ?? null, url: p.url ?? null });
+const asReference = (p: Paper): Reference => ({
+  id: p.id,
+  title: p.title,
+  authors: p.authors,
+  venue: p.venue,
+  year: p.year,
+  source: p.source,
+  doi: p.doi ?? null,
+  arxivId: p.arxivId ?? null,
+  url: p.url ?? null,
+});
 
 /** The citation rounds over `draft` (whose citations are [@key]), starting from `references`. */
 export async function citationRounds(
@@ -146,15 +172,24 @@ export async function citationRounds(
   let { draft } = start;
   const references = [...start.references];
   const log: string[] = [];
-  if (!literature || total === 0) return { draft, references, rounds: 0, log: ["no citation rounds: no literature source or citationRounds is 0"] };
+  if (!literature || total === 0)
+    return { draft, references, rounds: 0, log: ["no citation rounds: no literature source or citationRounds is 0"] };
   const system = citationSystem(total);
-  const call = async <T>(request: Omit<Ask<T>, "system" | "signal">) => ask(context, model, { ...request, system, signal });
+  const call = async <T>(request: Omit<Ask<T>, "system" | "signal">) =>
+    ask(context, model, { ...request, system, signal });
   let round = 0;
   for (round = 1; round <= total; round++) {
     try {
       const bib = bibliographyOf(references).bibtex;
-      const messages: ChatMessage[] = [{ role: "user", content: citationFirstPrompt(draft.markdown, bib, round, total) }];
-      const first = await call({ step: `citation round ${round}: query`, messages, schema: citationQuerySchema, schemaName: "citation_query" });
+      const messages: ChatMessage[] = [
+        { role: "user", content: citationFirstPrompt(draft.markdown, bib, round, total) },
+      ];
+      const first = await call({
+        step: `citation round ${round}: query`,
+        messages,
+        schema: citationQuerySchema,
+        schemaName: "citation_query",
+      });
       if (first.value.Thought.includes(NO_MORE) || first.text.includes(NO_MORE)) {
         log.push(`round ${round}: ${NO_MORE}`);
         break;
@@ -169,8 +204,16 @@ export async function citationRounds(
         log.push(`round ${round}: "${query}" found no papers`);
         continue;
       }
-      messages.push({ role: "assistant", content: first.text }, { role: "user", content: citationSecondPrompt(papers) });
-      const second = await call({ step: `citation round ${round}: selection`, messages, schema: citationSelectSchema, schemaName: "citation_select" });
+      messages.push(
+        { role: "assistant", content: first.text },
+        { role: "user", content: citationSecondPrompt(papers) },
+      );
+      const second = await call({
+        step: `citation round ${round}: selection`,
+        messages,
+        schema: citationSelectSchema,
+        schemaName: "citation_select",
+      });
       if (second.value.Thought.includes(ADD_NONE)) {
         log.push(`round ${round}: none of "${query}" added`);
         continue;
@@ -196,7 +239,9 @@ export async function citationRounds(
       });
       const result = applyMarkdownEdits(draft, edit.value.edits);
       draft = result.draft;
-      log.push(`round ${round}: added ${fresh.map((p) => keys.get(p.id)).join(", ")}${result.problems ? " (some edits did not apply)" : ""}`);
+      log.push(
+        `round ${round}: added ${fresh.map((p) => keys.get(p.id)).join(", ")}${result.problems ? " (some edits did not apply)" : ""}`,
+      );
     } catch (error) {
       if (isBudgetExhausted(error) || signal.aborted) throw error;
       // As the seed: a round whose reply or search failed adds nothing, and the next round goes on.

@@ -43,7 +43,14 @@ export function llmClaimFix(context: RoleContext<WriterConfig>) {
     const messages: ChatMessage[] = [{ role: "user", content: claimFixPrompt(input) }];
     let draft = input.draft;
     for (let turn = 1; turn <= 2; turn++) {
-      const reply = await ask(context, model, { step: `fixing unsupported claims (round ${input.round})`, system: writerSystem, messages, schema: claimFixReplySchema, schemaName: "claim_fix", signal });
+      const reply = await ask(context, model, {
+        step: `fixing unsupported claims (round ${input.round})`,
+        system: writerSystem,
+        messages,
+        schema: claimFixReplySchema,
+        schemaName: "claim_fix",
+        signal,
+      });
       const result = applyMarkdownEdits(draft, reply.value.edits);
       draft = result.draft;
       if (!result.problems) break;

@@ -26,7 +26,9 @@ export const latexFixReplySchema = z
 const MAX_CHKTEX = 3000;
 
 export function latexFixPrompt(input: FixInput, chktex: string): string {
-  const refused = input.refusals.length ? `\nEarlier fixes were refused:\n${input.refusals.map((r) => `- ${r}`).join("\n")}\n` : "";
+  const refused = input.refusals.length
+    ? `\nEarlier fixes were refused:\n${input.refusals.map((r) => `- ${r}`).join("\n")}\n`
+    : "";
   const warnings = chktex.trim()
     ? `Please fix the following LaTeX errors in \`paper.tex\` guided by the output of \`chktek\`:\n${chktex.slice(0, MAX_CHKTEX)}.\n\n`
     : "";
@@ -68,16 +70,30 @@ export function llmLatexFix(context: RoleContext<WriterConfig>) {
     const messages: ChatMessage[] = [{ role: "user", content: latexFixPrompt(input, chktex) }];
     let tex = input.tex;
     for (let turn = 1; turn <= 2; turn++) {
-      const reply = await ask(context, model, { step: `fixing LaTeX (round ${input.round})`, system: latexSystem, messages, schema: latexFixReplySchema, schemaName: "latex_fix", signal });
+      const reply = await ask(context, model, {
+        step: `fixing LaTeX (round ${input.round})`,
+        system: latexSystem,
+        messages,
+        schema: latexFixReplySchema,
+        schemaName: "latex_fix",
+        signal,
+      });
       let result;
       try {
         result = applyEditBlocks({ "paper.tex": tex }, parseEditBlocks(reply.value.edits), ["paper.tex"]);
       } catch (error) {
-        result = { files: { "paper.tex": tex }, applied: [], failed: [{ block: { file: "paper.tex", search: "", replace: "" }, reason: (error as Error).message }] };
+        result = {
+          files: { "paper.tex": tex },
+          applied: [],
+          failed: [{ block: { file: "paper.tex", search: "", replace: "" }, reason: (error as Error).message }],
+        };
       }
       tex = result.files["paper.tex"]!;
       if (result.failed.length === 0) break;
-      messages.push({ role: "assistant", content: reply.text }, { role: "user", content: failureReport(result.failed, result.applied.length) });
+      messages.push(
+        { role: "assistant", content: reply.text },
+        { role: "user", content: failureReport(result.failed, result.applied.length) },
+      );
     }
     return tex;
   });

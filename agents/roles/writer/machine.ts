@@ -45,14 +45,18 @@ const isCompile = (context: Ctx, event: MessageEvent) => {
   return r.kind === "latex" && r.ideaId === context.study?.ideaId && r.attempt === context.round;
 };
 
-/** "compile 2 failed (error): exit code 12 — ! Undefined control sequence. (l.42 \badmacro)": the first TeX error, not latexmk's last line. */
+/**
+ * "compile 2 failed (error): exit code 12 — ! Undefined control sequence. (l.42 \badmacro)": the first TeX error, not
+ * latexmk's last line.
+ */
 function compileFailure(r: Finished): string {
   const firstError = firstTexError(r.stderrTail);
   return `compile ${r.attempt} failed (${r.status})${r.reason ? `: ${r.reason}` : ""}${firstError ? ` — ${firstError}` : ""}`;
 }
 
 const refusedSoFar = (context: Ctx) => (context.refusals.length ? `; refused: ${context.refusals.join("; ")}` : "");
-const noRoundsLeft = (context: Ctx) => `${compileFailure(context.lastCompile!)}${refusedSoFar(context)}; no fix rounds left (${context.latexFixes})`;
+const noRoundsLeft = (context: Ctx) =>
+  `${compileFailure(context.lastCompile!)}${refusedSoFar(context)}; no fix rounds left (${context.latexFixes})`;
 
 /**
  * Writes a paper from a completed study; checks every claim against the run artifacts (the policy may fix the
@@ -69,17 +73,25 @@ export const writerMachine = setup({
     checkClaims: injected<ClaimCheck, { study: Study; draft: Draft }>("checkClaims"),
     /** null: this policy cannot edit claims (rules, whose papers print only what they can trace). */
     fixClaims: injected<Draft | null, ClaimFixInput>("fixClaims"),
-    publishPaper: injected<CheckedPaper, { study: Study; draft: Draft; report: ProvenanceReport | null }>("publishPaper"),
+    publishPaper: injected<CheckedPaper, { study: Study; draft: Draft; report: ProvenanceReport | null }>(
+      "publishPaper",
+    ),
     renderLatex: injected<LatexPaper, { study: Study; draft: Draft }>("renderLatex"),
     /** null: this policy cannot edit LaTeX (rules). */
     fixLatex: injected<string | null, FixInput>("fixLatex"),
-    storeFixedLatex: injected<LatexPaper, { study: Study; paper: LatexPaper; tex: string; draft: Draft }>("storeFixedLatex"),
+    storeFixedLatex: injected<LatexPaper, { study: Study; paper: LatexPaper; tex: string; draft: Draft }>(
+      "storeFixedLatex",
+    ),
   },
   guards: {
-    compiled: ({ context, event }) => isCompile(context, event) && finishedOf(event).status === "ok" && "paper.pdf" in finishedOf(event).artifacts,
+    compiled: ({ context, event }) =>
+      isCompile(context, event) && finishedOf(event).status === "ok" && "paper.pdf" in finishedOf(event).artifacts,
     // Only a compile that ran and left a log is worth a fix; an engine that could not run it is not the paper's fault.
     fixable: ({ context, event }) =>
-      isCompile(context, event) && context.fixes < context.latexFixes && ["error", "timeout"].includes(finishedOf(event).status) && finishedOf(event).stderrTail !== "",
+      isCompile(context, event) &&
+      context.fixes < context.latexFixes &&
+      ["error", "timeout"].includes(finishedOf(event).status) &&
+      finishedOf(event).stderrTail !== "",
     isCompile: ({ context, event }) => isCompile(context, event),
   },
 }).createMachine({
@@ -105,13 +117,21 @@ export const writerMachine = setup({
     latexTimeoutMs: input?.latexTimeoutMs ?? 300_000,
   }),
   states: {
-    idle: { on: { "study.completed": { target: "writing", actions: assign({ study: ({ event }) => payloadOf<Study>(event) }) } } },
+    idle: {
+      on: {
+        "study.completed": { target: "writing", actions: assign({ study: ({ event }) => payloadOf<Study>(event) }) },
+      },
+    },
     writing: {
       invoke: {
         src: "writePaper",
         input: ({ context }) => context.study!,
         onDone: { target: "checkingClaims", actions: assign({ draft: ({ event }) => event.output }) },
-        onError: { target: "failed", actions: assign({ draft: null, error: ({ event }) => errorText(event.error) }), reenter: false },
+        onError: {
+          target: "failed",
+          actions: assign({ draft: null, error: ({ event }) => errorText(event.error) }),
+          reenter: false,
+        },
       },
     },
     checkingClaims: {
@@ -120,25 +140,45 @@ export const writerMachine = setup({
         input: ({ context }) => ({ study: context.study!, draft: context.draft! }),
         onDone: [
           {
-            guard: ({ context, event }) => event.output.report.unsupported > 0 && context.claimRound < context.claimFixes,
+            guard: ({ context, event }) =>
+              event.output.report.unsupported > 0 && context.claimRound < context.claimFixes,
             target: "fixingClaims",
             actions: assign({ claims: ({ event }) => event.output }),
           },
           { target: "publishing", actions: assign({ claims: ({ event }) => event.output }) },
         ],
-        onError: { target: "failed", actions: assign({ error: ({ event }) => `the provenance check failed: ${errorText(event.error)}` }) },
+        onError: {
+          target: "failed",
+          actions: assign({ error: ({ event }) => `the provenance check failed: ${errorText(event.error)}` }),
+        },
       },
     },
     fixingClaims: {
       invoke: {
         src: "fixClaims",
-        input: ({ context }) => ({ study: context.study!, draft: context.draft!, report: context.claims!.report, feedback: context.claims!.feedback, round: context.claimRound + 1 }),
+        input: ({ context }) => ({
+          study: context.study!,
+          draft: context.draft!,
+          report: context.claims!.report,
+          feedback: context.claims!.feedback,
+          round: context.claimRound + 1,
+        }),
         onDone: [
           { guard: ({ event }) => event.output === null, target: "publishing" },
-          { target: "checkingClaims", actions: assign({ draft: ({ event }) => event.output!, claimRound: ({ context }) => context.claimRound + 1 }) },
+          {
+            target: "checkingClaims",
+            actions: assign({
+              draft: ({ event }) => event.output!,
+              claimRound: ({ context }) => context.claimRound + 1,
+            }),
+          },
         ],
         onError: [
-          { guard: ({ event }) => isBudgetExhausted(event.error), target: "failed", actions: assign({ error: ({ event }) => errorText(event.error) }) },
+          {
+            guard: ({ event }) => isBudgetExhausted(event.error),
+            target: "failed",
+            actions: assign({ error: ({ event }) => errorText(event.error) }),
+          },
           // A fix the model could not give leaves the checked draft as it is: its unsupported claims stay on record.
           { target: "publishing" },
         ],
@@ -147,13 +187,21 @@ export const writerMachine = setup({
     publishing: {
       invoke: {
         src: "publishPaper",
-        input: ({ context }) => ({ study: context.study!, draft: context.draft!, report: context.claims?.report ?? null }),
+        input: ({ context }) => ({
+          study: context.study!,
+          draft: context.draft!,
+          report: context.claims?.report ?? null,
+        }),
         onDone: { target: "rendering", actions: assign({ paper: ({ event }) => event.output }) },
         onError: {
           target: "done",
           actions: emitMessage(({ context, event }) => ({
             type: "idea.failed",
-            payload: { ideaId: context.study.ideaId, stage: "writer", reason: `the paper failed its checks: ${errorText(event.error)}` },
+            payload: {
+              ideaId: context.study.ideaId,
+              stage: "writer",
+              reason: `the paper failed its checks: ${errorText(event.error)}`,
+            },
           })),
         },
       },
@@ -162,11 +210,21 @@ export const writerMachine = setup({
       invoke: {
         src: "renderLatex",
         input: ({ context }) => ({ study: context.study!, draft: context.draft! }),
-        onDone: { target: "compiling", actions: assign({ latex: ({ event }) => event.output, round: 1, textArtifact: ({ context }) => `${context.study!.ideaId}/paper.tex` }) },
+        onDone: {
+          target: "compiling",
+          actions: assign({
+            latex: ({ event }) => event.output,
+            round: 1,
+            textArtifact: ({ context }) => `${context.study!.ideaId}/paper.tex`,
+          }),
+        },
         onError: {
           target: "drafted",
           // No LaTeX: reviewers read the Markdown paper.
-          actions: assign({ latexStatus: ({ event }) => `the LaTeX paper was not rendered: ${errorText(event.error)}`, textArtifact: ({ context }) => context.paper!.artifact }),
+          actions: assign({
+            latexStatus: ({ event }) => `the LaTeX paper was not rendered: ${errorText(event.error)}`,
+            textArtifact: ({ context }) => context.paper!.artifact,
+          }),
         },
       },
     },
@@ -179,7 +237,11 @@ export const writerMachine = setup({
           kind: "latex",
           runIndex: 0,
           attempt: context.round,
-          files: { ...context.latex.files, "paper.tex": context.latex.tex, ...(context.latex.bib !== null && { "references.bib": context.latex.bib }) },
+          files: {
+            ...context.latex.files,
+            "paper.tex": context.latex.tex,
+            ...(context.latex.bib !== null && { "references.bib": context.latex.bib }),
+          },
           inputs: context.latex.inputs,
           command: [...LATEX_COMMAND],
           timeoutMs: context.latexTimeoutMs,
@@ -226,7 +288,10 @@ export const writerMachine = setup({
           {
             guard: ({ event }) => event.output === null,
             target: "drafted",
-            actions: assign({ latexStatus: ({ context }) => `${compileFailure(context.lastCompile!)}; the rules policy cannot edit LaTeX, so the Markdown paper stands without a PDF` }),
+            actions: assign({
+              latexStatus: ({ context }) =>
+                `${compileFailure(context.lastCompile!)}; the rules policy cannot edit LaTeX, so the Markdown paper stands without a PDF`,
+            }),
           },
           {
             // Nothing changed: compiling it again would fail the same way. The round is used and the reason kept.
@@ -234,22 +299,52 @@ export const writerMachine = setup({
             target: "refused",
             actions: assign({
               fixes: ({ context }) => context.fixes + 1,
-              refusals: ({ context }) => [...context.refusals, `fix ${context.fixes + 1} returned paper.tex unchanged, so it was not compiled`],
+              refusals: ({ context }) => [
+                ...context.refusals,
+                `fix ${context.fixes + 1} returned paper.tex unchanged, so it was not compiled`,
+              ],
             }),
           },
-          { target: "checkingFix", actions: assign({ pendingTex: ({ event }) => event.output, fixes: ({ context }) => context.fixes + 1 }) },
+          {
+            target: "checkingFix",
+            actions: assign({ pendingTex: ({ event }) => event.output, fixes: ({ context }) => context.fixes + 1 }),
+          },
         ],
-        onError: { target: "drafted", actions: assign({ latexStatus: ({ context, event }) => `${compileFailure(context.lastCompile!)}${refusedSoFar(context)}; fix ${context.fixes + 1} failed: ${errorText(event.error)}` }) },
+        onError: {
+          target: "drafted",
+          actions: assign({
+            latexStatus: ({ context, event }) =>
+              `${compileFailure(context.lastCompile!)}${refusedSoFar(context)}; fix ${context.fixes + 1} failed: ${errorText(event.error)}`,
+          }),
+        },
       },
     },
     checkingFix: {
       invoke: {
         src: "storeFixedLatex",
-        input: ({ context }) => ({ study: context.study!, paper: context.latex!, tex: context.pendingTex!, draft: context.draft! }),
-        onDone: { target: "compiling", actions: assign({ latex: ({ event }) => event.output, round: ({ context }) => context.round + 1, pendingTex: null }) },
+        input: ({ context }) => ({
+          study: context.study!,
+          paper: context.latex!,
+          tex: context.pendingTex!,
+          draft: context.draft!,
+        }),
+        onDone: {
+          target: "compiling",
+          actions: assign({
+            latex: ({ event }) => event.output,
+            round: ({ context }) => context.round + 1,
+            pendingTex: null,
+          }),
+        },
         onError: {
           target: "refused",
-          actions: assign({ pendingTex: null, refusals: ({ context, event }) => [...context.refusals, `fix ${context.fixes} was not compiled: ${errorText(event.error)}`] }),
+          actions: assign({
+            pendingTex: null,
+            refusals: ({ context, event }) => [
+              ...context.refusals,
+              `fix ${context.fixes} was not compiled: ${errorText(event.error)}`,
+            ],
+          }),
         },
       },
     },
@@ -263,12 +358,24 @@ export const writerMachine = setup({
     drafted: {
       entry: emitMessage(({ context }) => ({
         type: "paper.drafted",
-        payload: { ...context.paper, pdf: context.pdf, latexStatus: context.latexStatus, textArtifact: context.textArtifact },
+        payload: {
+          ...context.paper,
+          pdf: context.pdf,
+          latexStatus: context.latexStatus,
+          textArtifact: context.textArtifact,
+        },
       })),
       type: "final",
     },
     failed: {
-      entry: emitMessage(({ context }) => ({ type: "idea.failed", payload: { ideaId: context.study.ideaId, stage: "writer", reason: `the writer could not produce a paper${context.error ? `: ${context.error}` : ""}` } })),
+      entry: emitMessage(({ context }) => ({
+        type: "idea.failed",
+        payload: {
+          ideaId: context.study.ideaId,
+          stage: "writer",
+          reason: `the writer could not produce a paper${context.error ? `: ${context.error}` : ""}`,
+        },
+      })),
       type: "final",
     },
     done: { type: "final" },

@@ -30,7 +30,11 @@ export function applyMarkdownEdits(draft: Draft, edits: string): MarkdownEditRes
   const result = applyEditBlocks({ [PAPER_FILE]: draft.markdown }, parsed, [PAPER_FILE]);
   const markdown = result.files[PAPER_FILE]!;
   if (tableOf(markdown) !== tableOf(draft.markdown)) {
-    return { draft, applied: 0, problems: `The edits were refused: they change the results table between "${TABLE_BEGIN}" and "${TABLE_END}", which is generated from the run artifacts. Edit only the prose.` };
+    return {
+      draft,
+      applied: 0,
+      problems: `The edits were refused: they change the results table between "${TABLE_BEGIN}" and "${TABLE_END}", which is generated from the run artifacts. Edit only the prose.`,
+    };
   }
   const title = /^# (.+)$/m.exec(markdown)?.[1]?.trim() ?? draft.title;
   const abstract = /^\*\*Abstract\.\*\* (.+)$/m.exec(markdown)?.[1]?.trim() ?? draft.abstract;

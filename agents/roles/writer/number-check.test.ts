@@ -9,8 +9,24 @@ const study: Payload<"study.completed"> = {
   params: { lr: 1 },
   baseline: { moons: { means: { acc: 0.8123, loss: 0.4 }, stds: { acc: 0.01 } } },
   runs: [
-    { runIndex: 0, params: {}, status: "ok", finalInfo: { moons: { means: { acc: 0.8123, loss: 0.4 } } }, attempts: 1, reason: null, description: "" },
-    { runIndex: 1, params: { lr: 1 }, status: "ok", finalInfo: { moons: { means: { acc: 0.9001, loss: 0.2 }, stds: { acc: 0.02 } } }, attempts: 1, reason: null, description: "" },
+    {
+      runIndex: 0,
+      params: {},
+      status: "ok",
+      finalInfo: { moons: { means: { acc: 0.8123, loss: 0.4 } } },
+      attempts: 1,
+      reason: null,
+      description: "",
+    },
+    {
+      runIndex: 1,
+      params: { lr: 1 },
+      status: "ok",
+      finalInfo: { moons: { means: { acc: 0.9001, loss: 0.2 }, stds: { acc: 0.02 } } },
+      attempts: 1,
+      reason: null,
+      description: "",
+    },
     { runIndex: 2, params: { lr: 2 }, status: "error", finalInfo: null, attempts: 4, reason: "boom", description: "" },
   ],
   plots: {},
@@ -28,12 +44,16 @@ describe("results table", () => {
 
   it("names the first number that disagrees with the run artifacts", () => {
     const table = resultsTable(study).replace("0.9001", "0.95");
-    expect(() => checkTableNumbers(table, study, truth)).toThrow(/moons\/acc\/run_1 = 0.95 but run_1\/final_info.json has 0.9001/);
+    expect(() => checkTableNumbers(table, study, truth)).toThrow(
+      /moons\/acc\/run_1 = 0.95 but run_1\/final_info.json has 0.9001/,
+    );
   });
 
   it("measures the idea's own run's effect against the baseline, counting failed runs", () => {
     const ev = measureEvidence(study, "acc", true);
-    expect(ev.effects).toEqual([{ dataset: "moons", baseline: 0.8123, best: 0.9001, delta: 0.0878, spread: 0.02, spreadKnown: true, runIndex: 1 }]);
+    expect(ev.effects).toEqual([
+      { dataset: "moons", baseline: 0.8123, best: 0.9001, delta: 0.0878, spread: 0.02, spreadKnown: true, runIndex: 1 },
+    ]);
     expect(ev).toMatchObject({ runsAttempted: 2, runsFailed: 1 });
   });
 });

@@ -15,7 +15,12 @@ export function formatNumber(value: number): string {
 
 /** The results table: a row per dataset and metric, a column per successful run. */
 export function resultsTable(study: Study): string {
-  const runs = [{ runIndex: 0, info: study.baseline as FinalInfo | null }, ...study.runs.filter((r) => r.runIndex > 0 && r.status === "ok").map((r) => ({ runIndex: r.runIndex, info: r.finalInfo }))];
+  const runs = [
+    { runIndex: 0, info: study.baseline as FinalInfo | null },
+    ...study.runs
+      .filter((r) => r.runIndex > 0 && r.status === "ok")
+      .map((r) => ({ runIndex: r.runIndex, info: r.finalInfo })),
+  ];
   const header = `| dataset | metric | ${runs.map((r) => (r.runIndex === 0 ? "run_0 (baseline)" : `run_${r.runIndex}`)).join(" | ")} |`;
   const rule = `|---|---|${runs.map(() => "---:").join("|")}|`;
   const rows: string[] = [];
@@ -39,8 +44,15 @@ export function checkTableNumbers(markdown: string, study: Study, finalInfos: Re
   const start = markdown.indexOf(TABLE_BEGIN);
   const end = markdown.indexOf(TABLE_END);
   if (start < 0 || end < start) throw new RoleError("WRITER_NO_RESULTS_TABLE", "the paper has no results table");
-  const lines = markdown.slice(start, end).split("\n").filter((l) => l.startsWith("|"));
-  const cells = (line: string) => line.split("|").slice(1, -1).map((c) => c.trim());
+  const lines = markdown
+    .slice(start, end)
+    .split("\n")
+    .filter((l) => l.startsWith("|"));
+  const cells = (line: string) =>
+    line
+      .split("|")
+      .slice(1, -1)
+      .map((c) => c.trim());
   void study;
   return checkTableRows(cells(lines[0]!), lines.slice(2).map(cells), finalInfos, "–");
 }
@@ -49,7 +61,12 @@ export function checkTableNumbers(markdown: string, study: Study, finalInfos: Re
  * The check both paper formats share: `header` is dataset, metric, then one `run_<i>` column per run; each row is
  * dataset, metric, then the printed numbers (`missing` where the run has no value). Returns the numbers checked.
  */
-export function checkTableRows(header: string[], rows: string[][], finalInfos: Record<number, FinalInfo>, missing: string): number {
+export function checkTableRows(
+  header: string[],
+  rows: string[][],
+  finalInfos: Record<number, FinalInfo>,
+  missing: string,
+): number {
   const runIndexes = header.slice(2).map((h) => Number(/run_(\d+)/.exec(h)?.[1]));
   let checked = 0;
   for (const cells of rows) {
@@ -59,7 +76,10 @@ export function checkTableRows(header: string[], rows: string[][], finalInfos: R
       const runIndex = runIndexes[i]!;
       const truth = finalInfos[runIndex]?.[dataset]?.means[metric];
       if (truth === undefined || cell !== formatNumber(truth)) {
-        throw new RoleError("WRITER_NUMBER_MISMATCH", `results table says ${dataset}/${metric}/run_${runIndex} = ${cell} but run_${runIndex}/final_info.json has ${truth}`);
+        throw new RoleError(
+          "WRITER_NUMBER_MISMATCH",
+          `results table says ${dataset}/${metric}/run_${runIndex} = ${cell} but run_${runIndex}/final_info.json has ${truth}`,
+        );
       }
       checked++;
     });

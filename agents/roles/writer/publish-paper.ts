@@ -14,7 +14,10 @@ type Study = Payload<"study.completed">;
 export type CheckedPaper = Omit<Payload<"paper.drafted">, "pdf" | "latexStatus" | "textArtifact">;
 
 /** Every successful run's stored final_info.json: the truth each printed number is checked against. */
-export async function loadFinalInfos(artifacts: Pick<ArtifactStore, "getText">, study: Study): Promise<Record<number, FinalInfo>> {
+export async function loadFinalInfos(
+  artifacts: Pick<ArtifactStore, "getText">,
+  study: Study,
+): Promise<Record<number, FinalInfo>> {
   const finalInfos: Record<number, FinalInfo> = {};
   for (const run of study.runs.filter((r) => r.status === "ok")) {
     const text = await artifacts.getText(`${study.ideaId}/run_${run.runIndex}/final_info.json`);
@@ -29,26 +32,34 @@ export async function loadFinalInfos(artifacts: Pick<ArtifactStore, "getText">, 
  */
 export function publishPaperActor(context: RoleContext<WriterConfig>) {
   const { artifacts, template } = context.services;
-  return fromPromise<CheckedPaper, { study: Study; draft: Draft; report: ProvenanceReport | null }>(async ({ input }) => {
-    const { study, draft, report } = input;
-    const finalInfos = await loadFinalInfos(artifacts, study);
-    const checkedNumbers = checkTableNumbers(draft.markdown, study, finalInfos);
-    const path = `${study.ideaId}/paper.md`;
-    await artifacts.put(path, draft.markdown);
-    let provenance: CheckedPaper["provenance"] = null;
-    if (report) {
-      const artifact = await artifacts.put(provenanceArtifact(study.ideaId), `${JSON.stringify({ paper: path, ...report }, null, 2)}\n`);
-      provenance = summarize(report, artifact);
-    }
-    return {
-      ideaId: study.ideaId,
-      paperId: `paper-${study.ideaId}`,
-      title: draft.title,
-      abstract: draft.abstract,
-      artifact: path,
-      path,
-      evidence: { ...measureEvidence(study, template.metrics.primary, metricDirection(template).higherIsBetter), checkedNumbers },
-      provenance,
-    };
-  });
+  return fromPromise<CheckedPaper, { study: Study; draft: Draft; report: ProvenanceReport | null }>(
+    async ({ input }) => {
+      const { study, draft, report } = input;
+      const finalInfos = await loadFinalInfos(artifacts, study);
+      const checkedNumbers = checkTableNumbers(draft.markdown, study, finalInfos);
+      const path = `${study.ideaId}/paper.md`;
+      await artifacts.put(path, draft.markdown);
+      let provenance: CheckedPaper["provenance"] = null;
+      if (report) {
+        const artifact = await artifacts.put(
+          provenanceArtifact(study.ideaId),
+          `${JSON.stringify({ paper: path, ...report }, null, 2)}\n`,
+        );
+        provenance = summarize(report, artifact);
+      }
+      return {
+        ideaId: study.ideaId,
+        paperId: `paper-${study.ideaId}`,
+        title: draft.title,
+        abstract: draft.abstract,
+        artifact: path,
+        path,
+        evidence: {
+          ...measureEvidence(study, template.metrics.primary, metricDirection(template).higherIsBetter),
+          checkedNumbers,
+        },
+        provenance,
+      };
+    },
+  );
 }

@@ -7,7 +7,10 @@ import { writerLlmPolicy } from "./llm-policy.ts";
 import { publishPaperActor } from "./publish-paper.ts";
 import { writerRulesPolicy } from "./rules-policy.ts";
 
-/** Writes the paper for a completed study (Markdown, then LaTeX compiled to PDF in the sandbox); every claim is checked against the run artifacts. */
+/**
+ * Writes the paper for a completed study (Markdown, then LaTeX compiled to PDF in the sandbox); every claim is checked
+ * against the run artifacts.
+ */
 export const writer: RoleDefinition<WriterConfig> = {
   name: "writer",
   description:
@@ -17,7 +20,11 @@ export const writer: RoleDefinition<WriterConfig> = {
   emits: ["paper.drafted", "idea.failed", "experiment.requested"],
   configSchema: writerConfigSchema,
   machine: writerMachine,
-  input: (context): WriterInput => ({ latexFixes: context.config.latexFixes, claimFixes: context.config.claimFixes, latexTimeoutMs: context.swarm.sandbox.latexTimeoutMs }),
+  input: (context): WriterInput => ({
+    latexFixes: context.config.latexFixes,
+    claimFixes: context.config.claimFixes,
+    latexTimeoutMs: context.swarm.sandbox.latexTimeoutMs,
+  }),
   effects: (context) => ({
     checkClaims: checkClaimsActor(context),
     publishPaper: publishPaperActor(context),

@@ -68,19 +68,33 @@ function sweptKnob(idea: Params, runs: RunResult[]): string | null {
   return null;
 }
 
-/** The sweep as a trend: per dataset, the metric at each value of the swept knob (idea's run included), and its shape. */
+/**
+ * The sweep as a trend: per dataset, the metric at each value of the swept knob (idea's run included), and its shape.
+ */
 function sweepLines(study: Study, ideaRun: RunResult, metric: string, baselineParams: Params): string[] {
-  const sweep = study.runs.filter((r) => r.runIndex > 0 && r.runIndex !== ideaRun.runIndex && r.status === "ok" && r.finalInfo);
+  const sweep = study.runs.filter(
+    (r) => r.runIndex > 0 && r.runIndex !== ideaRun.runIndex && r.status === "ok" && r.finalInfo,
+  );
   const knob = sweptKnob(ideaRun.params, sweep);
   if (!knob || sweep.length === 0) return [];
-  const points = [ideaRun, ...sweep.filter((r) => Object.keys(r.params).every((k) => k === knob || r.params[k] === ideaRun.params[k]))];
+  const points = [
+    ideaRun,
+    ...sweep.filter((r) => Object.keys(r.params).every((k) => k === knob || r.params[k] === ideaRun.params[k])),
+  ];
   // The baseline is a point of the same curve when the idea's run differs from it in the swept knob alone.
   const baseline = study.runs.find((r) => r.runIndex === 0 && r.status === "ok" && r.finalInfo);
-  const onCurve = knob in baselineParams && Object.entries(ideaRun.params).every(([k, v]) => k === knob || baselineParams[k] === undefined || baselineParams[k] === v);
+  const onCurve =
+    knob in baselineParams &&
+    Object.entries(ideaRun.params).every(
+      ([k, v]) => k === knob || baselineParams[k] === undefined || baselineParams[k] === v,
+    );
   if (baseline && onCurve) points.push({ ...baseline, params: { ...ideaRun.params, [knob]: baselineParams[knob]! } });
   const numeric = points.every((r) => typeof r.params[knob] === "number");
   if (numeric) points.sort((a, b) => (a.params[knob] as number) - (b.params[knob] as number));
-  const lines = [`Separately from the idea's own run, the sweep runs vary \`${knob}\` with every other setting as in run_${ideaRun.runIndex}${points.some((p) => p.runIndex === 0) ? " (the baseline, run_0, is the point at its own value)" : ""}:`, ""];
+  const lines = [
+    `Separately from the idea's own run, the sweep runs vary \`${knob}\` with every other setting as in run_${ideaRun.runIndex}${points.some((p) => p.runIndex === 0) ? " (the baseline, run_0, is the point at its own value)" : ""}:`,
+    "",
+  ];
   for (const dataset of Object.keys(study.baseline)) {
     const values = points.map((r) => ({ run: r, v: r.finalInfo?.[dataset]?.means[metric] }));
     if (values.some((p) => p.v === undefined)) continue;
@@ -89,9 +103,18 @@ function sweepLines(study: Study, ideaRun: RunResult, metric: string, baselinePa
     if (numeric && seq.length > 1) {
       const up = seq.every((v, i) => i === 0 || v >= seq[i - 1]!);
       const down = seq.every((v, i) => i === 0 || v <= seq[i - 1]!);
-      shape = up && down ? "; flat" : up ? `; ${metric} rises as \`${knob}\` grows` : down ? `; ${metric} falls as \`${knob}\` grows` : "; not monotonic";
+      shape =
+        up && down
+          ? "; flat"
+          : up
+            ? `; ${metric} rises as \`${knob}\` grows`
+            : down
+              ? `; ${metric} falls as \`${knob}\` grows`
+              : "; not monotonic";
     }
-    lines.push(`- ${dataset}: ${values.map((p) => `\`${knob}=${String(p.run.params[knob])}\` (run_${p.run.runIndex}) ${fmt(p.v!)}`).join(", ")}${shape}`);
+    lines.push(
+      `- ${dataset}: ${values.map((p) => `\`${knob}=${String(p.run.params[knob])}\` (run_${p.run.runIndex}) ${fmt(p.v!)}`).join(", ")}${shape}`,
+    );
   }
   return lines;
 }
@@ -128,20 +151,33 @@ export function writeRulesPaper(template: TemplateInfo, study: Study, relatedWor
     `${attempted.length} runs beyond the baseline were attempted and ${failed.length} failed.`;
   const runLines = study.runs.map((r) => {
     const changed = Object.fromEntries(Object.entries(r.params).filter(([k, v]) => template.baselineParams[k] !== v));
-    const what = r.runIndex === 0 ? "baseline" : `${settings(changed)}${ideaRun && r.runIndex === ideaRun.runIndex ? " (the idea's setting)" : ""}`;
+    const what =
+      r.runIndex === 0
+        ? "baseline"
+        : `${settings(changed)}${ideaRun && r.runIndex === ideaRun.runIndex ? " (the idea's setting)" : ""}`;
     return `- run_${r.runIndex}: ${what} — ${r.status}${r.reason ? ` (\`${r.reason.replace(/`/g, "'")}\`)` : ""}, ${r.attempts} attempt(s)`;
   });
   const effectLines = effects.map((e, i) => {
     const spread = spreadOf(ideaRun!, e.dataset, primary);
-    const spreadText = spread === null ? "seed spread unknown: the run recorded no standard deviation" : `seed spread ${fmt(spread)}`;
+    const spreadText =
+      spread === null ? "seed spread unknown: the run recorded no standard deviation" : `seed spread ${fmt(spread)}`;
     return `- ${e.dataset}: baseline ${fmt(e.baseline)}, ${ideaRunName} ${fmt(e.best)}, change ${signed(e.best - e.baseline)} (${verdicts[i]}; ${spreadText})`;
   });
   const plots = Object.keys(study.plots).map((path) => `![${path.replace(/\.[a-z]+$/, "")}](${path})`);
   const references: Reference[] = study.evidence
     .filter((e) => e.source !== "archive")
     .slice(0, relatedWork)
-    .map((e) => ({ id: e.id, title: e.title, authors: e.authors ?? [], venue: e.venue, year: e.year, source: e.source }));
-  const related = references.map((e, i) => `[${i + 1}] ${e.title}${e.venue ? `, ${e.venue}` : ""}${e.year ? ` ${e.year}` : ""}.`);
+    .map((e) => ({
+      id: e.id,
+      title: e.title,
+      authors: e.authors ?? [],
+      venue: e.venue,
+      year: e.year,
+      source: e.source,
+    }));
+  const related = references.map(
+    (e, i) => `[${i + 1}] ${e.title}${e.venue ? `, ${e.venue}` : ""}${e.year ? ` ${e.year}` : ""}.`,
+  );
   const markdown = [
     `# ${title}`,
     "",
@@ -169,7 +205,9 @@ export function writeRulesPaper(template: TemplateInfo, study: Study, relatedWor
     "## 5 Results",
     resultsTable(study),
     "",
-    ideaRun ? `The idea's own run (${ideaRunName}) against the baseline (run_0), on ${primary}:` : `No run with the idea's setting succeeded.`,
+    ideaRun
+      ? `The idea's own run (${ideaRunName}) against the baseline (run_0), on ${primary}:`
+      : `No run with the idea's setting succeeded.`,
     "",
     ...effectLines,
     "",

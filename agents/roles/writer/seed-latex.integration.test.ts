@@ -26,20 +26,33 @@ if (!hasSeed) console.warn(`\n!!! ${SEED} is absent: the seed LaTeX template com
 const ready = hasSeed && (await dockerAvailable()) && (await latexImageReady());
 
 // A 1x1 PNG: pdflatex needs a real image for \includegraphics.
-const PNG = Uint8Array.from(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"));
+const PNG = Uint8Array.from(
+  Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+    "base64",
+  ),
+);
 
 /** Artifacts kept as bytes (the compile's PDF and the plot are binary). */
 function byteArtifacts(initial: Record<string, string | Uint8Array>) {
-  const files = new Map<string, Uint8Array>(Object.entries(initial).map(([k, v]) => [k, typeof v === "string" ? new TextEncoder().encode(v) : v]));
+  const files = new Map<string, Uint8Array>(
+    Object.entries(initial).map(([k, v]) => [k, typeof v === "string" ? new TextEncoder().encode(v) : v]),
+  );
   return {
     files,
-    put: async (name: string, data: string | Uint8Array) => (files.set(name, typeof data === "string" ? new TextEncoder().encode(data) : data), name),
+    put: async (name: string, data: string | Uint8Array) => (
+      files.set(name, typeof data === "string" ? new TextEncoder().encode(data) : data),
+      name
+    ),
     get: async (name: string) => {
       const bytes = files.get(name);
       if (!bytes) throw new Error(`artifact ${name} missing`);
       return bytes;
     },
-    getText: async (name: string) => new TextDecoder().decode(await (async () => files.get(name) ?? Promise.reject(new Error(`artifact ${name} missing`)))()),
+    getText: async (name: string) =>
+      new TextDecoder().decode(
+        await (async () => files.get(name) ?? Promise.reject(new Error(`artifact ${name} missing`)))(),
+      ),
     getTextOr: async (name: string, fallback: string) => {
       const bytes = files.get(name);
       return bytes ? new TextDecoder().decode(bytes) : fallback;
@@ -57,11 +70,18 @@ describe.skipIf(!ready)("the original's template.tex, filled and compiled in the
 
   it("compiles to a PDF with paper.txt extracted and chktex.log kept; the rules paper's claims all trace", async () => {
     const { template: base, study: rawStudy, artifacts: infos } = seirStudy(await mlpTemplate());
-    const latexFiles = Object.fromEntries(readdirSync(join(SEED, "latex")).map((f) => [`latex/${f}`, readFileSync(join(SEED, "latex", f), "utf8")]));
+    const latexFiles = Object.fromEntries(
+      readdirSync(join(SEED, "latex")).map((f) => [`latex/${f}`, readFileSync(join(SEED, "latex", f), "utf8")]),
+    );
     const template = { ...base, files: { ...latexFiles, "template.yaml": "" } };
     const study = { ...rawStudy, plots: { "seir_plot.png": `${rawStudy.ideaId}/seir_plot.png` } };
     const artifacts = byteArtifacts({ ...infos, [`${study.ideaId}/seir_plot.png`]: PNG });
-    const writerContext = llmContext("writer", { relatedWork: 6, citationRounds: 0, latexFixes: 0, claimFixes: 0 }, scriptedProvider([]), { artifacts: artifacts as never });
+    const writerContext = llmContext(
+      "writer",
+      { relatedWork: 6, citationRounds: 0, latexFixes: 0, claimFixes: 0 },
+      scriptedProvider([]),
+      { artifacts: artifacts as never },
+    );
     writerContext.services.template = template;
     const machine = writerMachine.provide({
       actors: {
@@ -77,19 +97,39 @@ describe.skipIf(!ready)("the original's template.tex, filled and compiled in the
     const h = new MachineHarness(machine, { latexFixes: 0, claimFixes: 0, latexTimeoutMs: 120_000 });
     const [request] = await h.send("study.completed", study, study.ideaId);
     const payload = request!.payload as { files: Record<string, string> };
-    expect(Object.keys(payload.files).sort()).toEqual(["fancyhdr.sty", "iclr2024_conference.bst", "iclr2024_conference.sty", "natbib.sty", "paper.tex"]);
+    expect(Object.keys(payload.files).sort()).toEqual([
+      "fancyhdr.sty",
+      "iclr2024_conference.bst",
+      "iclr2024_conference.sty",
+      "natbib.sty",
+      "paper.tex",
+    ]);
 
     const experimenterContext = llmContext("experimenter", {}, scriptedProvider([]), { artifacts: artifacts as never });
     experimenterContext.services.sandbox = sandbox;
-    experimenterContext.services.journal = { once: async (_key: string, work: () => Promise<unknown>) => ({ result: await work(), reused: false }) } as never;
+    experimenterContext.services.journal = {
+      once: async (_key: string, work: () => Promise<unknown>) => ({ result: await work(), reused: false }),
+    } as never;
     const started = Date.now();
-    const finished = await toPromise(createActor(runExperimentActor(experimenterContext), { input: request!.payload as never }).start());
-    console.log(`seed template compile: ${Date.now() - started} ms, ${finished.status}${finished.reason ? ` (${finished.reason})` : ""}`);
+    const finished = await toPromise(
+      createActor(runExperimentActor(experimenterContext), { input: request!.payload as never }).start(),
+    );
+    console.log(
+      `seed template compile: ${Date.now() - started} ms, ${finished.status}${finished.reason ? ` (${finished.reason})` : ""}`,
+    );
     expect(finished.status, finished.stderrTail).toBe("ok");
     expect(Object.keys(finished.artifacts).sort()).toEqual(["chktex.log", "paper.log", "paper.pdf", "paper.txt"]);
 
     const [drafted] = await h.send("experiment.finished", finished, study.ideaId);
-    expect(drafted).toMatchObject({ type: "paper.drafted", payload: { pdf: `${study.ideaId}/paper.pdf`, latexStatus: "ok", textArtifact: `${study.ideaId}/paper.txt`, provenance: { unsupported: 0 } } });
+    expect(drafted).toMatchObject({
+      type: "paper.drafted",
+      payload: {
+        pdf: `${study.ideaId}/paper.pdf`,
+        latexStatus: "ok",
+        textArtifact: `${study.ideaId}/paper.txt`,
+        provenance: { unsupported: 0 },
+      },
+    });
     expect(new TextDecoder().decode(artifacts.files.get(`${study.ideaId}/paper.pdf`)!.slice(0, 5))).toBe("%PDF-");
     const text = new TextDecoder().decode(artifacts.files.get(`${study.ideaId}/paper.txt`)!);
     // The ICLR style sets headings in small caps: compare letters only.
