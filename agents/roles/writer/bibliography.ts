@@ -55,6 +55,17 @@ export function bibKeys(bib: string): string[] {
   return [...bib.matchAll(/@[A-Za-z]+\s*\{\s*([^,\s]+)\s*,/g)].map((m) => m[1]!);
 }
 
+/** The bib text without the entries whose key is in `keys` (bibtex stops at a repeated entry). */
+export function withoutEntries(bib: string, keys: ReadonlySet<string>): string {
+  return bib
+    .split(/(?=^@)/m)
+    .filter((entry) => {
+      const key = bibKeys(entry)[0];
+      return key === undefined || !keys.has(key);
+    })
+    .join("");
+}
+
 /** The template's own entries (in its template.tex), recorded as coming from the template. */
 export function templateCitations(templateTex: string): RecordedCitation[] {
   const bib = filecontentsBib(templateTex);

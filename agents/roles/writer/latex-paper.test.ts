@@ -175,12 +175,30 @@ describe("LaTeX paper rendering", () => {
     expect(block).toContain("@inproceedings{lovelace2019warm,");
     expect(block).toContain("author = {Lovelace, Ada and Turing, Alan}");
     expect(block).toContain("title = {Warm\\_up \\& schedules}");
-    expect(block).toContain("@misc{kingma2015adam,");
+    // kingma2015adam is cited and already in the template's block: its entry stays the template's, once.
+    expect(block.match(/\{kingma2015adam,/g)).toHaveLength(1);
+    expect(block).not.toContain("@misc{kingma2015adam,");
     expect(block).not.toContain("archived");
     expect(bibliography).toBe(block);
     expect(tex).toContain("\\cite{lovelace2019warm} Warm\\_up \\& schedules, ICML 2019.");
     expect(tex).not.toContain("\\nocite");
     expect(tex).toMatch(/\\bibliographystyle\{plainnat\}\n\\bibliography\{references\}/);
+  });
+
+  it("keeps one entry for a cited work the template already lists under the same key (bibtex stops at a repeat)", () => {
+    const listed = skeleton.replace(
+      /\\end\{filecontents\}/,
+      (end) => `@inproceedings{lovelace2019warm,\n  title = {Template's own},\n  year = {2019}\n}\n${end}`,
+    );
+    const { tex } = renderLatexPaper(listed, {
+      study,
+      draft: writeRulesPaper(tinyTemplate, study, 6),
+      tableMarkers: [TABLE_BEGIN, TABLE_END],
+    });
+    const block = /\\begin\{filecontents\}\{references\.bib\}([\s\S]*?)\\end\{filecontents\}/.exec(tex)![1]!;
+    expect(block.match(/@inproceedings\{lovelace2019warm,/g)).toHaveLength(1);
+    expect(block).toContain("Template's own");
+    expect(tex).toContain("\\cite{lovelace2019warm}");
   });
 
   it("leaves the bibliography out when the paper cites nothing (bibtex stops on an empty one)", () => {

@@ -4,7 +4,7 @@
 // cited works' BibTeX is appended to the template's own filecontents block for references.bib (or, for a template
 // without one, sent as references.bib). The template's .sty/.bst/.cls files travel with it.
 import type { Payload } from "../../../bus/index.ts";
-import { bibliographyOf, filecontentsBib } from "./bibliography.ts";
+import { bibKeys, bibliographyOf, filecontentsBib, withoutEntries } from "./bibliography.ts";
 import { blockLatex, escapeLatex, inlineLatex } from "./latex-text.ts";
 import { latexResultsTable } from "./latex-table.ts";
 import type { Draft, Reference } from "./rules-paper.ts";
@@ -143,7 +143,9 @@ export function renderLatexPaper(
   let bibliography = bibtex;
   const block = filecontentsBib(tex);
   if (block !== null) {
-    if (bibtex) tex = tex.replace(FILECONTENTS_END, (end) => `${bibtex}${end}`);
+    // A cited work the template already lists (same key) keeps the template's entry: a second one stops bibtex.
+    const added = withoutEntries(bibtex, new Set(bibKeys(block)));
+    if (added.trim()) tex = tex.replace(FILECONTENTS_END, (end) => `${added}${end}`);
     bibliography = filecontentsBib(tex)!;
   } else if (bibtex) {
     bib = bibtex;
