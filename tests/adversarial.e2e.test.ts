@@ -27,7 +27,7 @@ import {
   type Payload,
 } from "../bus/index.ts";
 import { loadConfig, repoRoot } from "../config/index.ts";
-import { experimenter } from "../agents/roles/index.ts";
+import { coder, experimenter } from "../agents/roles/index.ts";
 import { RoleRegistry, silentLogger, startAgentHost, type Services } from "../agents/runtime/index.ts";
 import {
   bwrapAvailable,
@@ -112,7 +112,8 @@ async function hostExperimenter(
     literature: null,
     now: () => new Date(),
   };
-  const registry = new RoleRegistry().register(experimenter);
+  // The coder is registered (not hosted) so its experiment.requested passes the sender check, as in a real swarm.
+  const registry = new RoleRegistry().register(experimenter).register(coder);
   const host = await startAgentHost({
     bus,
     run,
@@ -151,7 +152,7 @@ function experimenterExecutor(
       id: deterministicId(null, "experiment.requested", ideaId, host.run),
       type: "experiment.requested",
       run: host.run,
-      from: "test/adversary",
+      from: "coder/adversary",
       causation: null,
       correlation: ideaId,
       at: new Date().toISOString(),
@@ -161,9 +162,11 @@ function experimenterExecutor(
     const seen = await collectUntil(
       bus,
       host.run,
-      (e) => e.type === "experiment.finished" && e.correlation === ideaId,
+      (e) => (e.type === "experiment.finished" || e.type === "message.deadlettered") && e.correlation === ideaId,
       240_000,
     );
+    // A dead-lettered request fails the case at once, with the reason, instead of waiting out the timeout.
+    if (seen.at(-1)!.type === "message.deadlettered") throw new Error(`dead-lettered: ${JSON.stringify(seen.at(-1))}`);
     const finished = seen.at(-1)!.payload as Payload<"experiment.finished">;
     const logs = `${ideaId}/logs/${request.kind}_0_attempt_1`;
     const files: Record<string, Uint8Array> = {};
