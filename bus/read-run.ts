@@ -1,4 +1,4 @@
-import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { envelopeSchema, type Envelope } from "./envelope.ts";
 import { BusError } from "./errors.ts";
 import { streamName } from "./subjects.ts";
@@ -43,23 +43,71 @@ export async function readRun(js: JetStreamClient, jsm: JetStreamManager, run: s
   return out;
 }
 
-/** Follows a run live from the start: yields stored messages then new ones until `signal` aborts. */
+/** Silence after which a follower re-subscribes from its next sequence (an ordered consumer can stall silently). */
+const QUIET_MS = 15_000;
+
+/**
+ * Follows a run live from the start: yields stored messages then new ones until `signal` aborts. Survives the
+ * loss of a cluster node: measured on a 3-node cluster, an ordered consumer stopped delivering after its node was
+ * killed and never recovered, so the run owner waited for a run.completed it had already been sent. After any error,
+ * end of delivery or `quietMs` without a message, it re-subscribes from the next sequence it has not yielded:
+ * nothing is skipped, nothing yielded twice. Only the first subscription's error (no such run) reaches the caller.
+ */
 export async function* followRun(
   js: JetStreamClient,
   run: string,
   signal: AbortSignal,
+  options: { quietMs?: number; onResubscribe?: (next: number) => void } = {},
 ): AsyncGenerator<StoredEnvelope> {
-  const consumer = await js.consumers.get(streamName(run), { deliver_policy: DeliverPolicy.All });
-  const messages = await consumer.consume();
-  const stop = () => void messages.close();
-  signal.addEventListener("abort", stop, { once: true });
-  try {
-    for await (const m of messages) {
-      yield decode(m.seq, m.subject, m.data, m.headers?.get("traceparent") ?? null);
-      if (signal.aborted) break;
+  const quietMs = options.quietMs ?? QUIET_MS;
+  let next = 1;
+  let failures = 0;
+  let first = true;
+  while (!signal.aborted) {
+    let messages: ConsumerMessages;
+    try {
+      const start =
+        next === 1
+          ? { deliver_policy: DeliverPolicy.All }
+          : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: next };
+      messages = await (await js.consumers.get(streamName(run), start)).consume();
+    } catch (error) {
+      if (first) throw error;
+      await pause(Math.min(5_000, 250 * 2 ** Math.min(++failures, 5)), signal);
+      continue;
     }
-  } finally {
-    signal.removeEventListener("abort", stop);
-    await messages.close();
+    if (!first) options.onResubscribe?.(next);
+    first = false;
+    const stop = () => void messages.close();
+    signal.addEventListener("abort", stop, { once: true });
+    const quiet = setTimeout(stop, quietMs);
+    try {
+      for await (const m of messages) {
+        quiet.refresh();
+        failures = 0;
+        if (m.seq < next) continue;
+        next = m.seq + 1;
+        yield decode(m.seq, m.subject, m.data, m.headers?.get("traceparent") ?? null);
+        if (signal.aborted) break;
+      }
+    } catch {
+      // A consumer lost with its node: re-subscribed below from `next`.
+    } finally {
+      clearTimeout(quiet);
+      signal.removeEventListener("abort", stop);
+      await messages.close().catch(() => undefined);
+    }
   }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }

@@ -3,6 +3,7 @@ import type { Payload } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
 import { emitMessage, errorText, injected, payloadOf, publish, type PublishEvent } from "../shared/machine-kit.ts";
 import type { FailedSeat, SeatReview } from "./decide.ts";
+import { isTransientBusFault, rethrowError } from "../shared/bus-faults.ts";
 
 type Drafted = Payload<"paper.drafted">;
 type Submitted = Payload<"review.submitted">;
@@ -154,17 +155,20 @@ export const areaChairMachine = setup({
         src: "metaReview",
         input: ({ context }) => ({ paper: context.paper!, reviews: context.reviews, failed: failedSeats(context) }),
         onDone: { target: "deciding", actions: assign({ metaReview: ({ event }) => event.output }) },
-        onError: {
-          target: "decided",
-          actions: emitMessage(({ context, event }) => ({
-            type: "idea.failed",
-            payload: {
-              ideaId: context.paper.ideaId,
-              stage: "area-chair",
-              reason: `the meta-review failed: ${errorText(event.error)}`,
-            },
-          })),
-        },
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          {
+            target: "decided",
+            actions: emitMessage(({ context, event }) => ({
+              type: "idea.failed",
+              payload: {
+                ideaId: context.paper.ideaId,
+                stage: "area-chair",
+                reason: `the meta-review failed: ${errorText(event.error)}`,
+              },
+            })),
+          },
+        ],
       },
     },
     deciding: {

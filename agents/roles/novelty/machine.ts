@@ -2,6 +2,7 @@ import { assign, setup } from "xstate";
 import type { Payload } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
 import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "../shared/machine-kit.ts";
+import { isTransientBusFault, rethrowError } from "../shared/bus-faults.ts";
 
 type Proposed = Payload<"idea.proposed">;
 type Assessed = Payload<"idea.assessed">;
@@ -31,17 +32,20 @@ export const noveltyMachine = setup({
           target: "done",
           actions: emitMessage(({ event }) => ({ type: "idea.assessed", payload: event.output })),
         },
-        onError: {
-          target: "done",
-          actions: emitMessage(({ context, event }) => ({
-            type: "idea.failed",
-            payload: {
-              ideaId: context.request.ideaId,
-              stage: "novelty",
-              reason: `novelty check failed: ${errorText(event.error)}`,
-            },
-          })),
-        },
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          {
+            target: "done",
+            actions: emitMessage(({ context, event }) => ({
+              type: "idea.failed",
+              payload: {
+                ideaId: context.request.ideaId,
+                stage: "novelty",
+                reason: `novelty check failed: ${errorText(event.error)}`,
+              },
+            })),
+          },
+        ],
       },
     },
     done: { type: "final" },

@@ -2,6 +2,7 @@ import { assign, setup } from "xstate";
 import type { Payload, Review } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
 import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "../shared/machine-kit.ts";
+import { isTransientBusFault, rethrowError } from "../shared/bus-faults.ts";
 
 type Requested = Payload<"review.requested">;
 
@@ -44,20 +45,23 @@ export const reviewerMachine = setup({
           })),
         },
         // The panel must not wait for a seat that can never answer: the reason goes to the area chair.
-        onError: {
-          target: "done",
-          actions: emitMessage(({ context, event }) => ({
-            type: "review.failed",
-            payload: {
-              paperId: context.request.paperId,
-              ideaId: context.request.ideaId,
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          {
+            target: "done",
+            actions: emitMessage(({ context, event }) => ({
+              type: "review.failed",
+              payload: {
+                paperId: context.request.paperId,
+                ideaId: context.request.ideaId,
+                seat: context.request.seat,
+                persona: context.request.persona,
+                reason: errorText(event.error),
+              },
               seat: context.request.seat,
-              persona: context.request.persona,
-              reason: errorText(event.error),
-            },
-            seat: context.request.seat,
-          })),
-        },
+            })),
+          },
+        ],
       },
     },
     done: { type: "final" },

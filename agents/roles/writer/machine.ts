@@ -9,6 +9,7 @@ import type { LatexPaper } from "./latex-paper.ts";
 import type { ClaimCheck, ClaimFixInput, FixInput, WriterInput } from "./machine-types.ts";
 import type { CheckedPaper } from "./publish-paper.ts";
 import type { Draft } from "./rules-paper.ts";
+import { isTransientBusFault, rethrowError } from "../shared/bus-faults.ts";
 
 type Study = Payload<"study.completed">;
 type Finished = Payload<"experiment.finished">;
@@ -127,11 +128,14 @@ export const writerMachine = setup({
         src: "writePaper",
         input: ({ context }) => context.study!,
         onDone: { target: "checkingClaims", actions: assign({ draft: ({ event }) => event.output }) },
-        onError: {
-          target: "failed",
-          actions: assign({ draft: null, error: ({ event }) => errorText(event.error) }),
-          reenter: false,
-        },
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          {
+            target: "failed",
+            actions: assign({ draft: null, error: ({ event }) => errorText(event.error) }),
+            reenter: false,
+          },
+        ],
       },
     },
     checkingClaims: {
@@ -147,10 +151,13 @@ export const writerMachine = setup({
           },
           { target: "publishing", actions: assign({ claims: ({ event }) => event.output }) },
         ],
-        onError: {
-          target: "failed",
-          actions: assign({ error: ({ event }) => `the provenance check failed: ${errorText(event.error)}` }),
-        },
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          {
+            target: "failed",
+            actions: assign({ error: ({ event }) => `the provenance check failed: ${errorText(event.error)}` }),
+          },
+        ],
       },
     },
     fixingClaims: {
@@ -174,6 +181,7 @@ export const writerMachine = setup({
           },
         ],
         onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
           {
             guard: ({ event }) => isBudgetExhausted(event.error),
             target: "failed",
@@ -193,17 +201,20 @@ export const writerMachine = setup({
           report: context.claims?.report ?? null,
         }),
         onDone: { target: "rendering", actions: assign({ paper: ({ event }) => event.output }) },
-        onError: {
-          target: "done",
-          actions: emitMessage(({ context, event }) => ({
-            type: "idea.failed",
-            payload: {
-              ideaId: context.study.ideaId,
-              stage: "writer",
-              reason: `the paper failed its checks: ${errorText(event.error)}`,
-            },
-          })),
-        },
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          {
+            target: "done",
+            actions: emitMessage(({ context, event }) => ({
+              type: "idea.failed",
+              payload: {
+                ideaId: context.study.ideaId,
+                stage: "writer",
+                reason: `the paper failed its checks: ${errorText(event.error)}`,
+              },
+            })),
+          },
+        ],
       },
     },
     rendering: {
@@ -218,14 +229,17 @@ export const writerMachine = setup({
             textArtifact: ({ context }) => `${context.study!.ideaId}/paper.tex`,
           }),
         },
-        onError: {
-          target: "drafted",
-          // No LaTeX: reviewers read the Markdown paper.
-          actions: assign({
-            latexStatus: ({ event }) => `the LaTeX paper was not rendered: ${errorText(event.error)}`,
-            textArtifact: ({ context }) => context.paper!.artifact,
-          }),
-        },
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          {
+            target: "drafted",
+            // No LaTeX: reviewers read the Markdown paper.
+            actions: assign({
+              latexStatus: ({ event }) => `the LaTeX paper was not rendered: ${errorText(event.error)}`,
+              textArtifact: ({ context }) => context.paper!.artifact,
+            }),
+          },
+        ],
       },
     },
     compiling: {
@@ -310,13 +324,16 @@ export const writerMachine = setup({
             actions: assign({ pendingTex: ({ event }) => event.output, fixes: ({ context }) => context.fixes + 1 }),
           },
         ],
-        onError: {
-          target: "drafted",
-          actions: assign({
-            latexStatus: ({ context, event }) =>
-              `${compileFailure(context.lastCompile!)}${refusedSoFar(context)}; fix ${context.fixes + 1} failed: ${errorText(event.error)}`,
-          }),
-        },
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          {
+            target: "drafted",
+            actions: assign({
+              latexStatus: ({ context, event }) =>
+                `${compileFailure(context.lastCompile!)}${refusedSoFar(context)}; fix ${context.fixes + 1} failed: ${errorText(event.error)}`,
+            }),
+          },
+        ],
       },
     },
     checkingFix: {
@@ -336,16 +353,19 @@ export const writerMachine = setup({
             pendingTex: null,
           }),
         },
-        onError: {
-          target: "refused",
-          actions: assign({
-            pendingTex: null,
-            refusals: ({ context, event }) => [
-              ...context.refusals,
-              `fix ${context.fixes} was not compiled: ${errorText(event.error)}`,
-            ],
-          }),
-        },
+        onError: [
+          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          {
+            target: "refused",
+            actions: assign({
+              pendingTex: null,
+              refusals: ({ context, event }) => [
+                ...context.refusals,
+                `fix ${context.fixes} was not compiled: ${errorText(event.error)}`,
+              ],
+            }),
+          },
+        ],
       },
     },
     // A refused fix counts as a round: with rounds left the policy tries again (told why), else the paper goes out.
