@@ -69,4 +69,22 @@ describe("RunGuard", () => {
       guard.check(msg("review.submitted", "area-chair/x", { paperId: "p-7", ideaId: "idea-777", seat: 0 })),
     ).toBeNull();
   });
+
+  it("names any message about an idea this run never proposed, but not run-level or control messages", () => {
+    const guard = new RunGuard(registry);
+    genuine(guard);
+    const about = (type: string, from: string, ideaId: string) => guard.check(msg(type, from, { ideaId }));
+    expect(about("idea.assessed", "novelty/h-0", "idea-001")).toBeNull();
+    expect(about("experiment.requested", "coder/h-0", "idea-001")).toBeNull();
+    for (const [type, from] of [
+      ["idea.assessed", "novelty/h-0"],
+      ["experiment.requested", "coder/h-0"],
+      ["experiment.finished", "experimenter/h-1"],
+      ["study.completed", "coder/h-0"],
+      ["idea.failed", "writer/h-0"],
+    ] as const)
+      expect(about(type, from, "idea-404"), type).toMatch(new RegExp(`^\\[RUNTIME_UNKNOWN_IDEA\\] ${type} .*idea-404`));
+    expect(about("budget.exhausted", "writer/h-0", "idea-404")).toBeNull();
+    expect(about("actor.transitioned", "coder/h-0", "idea-404")).toBeNull();
+  });
 });
