@@ -22,6 +22,7 @@ export interface SwarmConfig {
     policy: "rules" | "llm";
     outDir: string;
     deadlineMs: number;
+    deadRoleMs: number;
     settings: Record<string, string | number | boolean>;
   };
   nats: {
@@ -241,6 +242,7 @@ export function loadConfig(
       // The output folder follows the user's working directory, like any CLI output path.
       outDir: o.out ? fromCwd(o.out) : fromCwd(c.run.out),
       deadlineMs: c.run.deadlineMinutes * 60_000,
+      deadRoleMs: c.run.deadRoleSeconds * 1000,
       settings: { ...c.run.settings, ...o.settings },
     },
     nats: {

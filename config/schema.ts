@@ -136,6 +136,12 @@ export const configSchema = z
          */
         deadlineMinutes: z.number().positive().default(2880),
         /**
+         * A role with work waiting and no live instance (no presence beat) for this long is reported as dead
+         * (RUNTIME_ROLE_DEAD, once per outage, in the log and report.json warnings): the run would otherwise wait
+         * silently until its deadline for a process nobody restarts.
+         */
+        deadRoleSeconds: z.number().positive().default(60),
+        /**
          * Fixed settings for every run, baseline included (knob -> value; knobs from the template's space or
          * inferred-space.yaml).
          */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { Writable } from "node:stream";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +17,7 @@ import {
 } from "../bus/index.ts";
 import { loadConfig, repoRoot } from "../config/index.ts";
 import { builtinRoles } from "../agents/roles/index.ts";
-import { bootRoles, runSwarm, silentLogger, type SwarmRunResult } from "../agents/runtime/index.ts";
+import { bootRoles, createLogger, runSwarm, type SwarmRunResult } from "../agents/runtime/index.ts";
 import { collectUntil } from "./support/collect.ts";
 import { dockerAvailable } from "./support/docker.ts";
 import { fastTemplate } from "./support/fast-template.ts";
@@ -59,11 +60,25 @@ async function nthContainerStart(run: string, n: number): Promise<void> {
   });
 }
 
+/** A log destination that resolves `dead` on the run owner's first RUNTIME_ROLE_DEAD line (no polling). */
+function deadRoleLog() {
+  let onDead: (line: string) => void = () => undefined;
+  const dead = new Promise<string>((resolve) => (onDead = resolve));
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split("\n")) if (line.includes("RUNTIME_ROLE_DEAD")) onDead(line);
+      done();
+    },
+  });
+  return { dead, logger: createLogger({ level: "warn", destination }) };
+}
+
 describe.skipIf(!hasDocker)("crash recovery", () => {
   let nats: Awaited<ReturnType<typeof startTestNats>>;
   let result: SwarmRunResult;
   let stored: Envelope[] = [];
   let inFlightAtKill: Payload<"experiment.requested">[] = [];
+  let deadLine = "";
   const run = newRunId();
 
   beforeAll(async () => {
@@ -73,7 +88,7 @@ describe.skipIf(!hasDocker)("crash recovery", () => {
     writeFileSync(
       configPath,
       stringify({
-        run: { template: fastTemplate(120), ideas: 2, maxInFlightIdeas: 2, out: join(dir, "runs") },
+        run: { template: fastTemplate(120), ideas: 2, maxInFlightIdeas: 2, out: join(dir, "runs"), deadRoleSeconds: 2 },
         // A short ack wait makes the dead process's message come back quickly.
         nats: { url: nats.url, ackWaitSeconds: 3 },
         roles: { coder: { config: { rulesRuns: 1 } }, experimenter: { replicas: 1 } },
@@ -86,7 +101,8 @@ describe.skipIf(!hasDocker)("crash recovery", () => {
     const bus: BusConnection = await connectBus(nats.url);
     try {
       await ensureRunStream(bus.jsm, run);
-      const swarm = runSwarm({ config, registry, logger: silentLogger, run, roles: others });
+      const log = deadRoleLog();
+      const swarm = runSwarm({ config, registry, logger: log.logger, run, roles: others });
       swarm.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
       await collectUntil(bus, run, (e) => e.type === "run.started");
       const secondStart = nthContainerStart(run, 2);
@@ -106,6 +122,8 @@ describe.skipIf(!hasDocker)("crash recovery", () => {
       const exited = new Promise((r) => first.once("exit", r));
       first.kill("SIGKILL");
       await exited;
+      // Nobody restarts it until the run owner names the dead role (its presence beat stops with the process).
+      deadLine = await log.dead;
       const second = await startExperimenter(configPath, run);
       result = await swarm;
       await new Promise((r) => (second.exitCode !== null ? r(null) : second.once("exit", r)));
@@ -134,6 +152,13 @@ describe.skipIf(!hasDocker)("crash recovery", () => {
     expect(proposed).toHaveLength(2);
     for (const idea of result.report.ideas) expect(["decided", "failed", "not-novel"]).toContain(idea.status);
     expect(result.report.papers.length + result.report.ideas.filter((i) => i.status !== "decided").length).toBe(2);
+  });
+
+  it("names the dead experimenter (work waiting, no live replica) in the log and report.json warnings", () => {
+    expect(deadLine).toMatch(/role experimenter has had \d+ message\(s\) waiting and no live replica/);
+    expect(deadLine).toContain(`scientist agent --run ${run} --roles experimenter`);
+    const warned = (result.report.warnings ?? []).filter((w) => w.code === "RUNTIME_ROLE_DEAD");
+    expect(warned.map((w) => w.message)).toEqual([expect.stringContaining("role experimenter")]);
   });
 
   it("records every experiment result exactly once, including the one in flight at the kill", () => {

@@ -12,6 +12,7 @@ import type { RoleContext, RoleDefinition, Services } from "./role.ts";
 import { formatIssues } from "../../bus/index.ts";
 import { SteeringState } from "./steering-state.ts";
 import { watchSteering } from "./steering-watch.ts";
+import { beatPresence } from "./role-presence.ts";
 
 export interface HostedRole {
   name: string;
@@ -138,8 +139,10 @@ export async function startAgentHost(options: {
         }),
       ),
     );
+    const roleAgents: string[] = [];
     for (let i = 0; i < hosted.replicas; i++) {
       const agentId = `${role.name}/${prefix}-${i}`;
+      roleAgents.push(agentId);
       const agentLogger = logger.child({ agent: agentId, run });
       const context: RoleContext = {
         run,
@@ -194,6 +197,8 @@ export async function startAgentHost(options: {
         );
       }
     }
+    // Written with the role's own connection: its permissions cover its prefix in the snapshots bucket only.
+    loops.push(beatPresence(roleBus.kv.snapshots, run, roleAgents, controller.signal));
   }
   logger.info({ run, agents }, "agents started");
   return {

@@ -22,6 +22,7 @@ import { hostedRolesFrom, startAgentHost } from "./host.ts";
 import { ensureNats, liveLocalServer } from "./local-nats.ts";
 import type { RegistryLike } from "./registry-like.ts";
 import { roleBuses, runOwnerWatch } from "./run-end.ts";
+import { startRoleWatch } from "./role-watch.ts";
 import { messageLog, natsGuard, stopOnNatsDown } from "./run-owner.ts";
 import { runState, startHeartbeat, type RunState } from "./run-state.ts";
 import { createServices } from "./services.ts";
@@ -94,6 +95,7 @@ export async function resumeSwarm(options: {
   let host: Awaited<ReturnType<typeof startAgentHost>> | null = null;
   let services: Awaited<ReturnType<typeof createServices>> | null = null;
   let heartbeat: { stop(): Promise<void> } | null = null;
+  let roleWatch: ReturnType<typeof startRoleWatch> | null = null;
   try {
     const refusal = resumeRefusal(await stateOf(bus, run), run);
     if (refusal) throw refusal;
@@ -161,7 +163,9 @@ export async function resumeSwarm(options: {
     log.info({ template: p.template, nats: redactUrl(nats.url), roles: host.agents }, "run resumed");
     const watch = runOwnerWatch({ bus, run, registry, from: cliAgentId(), logger: log });
     const seen = messageLog(options.onMessage);
+    roleWatch = startRoleWatch({ bus, run, registry, deadAfterMs: config.run.deadRoleMs, logger: log });
     const completed = await awaitCompletion(bus, run, config.run.deadlineMs, seen.onMessage, guard.signal, watch.isEnd);
+    await roleWatch.stop();
     const down = guard.error();
     if (down)
       return await stopOnNatsDown({
@@ -173,7 +177,7 @@ export async function resumeSwarm(options: {
         error: down,
         registry,
         logger: log,
-        warnings: guard.warnings(),
+        warnings: [...guard.warnings(), ...roleWatch.warnings()],
       });
     await watch.settled();
     if (!completed)
@@ -193,9 +197,10 @@ export async function resumeSwarm(options: {
       logger: log,
       replay: services.llm?.replayStatus() ?? null,
       registry,
-      warnings: guard.warnings(),
+      warnings: [...guard.warnings(), ...roleWatch.warnings()],
     });
   } finally {
+    await roleWatch?.stop();
     await heartbeat?.stop();
     await host?.stop();
     await services?.close();

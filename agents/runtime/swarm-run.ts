@@ -25,6 +25,7 @@ import { roleBuses, runOwnerWatch } from "./run-end.ts";
 import { senderProblem } from "./sender-check.ts";
 import { messageLog, natsGuard, stopOnNatsDown } from "./run-owner.ts";
 import { startHeartbeat } from "./run-state.ts";
+import { startRoleWatch } from "./role-watch.ts";
 import type { RegistryLike } from "./registry-like.ts";
 import type { ModelProvider } from "../llm/index.ts";
 import type { ReplayStatus } from "./llm-services.ts";
@@ -118,6 +119,7 @@ export async function runSwarm(options: {
   let services: Awaited<ReturnType<typeof createServices>> | null = null;
   let heartbeat: { stop(): Promise<void> } | null = null;
   const stopReplay = new AbortController();
+  let roleWatch: ReturnType<typeof startRoleWatch> | null = null;
   try {
     await ensureRunStream(bus.jsm, run, { replicas: bus.replicas });
     heartbeat = await startHeartbeat(bus, run, cliAgentId(), template.name);
@@ -180,7 +182,9 @@ export async function runSwarm(options: {
       ? replayInterventions({ bus, recorded: config.llm.replay, run, signal: stopReplay.signal, logger: log })
       : null;
     await publishEnvelope(bus.js, started);
+    roleWatch = startRoleWatch({ bus, run, registry, deadAfterMs: config.run.deadRoleMs, logger: log });
     const completed = await completion;
+    await roleWatch.stop();
     stopReplay.abort();
     await replaying?.catch((error: unknown) =>
       log.error({ err: error }, "re-applying the recorded interventions failed"),
@@ -196,7 +200,7 @@ export async function runSwarm(options: {
         error: down,
         registry,
         logger: log,
-        warnings: guard.warnings(),
+        warnings: [...guard.warnings(), ...roleWatch.warnings()],
       });
     await watch.settled();
     if (!completed)
@@ -216,9 +220,10 @@ export async function runSwarm(options: {
       logger: log,
       replay: services.llm?.replayStatus() ?? null,
       registry,
-      warnings: guard.warnings(),
+      warnings: [...guard.warnings(), ...roleWatch.warnings()],
     });
   } finally {
+    await roleWatch?.stop();
     stopReplay.abort();
     await heartbeat?.stop();
     await host?.stop();
