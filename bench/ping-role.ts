@@ -77,12 +77,26 @@ export const pingRole: RoleDefinition = {
   policies: { rules: () => ({ echo: fromPromise<string, string>(async ({ input }) => input) }) },
 };
 
+/**
+ * What sends the pings: registered (never hosted) so the sender check lets its ping.sent through, as a real swarm's
+ * roles are known to it; an unknown sender's message is dead-lettered and the bench would wait for a pong forever.
+ */
+export const pingDriverRole: RoleDefinition = {
+  name: "bench-driver",
+  description: "bench: the driver that publishes ping.sent (registered, not hosted)",
+  consumes: [],
+  emits: ["ping.sent"],
+  configSchema: z.object({}).strict(),
+  machine,
+  policies: { rules: () => ({}) },
+};
+
 export function ping(run: string, n: string, correlation: string, body = ""): Envelope {
   return {
     id: deterministicId(null, "ping.sent", n, run),
     type: "ping.sent",
     run,
-    from: "bench/driver",
+    from: "bench-driver/driver",
     causation: null,
     correlation,
     at: new Date().toISOString(),
@@ -99,7 +113,7 @@ export async function hostPingRole(
   replicas = 1,
 ): Promise<{ host: AgentHost; config: SwarmConfig }> {
   const config = loadConfig({ env: {}, raw: { nats: { url } } });
-  const registry = new RoleRegistry().register(pingRole);
+  const registry = new RoleRegistry().register(pingRole).register(pingDriverRole);
   const services: Services = {
     sandbox: null,
     artifacts: new ArtifactStore(bus.objm, run, null),

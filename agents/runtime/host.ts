@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { AnyStateMachine } from "xstate";
+import type { KV } from "@nats-io/kv";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { ensureRoleConsumer, pullLoop, SnapshotStore, type BusConnection } from "../../bus/index.ts";
@@ -105,6 +106,7 @@ export async function startAgentHost(options: {
   const mutex = new KeyedMutex();
   const loops: Promise<void>[] = [];
   const agents: string[] = [];
+  const presence: Array<{ kv: KV; agents: string[] }> = [];
   const watch = await watchSteering({
     bus,
     run,
@@ -198,8 +200,9 @@ export async function startAgentHost(options: {
       }
     }
     // Written with the role's own connection: its permissions cover its prefix in the snapshots bucket only.
-    loops.push(beatPresence(roleBus.kv.snapshots, run, roleAgents, controller.signal));
+    presence.push({ kv: roleBus.kv.snapshots, agents: roleAgents });
   }
+  loops.push(beatPresence(presence, run, controller.signal));
   logger.info({ run, agents }, "agents started");
   return {
     agents,

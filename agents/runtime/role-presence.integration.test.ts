@@ -12,7 +12,8 @@ describe("role presence", () => {
     const run = newRunId();
     const kv = nats.bus.kv.snapshots;
     const stop = new AbortController();
-    const beating = beatPresence(kv, run, ["experimenter/h-0", "experimenter/h-1", "writer/h-0"], stop.signal);
+    const agents = ["experimenter/h-0", "experimenter/h-1", "writer/h-0"];
+    const beating = beatPresence([{ kv, agents }], run, stop.signal);
     // An actor snapshot of the same role is not a replica.
     await kv.put(`${run}.experimenter.idea-001_experiment_0_1`, "{}");
     const stale = new Date(Date.now() - presenceStaleMs - 1000).toISOString();

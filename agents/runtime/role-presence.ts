@@ -14,15 +14,21 @@ export const presenceKey = (run: string, agentId: string): string => {
 };
 
 /**
- * Beats for `agents` (ids `<role>/<instance>`) every presenceBeatMs until `signal` aborts, then removes their keys
- * (a clean stop). A beat that fails (NATS down for a moment) is skipped: missing beats are what the watch reads.
+ * Beats for every group of agents (ids `<role>/<instance>`, each group written with its role's own KV handle) every
+ * presenceBeatMs until `signal` aborts, then removes their keys (a clean stop). One timer and one abort listener per
+ * host, however many roles it hosts. A beat that fails (NATS down for a moment) is skipped: missing beats are what
+ * the watch reads.
  */
-export function beatPresence(kv: KV, run: string, agents: string[], signal: AbortSignal): Promise<void> {
-  const beat = async () => {
+export function beatPresence(
+  groups: ReadonlyArray<{ kv: KV; agents: readonly string[] }>,
+  run: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const each = (write: (kv: KV, agent: string) => Promise<unknown>) =>
+    Promise.all(groups.flatMap(({ kv, agents }) => agents.map((agent) => write(kv, agent)))).catch(() => undefined);
+  const beat = () => {
     const at = new Date().toISOString();
-    await Promise.all(agents.map((agent) => kv.put(presenceKey(run, agent), JSON.stringify({ agent, at })))).catch(
-      () => undefined,
-    );
+    return each((kv, agent) => kv.put(presenceKey(run, agent), JSON.stringify({ agent, at })));
   };
   return new Promise<void>((resolve) => {
     void beat();
@@ -31,9 +37,7 @@ export function beatPresence(kv: KV, run: string, agents: string[], signal: Abor
       "abort",
       () => {
         clearInterval(timer);
-        void Promise.all(agents.map((agent) => kv.delete(presenceKey(run, agent))))
-          .catch(() => undefined)
-          .then(() => resolve());
+        void each((kv, agent) => kv.delete(presenceKey(run, agent))).then(() => resolve());
       },
       { once: true },
     );
