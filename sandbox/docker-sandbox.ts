@@ -335,7 +335,17 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
     ensureImage: async (image) => {
       await imageId(image);
     },
-    close: () => pool.close(),
+    // A replica killed mid-run leaves its container and loop-mounted work dir behind; the sandbox that closes (the
+    // run's end, a replacement replica's stop) removes them, so they do not wait for another sandbox run.
+    close: async () => {
+      await pool.close();
+      await Promise.all([
+        sweepAbandonedContainers(docker, logger).catch((error: unknown) =>
+          logger.warn({ error: describeError(error) }, "sweeping abandoned sandbox containers failed"),
+        ),
+        sweepStaleWorkDirs(workRoot, logger),
+      ]);
+    },
   };
 }
 

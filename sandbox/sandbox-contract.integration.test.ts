@@ -393,6 +393,29 @@ describe.skipIf(!(engine.ok && isRoot))("leftovers of a host process that died m
     await expect(container.inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it("closing a sandbox removes a dead process's container and work dir (no later sandbox run needed)", async () => {
+    const workRoot = join(cacheDir, "close-sweep-test");
+    const sandbox = createDockerSandbox({ docker, cacheDir, workRoot });
+    await sandbox.ensureImage("python-ml");
+    const container = await docker.createContainer({
+      Image: "scientist/python-ml:latest",
+      Cmd: ["sleep", "600"],
+      NetworkDisabled: true,
+      Labels: {
+        [sandboxLabel]: "1",
+        [deadlineLabel]: String(Date.now() + 3_600_000),
+        [ownerLabel]: `${hostname()}:99999999`,
+      },
+    });
+    await container.start();
+    const orphan = await createWorkDir({ parentDir: workRoot, diskBytes: 8 * mib });
+    const orphanRunDir = join(workRoot, basename(dirname(orphan.path)).replace(`run-${process.pid}-`, "run-99999999-"));
+    await rename(dirname(orphan.path), orphanRunDir);
+    await sandbox.close();
+    await expect(container.inspect()).rejects.toMatchObject({ statusCode: 404 });
+    expect(existsSync(orphanRunDir)).toBe(false);
+  });
+
   it("a work dir of a dead process is unmounted and deleted, one of a live process is kept", async () => {
     const parentDir = join(cacheDir, "sweep-test");
     const live = await createWorkDir({ parentDir, diskBytes: 8 * mib });
