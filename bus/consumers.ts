@@ -87,7 +87,8 @@ export async function pullLoop(
   }
 }
 
-function backoff(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or less if `signal` aborts first (a retry loop's pause that does not hold up a shutdown). */
+export function backoff(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {

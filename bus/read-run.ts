@@ -1,6 +1,7 @@
 import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { envelopeSchema, type Envelope } from "./envelope.ts";
 import { BusError } from "./errors.ts";
+import { backoff } from "./consumers.ts";
 import { streamName } from "./subjects.ts";
 
 export interface StoredEnvelope {
@@ -73,7 +74,7 @@ export async function* followRun(
       messages = await (await js.consumers.get(streamName(run), start)).consume();
     } catch (error) {
       if (first) throw error;
-      await pause(Math.min(5_000, 250 * 2 ** Math.min(++failures, 5)), signal);
+      await backoff(Math.min(5_000, 250 * 2 ** Math.min(++failures, 5)), signal);
       continue;
     }
     if (!first) options.onResubscribe?.(next);
@@ -98,16 +99,4 @@ export async function* followRun(
       await messages.close().catch(() => undefined);
     }
   }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

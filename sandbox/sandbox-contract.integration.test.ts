@@ -360,6 +360,22 @@ for (const backend of backends) {
   });
 }
 
+/** A started sandbox container whose deadline is an hour away and whose owner pid on this host cannot exist. */
+async function deadOwnersContainer(cmd: string[]) {
+  const container = await docker.createContainer({
+    Image: "scientist/python-ml:latest",
+    Cmd: cmd,
+    NetworkDisabled: true,
+    Labels: {
+      [sandboxLabel]: "1",
+      [deadlineLabel]: String(Date.now() + 3_600_000),
+      [ownerLabel]: `${hostname()}:99999999`,
+    },
+  });
+  await container.start();
+  return container;
+}
+
 describe.skipIf(!(engine.ok && isRoot))("leftovers of a host process that died mid-run", () => {
   it("an abandoned sandbox container past its deadline is removed by the next sweep", async () => {
     await createDockerSandbox({ docker, cacheDir }).ensureImage("python-ml");
@@ -377,17 +393,7 @@ describe.skipIf(!(engine.ok && isRoot))("leftovers of a host process that died m
   });
 
   it("an exited sandbox container whose owner process is gone is removed before its deadline", async () => {
-    const container = await docker.createContainer({
-      Image: "scientist/python-ml:latest",
-      Cmd: ["true"],
-      NetworkDisabled: true,
-      Labels: {
-        [sandboxLabel]: "1",
-        [deadlineLabel]: String(Date.now() + 3_600_000),
-        [ownerLabel]: `${hostname()}:99999999`,
-      },
-    });
-    await container.start();
+    const container = await deadOwnersContainer(["true"]);
     await container.wait();
     await sweepAbandonedContainers(docker, silentLogger);
     await expect(container.inspect()).rejects.toMatchObject({ statusCode: 404 });
@@ -397,17 +403,7 @@ describe.skipIf(!(engine.ok && isRoot))("leftovers of a host process that died m
     const workRoot = join(cacheDir, "close-sweep-test");
     const sandbox = createDockerSandbox({ docker, cacheDir, workRoot });
     await sandbox.ensureImage("python-ml");
-    const container = await docker.createContainer({
-      Image: "scientist/python-ml:latest",
-      Cmd: ["sleep", "600"],
-      NetworkDisabled: true,
-      Labels: {
-        [sandboxLabel]: "1",
-        [deadlineLabel]: String(Date.now() + 3_600_000),
-        [ownerLabel]: `${hostname()}:99999999`,
-      },
-    });
-    await container.start();
+    const container = await deadOwnersContainer(["sleep", "600"]);
     const orphan = await createWorkDir({ parentDir: workRoot, diskBytes: 8 * mib });
     const orphanRunDir = join(workRoot, basename(dirname(orphan.path)).replace(`run-${process.pid}-`, "run-99999999-"));
     await rename(dirname(orphan.path), orphanRunDir);

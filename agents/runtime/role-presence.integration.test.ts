@@ -18,6 +18,7 @@ describe("role presence", () => {
     await kv.put(`${run}.experimenter.idea-001_experiment_0_1`, "{}");
     const stale = new Date(Date.now() - presenceStaleMs - 1000).toISOString();
     await kv.put(presenceKey(run, "coder/dead-0"), JSON.stringify({ agent: "coder/dead-0", at: stale }));
+    await kv.put(presenceKey(run, "writer/garbled-0"), "not a beat"); // skipped, not fatal to the listing
     // The first beat is written at once; wait for it on the bucket itself, not on a timer.
     const watch = await kv.watch({ key: presenceKey(run, "writer/h-0") });
     for await (const e of watch) if (e.operation === "PUT") break;

@@ -52,8 +52,18 @@ export async function liveReplicas(kv: KV, run: string, now: number): Promise<Ma
     if (!role || !actor?.startsWith(marker)) continue;
     const entry = await kv.get(key);
     if (!entry || entry.operation !== "PUT") continue;
-    const beat = JSON.parse(entry.string()) as { agent: string; at: string };
-    if (now - Date.parse(beat.at) < presenceStaleMs) live.set(role, [...(live.get(role) ?? []), beat.agent]);
+    const beat = parseBeat(entry.string());
+    if (beat && now - Date.parse(beat.at) < presenceStaleMs) live.set(role, [...(live.get(role) ?? []), beat.agent]);
   }
   return live;
+}
+
+/** A beat as written by beatPresence, or null: one unreadable key must not blind the watch to every role. */
+function parseBeat(text: string): { agent: string; at: string } | null {
+  try {
+    const beat = JSON.parse(text) as { agent?: unknown; at?: unknown };
+    return typeof beat.agent === "string" && typeof beat.at === "string" ? { agent: beat.agent, at: beat.at } : null;
+  } catch {
+    return null;
+  }
 }

@@ -3,7 +3,7 @@ import type { Payload } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
 import { emitMessage, errorText, injected, payloadOf, publish, type PublishEvent } from "../shared/machine-kit.ts";
 import type { FailedSeat, SeatReview } from "./decide.ts";
-import { isTransientBusFault, rethrowError } from "../shared/bus-faults.ts";
+import { retryOnBusFault } from "../shared/bus-faults.ts";
 
 type Drafted = Payload<"paper.drafted">;
 type Submitted = Payload<"review.submitted">;
@@ -156,7 +156,7 @@ export const areaChairMachine = setup({
         input: ({ context }) => ({ paper: context.paper!, reviews: context.reviews, failed: failedSeats(context) }),
         onDone: { target: "deciding", actions: assign({ metaReview: ({ event }) => event.output }) },
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "decided",
             actions: emitMessage(({ context, event }) => ({

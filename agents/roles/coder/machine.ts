@@ -2,7 +2,7 @@ import { assign, setup } from "xstate";
 import type { Payload } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
 import { isBudgetExhausted } from "../shared/llm-kit.ts";
-import { isTransientBusFault, rethrowError, withWarning } from "../shared/bus-faults.ts";
+import { retryOnBusFault, withWarning } from "../shared/bus-faults.ts";
 import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "../shared/machine-kit.ts";
 import { failureOf, nothingToWriteUp, plotFailed, plotsOf, runResult } from "./study-results.ts";
 import type {
@@ -109,7 +109,7 @@ export const coderMachine = setup({
           actions: assign({ plan: ({ event }) => event.output, current: { runIndex: 0, attempt: 1 } }),
         },
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "failing",
             actions: assign({ failure: ({ event }) => `planning failed: ${errorText(event.error)}` }),
@@ -187,7 +187,7 @@ export const coderMachine = setup({
         ],
         onError: [
           // A bus fault (object store down) is not a failed run: the delivery is retried with backoff.
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           // No later run can be written once the budget is spent: end the idea now, with the reason.
           {
             guard: ({ event }) => isBudgetExhausted(event.error),
@@ -222,7 +222,7 @@ export const coderMachine = setup({
         input: ({ context }) => ({ context, result: context.lastResult!, code: context.currentCode }),
         onDone: { target: "deciding", actions: assign({ notes: ({ event }) => event.output }) },
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           // The run's record (notes, results) could not be written: the study goes on, and says so in its snapshot.
           {
             target: "deciding",
@@ -329,7 +329,7 @@ export const coderMachine = setup({
           { target: "plotting", actions: assign({ plotScript: ({ event }) => event.output.plotScript }) },
         ],
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "describing",
             actions: assign({
@@ -408,7 +408,7 @@ export const coderMachine = setup({
         }),
         onDone: { target: "completed", actions: assign({ notes: ({ event }) => event.output }) },
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "completed",
             actions: assign({

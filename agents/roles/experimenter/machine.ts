@@ -1,7 +1,7 @@
 import { assign, setup } from "xstate";
 import type { Payload } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
-import { isTransientBusFault, rethrowError } from "../shared/bus-faults.ts";
+import { retryOnBusFault } from "../shared/bus-faults.ts";
 import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "../shared/machine-kit.ts";
 
 type Requested = Payload<"experiment.requested">;
@@ -68,7 +68,7 @@ export const experimenterMachine = setup({
         },
         onError: [
           // The object store or KV down is not the experiment's result: the delivery is retried with backoff.
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "idle",
             actions: [

@@ -2,7 +2,7 @@ import { assign, setup } from "xstate";
 import type { ArchiveEntry, Payload } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
 import { emit, enqueueActions } from "xstate";
-import { isTransientBusFault, rethrowError, withWarning } from "../shared/bus-faults.ts";
+import { retryOnBusFault, withWarning } from "../shared/bus-faults.ts";
 import { errorText, injected, payloadOf, publish, type PublishEvent } from "../shared/machine-kit.ts";
 import type { Outcome, ProposeInput, Proposal } from "./types.ts";
 
@@ -145,7 +145,7 @@ export const ideatorMachine = setup({
         input: ({ context }) => ({ run: context.run, outcome: context.outcome! }),
         onDone: "routing",
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           { target: "routing", actions: assign({ error: ({ event }) => errorText(event.error) }) },
         ],
       },
@@ -158,7 +158,7 @@ export const ideatorMachine = setup({
         src: "loadArchive",
         onDone: { target: "proposing", actions: assign({ archive: ({ event }) => event.output }) },
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           { target: "proposing", actions: assign({ archive: [], error: ({ event }) => errorText(event.error) }) },
         ],
       },
@@ -186,7 +186,7 @@ export const ideatorMachine = setup({
         // The idea space may be exhausted or the model broken: stop proposing rather than loop. A bus fault is
         // neither: the delivery is retried.
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "checking",
             actions: assign(({ context, event }) => ({
@@ -204,7 +204,7 @@ export const ideatorMachine = setup({
         input: ({ context }) => ({ run: context.run, proposals: context.pending }),
         onDone: "announcing",
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           // The ideas are announced anyway (the archive is a record, not the run); the failure stays on record.
           {
             target: "announcing",
@@ -270,7 +270,7 @@ export const ideatorMachine = setup({
         input: ({ context }) => ({ run: context.run, outcome: context.outcome! }),
         onDone: "closed",
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "closed",
             actions: assign({

@@ -2,7 +2,7 @@ import { assign, setup } from "xstate";
 import type { Payload } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
 import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "../shared/machine-kit.ts";
-import { isTransientBusFault, rethrowError } from "../shared/bus-faults.ts";
+import { retryOnBusFault } from "../shared/bus-faults.ts";
 
 type Proposed = Payload<"idea.proposed">;
 type Assessed = Payload<"idea.assessed">;
@@ -33,7 +33,7 @@ export const noveltyMachine = setup({
           actions: emitMessage(({ event }) => ({ type: "idea.assessed", payload: event.output })),
         },
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "done",
             actions: emitMessage(({ context, event }) => ({

@@ -2,7 +2,7 @@ import { assign, setup } from "xstate";
 import type { Payload, Review } from "../../../bus/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
 import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "../shared/machine-kit.ts";
-import { isTransientBusFault, rethrowError } from "../shared/bus-faults.ts";
+import { retryOnBusFault } from "../shared/bus-faults.ts";
 
 type Requested = Payload<"review.requested">;
 
@@ -46,7 +46,7 @@ export const reviewerMachine = setup({
         },
         // The panel must not wait for a seat that can never answer: the reason goes to the area chair.
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "done",
             actions: emitMessage(({ context, event }) => ({

@@ -27,3 +27,12 @@ export function rethrowError({ event }: { event: unknown }): never {
 export function withWarning(warnings: readonly string[] | undefined, warning: string): string[] {
   return [...(warnings ?? []), warning].slice(-20);
 }
+
+/**
+ * The first `onError` branch of an invoke in every role machine: a transient bus fault fails the step for
+ * redelivery (rethrowError) instead of taking the branches after it, which record the failure.
+ */
+export const retryOnBusFault = {
+  guard: ({ event }: { event: { error: unknown } }) => isTransientBusFault(event.error),
+  actions: rethrowError,
+};

@@ -2,62 +2,26 @@ import { assign, setup } from "xstate";
 import type { Payload } from "../../../bus/index.ts";
 import type { ProvenanceReport } from "../../provenance/index.ts";
 import type { MessageEvent } from "../../runtime/index.ts";
-import { LATEX_COMMAND, firstTexError } from "../experimenter/index.ts";
+import { LATEX_COMMAND } from "../experimenter/index.ts";
 import { isBudgetExhausted } from "../shared/llm-kit.ts";
 import { emitMessage, errorText, injected, payloadOf, type PublishEvent } from "../shared/machine-kit.ts";
 import type { LatexPaper } from "./latex-paper.ts";
 import type { ClaimCheck, ClaimFixInput, FixInput, WriterInput } from "./machine-types.ts";
 import type { CheckedPaper } from "./publish-paper.ts";
 import type { Draft } from "./rules-paper.ts";
-import { isTransientBusFault, rethrowError } from "../shared/bus-faults.ts";
+import {
+  compileFailure,
+  finishedOf,
+  isCompile,
+  noRoundsLeft,
+  refusedSoFar,
+  type WriterContext as Ctx,
+} from "./compile-status.ts";
+import { retryOnBusFault } from "../shared/bus-faults.ts";
 
 type Study = Payload<"study.completed">;
-type Finished = Payload<"experiment.finished">;
 
 export type { ClaimCheck, ClaimFixInput, FixInput, WriterInput } from "./machine-types.ts";
-
-interface Ctx {
-  study: Study | null;
-  draft: Draft | null;
-  /** Why writing failed, recorded in idea.failed. */
-  error?: string | null;
-  claims: ClaimCheck | null;
-  claimRound: number;
-  claimFixes: number;
-  paper: CheckedPaper | null;
-  latex: LatexPaper | null;
-  /** The compile attempt in flight: 1 for the first, +1 after each fix that was compiled. */
-  round: number;
-  /** Fix rounds used, refused ones included. */
-  fixes: number;
-  refusals: string[];
-  lastCompile: Finished | null;
-  pendingTex: string | null;
-  pdf: string | null;
-  textArtifact: string | null;
-  latexStatus: string;
-  latexFixes: number;
-  latexTimeoutMs: number;
-}
-
-const finishedOf = (event: MessageEvent) => payloadOf<Finished>(event);
-const isCompile = (context: Ctx, event: MessageEvent) => {
-  const r = finishedOf(event);
-  return r.kind === "latex" && r.ideaId === context.study?.ideaId && r.attempt === context.round;
-};
-
-/**
- * "compile 2 failed (error): exit code 12 — ! Undefined control sequence. (l.42 \badmacro)": the first TeX error, not
- * latexmk's last line.
- */
-function compileFailure(r: Finished): string {
-  const firstError = firstTexError(r.stderrTail);
-  return `compile ${r.attempt} failed (${r.status})${r.reason ? `: ${r.reason}` : ""}${firstError ? ` — ${firstError}` : ""}`;
-}
-
-const refusedSoFar = (context: Ctx) => (context.refusals.length ? `; refused: ${context.refusals.join("; ")}` : "");
-const noRoundsLeft = (context: Ctx) =>
-  `${compileFailure(context.lastCompile!)}${refusedSoFar(context)}; no fix rounds left (${context.latexFixes})`;
 
 /**
  * Writes a paper from a completed study; checks every claim against the run artifacts (the policy may fix the
@@ -129,7 +93,7 @@ export const writerMachine = setup({
         input: ({ context }) => context.study!,
         onDone: { target: "checkingClaims", actions: assign({ draft: ({ event }) => event.output }) },
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "failed",
             actions: assign({ draft: null, error: ({ event }) => errorText(event.error) }),
@@ -152,7 +116,7 @@ export const writerMachine = setup({
           { target: "publishing", actions: assign({ claims: ({ event }) => event.output }) },
         ],
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "failed",
             actions: assign({ error: ({ event }) => `the provenance check failed: ${errorText(event.error)}` }),
@@ -181,7 +145,7 @@ export const writerMachine = setup({
           },
         ],
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             guard: ({ event }) => isBudgetExhausted(event.error),
             target: "failed",
@@ -202,7 +166,7 @@ export const writerMachine = setup({
         }),
         onDone: { target: "rendering", actions: assign({ paper: ({ event }) => event.output }) },
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "done",
             actions: emitMessage(({ context, event }) => ({
@@ -230,7 +194,7 @@ export const writerMachine = setup({
           }),
         },
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "drafted",
             // No LaTeX: reviewers read the Markdown paper.
@@ -325,7 +289,7 @@ export const writerMachine = setup({
           },
         ],
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "drafted",
             actions: assign({
@@ -354,7 +318,7 @@ export const writerMachine = setup({
           }),
         },
         onError: [
-          { guard: ({ event }) => isTransientBusFault(event.error), actions: rethrowError },
+          retryOnBusFault,
           {
             target: "refused",
             actions: assign({
